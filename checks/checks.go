@@ -1,0 +1,237 @@
+// Package checks compares a host's trust inventory with the working group's
+// recipes and the site profile, and returns deviations as findings. A check
+// sees only the service-neutral inventory: it knows what a service's
+// settings mean, never how they are written in a file.
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/recipes"
+)
+
+// Environment values of the site profile.
+const (
+	Production  = "production"
+	Testbed     = "testbed"
+	Development = "development"
+)
+
+// Profile is what the checks need to know of the site profile, already
+// resolved for the scanned host.
+type Profile struct {
+	// Environment is production, testbed or development.
+	Environment string
+	// VOs are the supported VO names; VOsStated is false when the profile
+	// does not say, in which case no issuer is "unsupported".
+	VOs       []string
+	VOsStated bool
+	// DeclaredIssuers maps extra trusted issuers to their security contact.
+	// Only issuers declared with a contact are in it.
+	DeclaredIssuers map[string]string
+}
+
+// Input is everything a check may look at.
+type Input struct {
+	Inventory *inventory.Inventory
+	Recipes   *recipes.Set
+	Profile   Profile
+}
+
+// Result is one deviation as a check sees it; Evaluate turns it into a
+// finding with the check's metadata from the recipes.
+type Result struct {
+	Source   inventory.Source
+	Message  string
+	Expected string
+	Actual   string
+	// Key says what the result is about (an issuer, a setting) so that its
+	// fingerprint survives unrelated edits that move lines.
+	Key string
+	// Severity, when set, replaces the recipe's severity for this result
+	// (for example info instead of critical on a testbed host).
+	Severity *finding.Severity
+}
+
+// Func evaluates one check against one service.
+type Func func(in *Input, svc inventory.Service) []Result
+
+// registry maps check ids to their logic. The ids are fixed: recipes,
+// reports, waivers and scripts refer to them. Checks that are not about a
+// service (waiver-expired, waiver-unused) are raised by the site profile
+// and have metadata only.
+var registry = map[string]Func{
+	"issuer-dev-vo":         issuerDevVO,
+	"issuer-wildcard":       issuerWildcard,
+	"issuer-legacy":         issuerLegacy,
+	"issuer-near-miss":      issuerNearMiss,
+	"issuer-unknown":        issuerUnknown,
+	"issuer-unsupported-vo": issuerUnsupportedVO,
+	"issuer-dteam-missing":  issuerDTeamMissing,
+	"audience-any":          audienceAny,
+	"audience-unchecked":    audienceUnchecked,
+	"mapping-issuer-wide":   mappingIssuerWide,
+	"mapping-privileged":    mappingPrivileged,
+	"storage-path-root":     storagePathRoot,
+	"authz-onmissing-allow": authzOnMissingAllow,
+	"authz-group-fallback":  authzGroupFallback,
+	"log-token-leak":        logTokenLeak,
+	"token-in-url":          tokenInURL,
+	"upgrade-pending":       upgradePending,
+	"scan-incomplete":       scanIncomplete,
+}
+
+// metadataOnly are check ids raised outside this package that still need
+// recipe metadata.
+var metadataOnly = []string{"waiver-expired", "waiver-unused"}
+
+// IDs returns the ids of the checks evaluated on services, sorted.
+func IDs() []string {
+	ids := make([]string, 0, len(registry))
+	for id := range registry {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// AllIDs returns every check id the tool can report, sorted.
+func AllIDs() []string {
+	ids := append(IDs(), metadataOnly...)
+	sort.Strings(ids)
+	return ids
+}
+
+// Validate reports check ids that have no metadata in the recipe set, so
+// that an incomplete recipe set fails loudly instead of dropping checks.
+func Validate(set *recipes.Set) error {
+	var missing []string
+	for _, id := range AllIDs() {
+		if _, ok := set.Checks[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	var unknown []string
+	for id := range set.Checks {
+		if _, ok := registry[id]; !ok && !contains(metadataOnly, id) {
+			unknown = append(unknown, id)
+		}
+	}
+	sort.Strings(unknown)
+	switch {
+	case len(missing) > 0:
+		return fmt.Errorf("recipes (%s) have no check block for: %s", set.Source, strings.Join(missing, ", "))
+	case len(unknown) > 0:
+		c := set.Checks[unknown[0]]
+		return fmt.Errorf("%s:%d: recipes define check %q, which this version of ttt-check does not implement", c.Range.Filename, c.Range.Start.Line, unknown[0])
+	}
+	return nil
+}
+
+// Evaluate runs every check on every service of the inventory.
+func Evaluate(in *Input) ([]finding.Finding, error) {
+	if err := Validate(in.Recipes); err != nil {
+		return nil, err
+	}
+	var out []finding.Finding
+	for _, svc := range in.Inventory.Services {
+		for _, id := range IDs() {
+			for _, r := range registry[id](in, svc) {
+				f, err := NewFinding(in.Recipes, id, svc.Name, svc.Instance, r)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, f)
+			}
+		}
+	}
+	return out, nil
+}
+
+// NewFinding builds a finding for check id from a result, with title,
+// severity, remediation and references from the recipes.
+func NewFinding(set *recipes.Set, id, service, instance string, r Result) (finding.Finding, error) {
+	meta, ok := set.Checks[id]
+	if !ok {
+		return finding.Finding{}, fmt.Errorf("recipes (%s) have no check block for %s", set.Source, id)
+	}
+	sev, err := finding.ParseSeverity(meta.SeverityRaw)
+	if err != nil {
+		return finding.Finding{}, fmt.Errorf("%s:%d: %w", meta.Range.Filename, meta.Range.Start.Line, err)
+	}
+	if r.Severity != nil {
+		sev = *r.Severity
+	}
+	return finding.Finding{
+		Check:       id,
+		Title:       meta.Title,
+		Severity:    sev,
+		Status:      finding.StatusFail,
+		Service:     service,
+		Instance:    instance,
+		Message:     r.Message,
+		Expected:    r.Expected,
+		Actual:      r.Actual,
+		File:        r.Source.File,
+		Line:        r.Source.Line,
+		Remediation: strings.TrimSpace(meta.Remediation),
+		References:  meta.References,
+		Fingerprint: finding.Fingerprint(id, service, instance, r.Source.File, r.Key),
+		Key:         r.Key,
+	}, nil
+}
+
+// FillMetadata completes findings raised outside the checks (by the site
+// profile) with title, severity, remediation and references.
+func FillMetadata(set *recipes.Set, fs []finding.Finding) error {
+	for i := range fs {
+		f := &fs[i]
+		if f.Title != "" {
+			continue
+		}
+		meta, ok := set.Checks[f.Check]
+		if !ok {
+			return fmt.Errorf("recipes (%s) have no check block for %s", set.Source, f.Check)
+		}
+		sev, err := finding.ParseSeverity(meta.SeverityRaw)
+		if err != nil {
+			return err
+		}
+		f.Title, f.Severity = meta.Title, sev
+		f.Remediation = strings.TrimSpace(meta.Remediation)
+		f.References = meta.References
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sev(s finding.Severity) *finding.Severity { return &s }
+
+// at returns the first known source among candidates.
+func at(candidates ...inventory.Source) inventory.Source {
+	for _, s := range candidates {
+		if !s.IsZero() {
+			return s
+		}
+	}
+	return inventory.Source{}
+}
+
+func trustLabel(t inventory.Trust) string {
+	if t.Name == "" {
+		return t.Issuer
+	}
+	return fmt.Sprintf("%s (%s)", t.Issuer, t.Name)
+}

@@ -1,0 +1,240 @@
+// Package finding is the result model of a scan: findings with their
+// severity and status, and the report envelope that carries tool version,
+// recipe version and digest. It knows nothing of services or file formats.
+package finding
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+// Severity orders how urgent a deviation is.
+type Severity int
+
+// Severities from least to most urgent.
+const (
+	Info Severity = iota
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = []string{"info", "low", "medium", "high", "critical"}
+
+// SeverityNames lists the severities from least to most urgent, for help
+// text and validation.
+func SeverityNames() []string { return append([]string(nil), severityNames...) }
+
+// String returns the lower-case name used in every output.
+func (s Severity) String() string {
+	if s < Info || s > Critical {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity reads a severity name (case-insensitive).
+func ParseSeverity(name string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(name, n) {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want one of %s)", name, strings.Join(severityNames, ", "))
+}
+
+// MarshalText makes severities appear by name in JSON.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a severity by name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Status says whether a finding counts against the host.
+type Status string
+
+// Finding statuses.
+const (
+	// StatusFail is an open deviation.
+	StatusFail Status = "fail"
+	// StatusWaived is a deviation covered by an unexpired waiver.
+	StatusWaived Status = "waived"
+)
+
+// Waiver is the site profile's reason for accepting a deviation.
+type Waiver struct {
+	Reason   string `json:"reason"`
+	Expires  string `json:"expires"`
+	Approver string `json:"approver,omitempty"`
+	Source   string `json:"source,omitempty"`
+}
+
+// Finding is one deviation from the recipes.
+type Finding struct {
+	Check       string   `json:"check"`
+	Title       string   `json:"title"`
+	Severity    Severity `json:"severity"`
+	Status      Status   `json:"status"`
+	Service     string   `json:"service"`
+	Instance    string   `json:"instance,omitempty"`
+	Message     string   `json:"message"`
+	Expected    string   `json:"expected,omitempty"`
+	Actual      string   `json:"actual,omitempty"`
+	File        string   `json:"file"`
+	Line        int      `json:"line"`
+	Remediation string   `json:"remediation"`
+	References  []string `json:"references,omitempty"`
+	Fingerprint string   `json:"fingerprint"`
+	Waiver      *Waiver  `json:"waiver,omitempty"`
+	// Key identifies what the finding is about (an issuer, a setting) apart
+	// from its position; it feeds the fingerprint and is not reported.
+	Key string `json:"-"`
+}
+
+// Location renders file:line.
+func (f Finding) Location() string {
+	return inventory.Source{File: f.File, Line: f.Line}.String()
+}
+
+// Fingerprint derives a stable identifier from what a finding is about,
+// not where: the check, the service and instance, the file, and the key.
+// Line numbers are left out on purpose so that unrelated edits above a
+// deviation do not make it look new to a baseline comparison.
+func Fingerprint(check, service, instance, file, key string) string {
+	h := sha256.New()
+	for _, p := range []string{check, service, instance, file, key} {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// Summary counts findings by severity and status.
+type Summary struct {
+	Total      int            `json:"total"`
+	Failed     int            `json:"failed"`
+	Waived     int            `json:"waived"`
+	BySeverity map[string]int `json:"by_severity"`
+}
+
+// Summarize counts failing findings by severity; waived ones are counted
+// apart.
+func Summarize(fs []Finding) Summary {
+	s := Summary{BySeverity: map[string]int{}}
+	for _, n := range severityNames {
+		s.BySeverity[n] = 0
+	}
+	for _, f := range fs {
+		s.Total++
+		if f.Status == StatusWaived {
+			s.Waived++
+			continue
+		}
+		s.Failed++
+		s.BySeverity[f.Severity.String()]++
+	}
+	return s
+}
+
+// Sort orders findings worst first, then by service, file, line and check,
+// so that every output is deterministic.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if a.Service != b.Service {
+			return a.Service < b.Service
+		}
+		if a.Instance != b.Instance {
+			return a.Instance < b.Instance
+		}
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Check != b.Check {
+			return a.Check < b.Check
+		}
+		return a.Message < b.Message
+	})
+}
+
+// Worst returns the highest severity among failing findings and whether
+// there is any.
+func Worst(fs []Finding) (Severity, bool) {
+	worst, any := Info, false
+	for _, f := range fs {
+		if f.Status != StatusFail {
+			continue
+		}
+		if !any || f.Severity > worst {
+			worst, any = f.Severity, true
+		}
+	}
+	return worst, any
+}
+
+// AtOrAbove reports whether any failing finding is at or above the
+// threshold: the exit-code policy of scan.
+func AtOrAbove(fs []Finding, threshold Severity) bool {
+	for _, f := range fs {
+		if f.Status == StatusFail && f.Severity >= threshold {
+			return true
+		}
+	}
+	return false
+}
+
+// Recipes identifies the recipe set a report was judged against.
+type Recipes struct {
+	Version string `json:"version"`
+	Digest  string `json:"digest"`
+	Source  string `json:"source"`
+}
+
+// Profile describes the site profile in force.
+type Profile struct {
+	File        string `json:"file,omitempty"`
+	Site        string `json:"site,omitempty"`
+	Environment string `json:"environment"`
+	// Assumed is true when no profile was found and production was assumed.
+	Assumed bool `json:"assumed"`
+}
+
+// SchemaVersion is the version of the JSON report schema
+// (internal/report/schema/report.schema.json). Bump the major on any
+// incompatible change to the keys scripts read.
+const SchemaVersion = "1.0.0"
+
+// Report is everything one scan produced for one host.
+type Report struct {
+	SchemaVersion string              `json:"schema_version"`
+	Tool          string              `json:"tool"`
+	ToolVersion   string              `json:"tool_version"`
+	Recipes       Recipes             `json:"recipes"`
+	Host          string              `json:"host"`
+	Root          string              `json:"root"`
+	ScannedAt     time.Time           `json:"scanned_at"`
+	Profile       Profile             `json:"profile"`
+	FailOn        Severity            `json:"fail_on"`
+	Summary       Summary             `json:"summary"`
+	Inventory     inventory.Inventory `json:"inventory"`
+	Findings      []Finding           `json:"findings"`
+}

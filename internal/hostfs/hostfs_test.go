@@ -1,0 +1,159 @@
+package hostfs
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tree builds a root with files and symlinks; values starting with "->"
+// are link targets.
+func tree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for p, content := range files {
+		real := filepath.Join(root, p)
+		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if target, ok := strings.CutPrefix(content, "->"); ok {
+			if err := os.Symlink(target, real); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.WriteFile(real, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func TestReadFileStaysInsideRoot(t *testing.T) {
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret")
+	if err := os.WriteFile(secret, []byte("SECRET"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	root := tree(t, map[string]string{
+		"etc/real.cfg":          "inside",
+		"etc/abs-link.cfg":      "->/etc/real.cfg",
+		"etc/rel-link.cfg":      "->real.cfg",
+		"etc/dotdot-escape.cfg": "->../../../../../../etc/real.cfg",
+		"etc/to-outside.cfg":    "->" + secret,
+		"etc/loop.cfg":          "->loop.cfg",
+		"etc/dir-link":          "->/etc",
+		"etc/sub/placeholder":   "",
+	})
+	fsys, err := New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		path    string
+		want    string
+		wantErr string
+	}{
+		{"plain file", "/etc/real.cfg", "inside", ""},
+		{"absolute link resolves at the root", "/etc/abs-link.cfg", "inside", ""},
+		{"relative link", "/etc/rel-link.cfg", "inside", ""},
+		{"dot-dot never climbs above the root", "/etc/dotdot-escape.cfg", "inside", ""},
+		{"dot-dot in the path itself", "/../../etc/real.cfg", "inside", ""},
+		{"link through a linked directory", "/etc/dir-link/real.cfg", "inside", ""},
+		{"absolute link to a real outside path stays inside", "/etc/to-outside.cfg", "", "no such file"},
+		{"symlink loop", "/etc/loop.cfg", "", "too many levels of symbolic links"},
+		{"directory", "/etc/sub", "", "is a directory"},
+		{"missing", "/etc/none.cfg", "", "no such file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := fsys.ReadFile(tc.path)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("ReadFile(%s) = %q, %v; want error containing %q", tc.path, data, err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), root) {
+					t.Errorf("error %q names the scan root; findings must name host paths", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ReadFile(%s): %v", tc.path, err)
+			}
+			if string(data) != tc.want {
+				t.Fatalf("ReadFile(%s) = %q, want %q", tc.path, data, tc.want)
+			}
+		})
+	}
+}
+
+func TestReadFileRefusesHugeFiles(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(root, "etc", "huge.cfg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A sparse 100 MB file: the size is what matters, not the disk.
+	if err := f.Truncate(100 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fsys, err := New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = fsys.ReadFile("/etc/huge.cfg")
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("ReadFile(huge) error = %v, want ErrTooLarge", err)
+	}
+}
+
+func TestGlobAndResolve(t *testing.T) {
+	root := tree(t, map[string]string{
+		"etc/xrootd/b.cfg":      "",
+		"etc/xrootd/a.cfg":      "",
+		"etc/xrootd/notes.txt":  "",
+		"etc/xrootd/link.cfg":   "->/etc/xrootd/a.cfg",
+		"etc/other/ignored.cfg": "",
+	})
+	fsys, err := New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := fsys.Glob("/etc/xrootd", "*.cfg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "/etc/xrootd/a.cfg /etc/xrootd/b.cfg /etc/xrootd/link.cfg"
+	if strings.Join(got, " ") != want {
+		t.Errorf("Glob = %v, want %s", got, want)
+	}
+	if got, _ := fsys.Glob("/etc/missing", "*"); got != nil {
+		t.Errorf("Glob on a missing directory = %v, want nothing", got)
+	}
+	if r, err := fsys.Resolve("/etc/xrootd/link.cfg"); err != nil || r != "/etc/xrootd/a.cfg" {
+		t.Errorf("Resolve(link) = %q, %v", r, err)
+	}
+	if _, err := fsys.Resolve("relative/path"); err == nil {
+		t.Error("Resolve accepted a relative path")
+	}
+}
+
+func TestNewRejectsNonDirectories(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(f, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(f); err == nil {
+		t.Error("New(file) succeeded")
+	}
+	if _, err := New(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("New(missing) succeeded")
+	}
+}

@@ -1,0 +1,176 @@
+// Package inventory is the service-neutral model of what a host trusts:
+// which token issuers each service accepts, for which subjects, audiences and
+// paths, mapped to which account, and from which file:line. Service readers
+// produce it; checks consume it. It knows nothing of file formats or checks.
+package inventory
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Source is where a value was set on the host: an absolute path as on the
+// host (inside --root: as if the root were /) and a 1-based line number.
+// Line 0 means "the file as a whole" (for example a missing key whose
+// default applies).
+type Source struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+// String renders file:line, or just the file when no line is known.
+func (s Source) String() string {
+	if s.File == "" {
+		return ""
+	}
+	if s.Line <= 0 {
+		return s.File
+	}
+	return fmt.Sprintf("%s:%d", s.File, s.Line)
+}
+
+// IsZero reports whether the source is unknown.
+func (s Source) IsZero() bool { return s.File == "" }
+
+// Strategy is how a service decides what a token may do.
+type Strategy string
+
+// Authorization strategies in the admin's words.
+const (
+	// StrategyCapability authorizes by the token's scopes (storage.read:/path).
+	StrategyCapability Strategy = "capability"
+	// StrategyGroup authorizes by the token's groups (wlcg.groups).
+	StrategyGroup Strategy = "group"
+	// StrategyMapping authorizes by mapping the subject (or issuer) to a local
+	// account whose permissions then apply.
+	StrategyMapping Strategy = "mapping"
+	// StrategyIssuerWide grants the same rights to every token of the issuer.
+	StrategyIssuerWide Strategy = "issuer-wide"
+)
+
+// Trust is one issuer a service accepts, and what it accepts it for.
+type Trust struct {
+	// Service is the registry name of the service (xrootd, htcondor-ce, ...).
+	Service string `json:"service"`
+	// Instance names the service instance when a host runs several (for
+	// XRootD the config file's instance name); empty when there is one.
+	Instance string `json:"instance,omitempty"`
+	// Name is the service's own label for this trust (an [Issuer X] section,
+	// a provider alias, an authgroup).
+	Name string `json:"name,omitempty"`
+	// Issuer is the exact issuer string as the service compares it.
+	Issuer string `json:"issuer"`
+	// AnyIssuer is true when the service accepts tokens of any issuer here.
+	AnyIssuer bool `json:"any_issuer,omitempty"`
+	// Subjects lists the accepted subjects; AnySubject means no restriction.
+	Subjects   []string `json:"subjects,omitempty"`
+	AnySubject bool     `json:"any_subject"`
+	// Audiences lists the accepted audiences. AudienceChecked false means the
+	// service does not check the audience at all for this issuer.
+	Audiences       []string `json:"audiences,omitempty"`
+	AudienceChecked bool     `json:"audience_checked"`
+	AudienceSource  Source   `json:"audience_source"`
+	// Strategies is the ordered set of authorization strategies in effect.
+	Strategies     []Strategy `json:"strategies"`
+	StrategySource Source     `json:"strategy_source"`
+	// Account is the local account tokens are mapped to ("" when the subject
+	// itself or a mapfile decides), with where it was set.
+	Account       string `json:"account,omitempty"`
+	AccountSource Source `json:"account_source"`
+	// SubjectMapped is true when the token's subject becomes the account.
+	SubjectMapped bool `json:"subject_mapped,omitempty"`
+	// MapFile is a mapping file that decides the account, when there is one.
+	MapFile string `json:"map_file,omitempty"`
+	// BasePaths restricts the namespace the issuer's scopes apply to
+	// (XRootD base_path, dCache -prefix, StoRM access point). Empty: none.
+	BasePaths       []string `json:"base_paths,omitempty"`
+	RestrictedPaths []string `json:"restricted_paths,omitempty"`
+	PathSource      Source   `json:"path_source"`
+	// Source is where the trust is declared (the issuer line).
+	Source Source `json:"source"`
+}
+
+// HasStrategy reports whether s is among the trust's strategies.
+func (t Trust) HasStrategy(s Strategy) bool {
+	for _, x := range t.Strategies {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Setting is a service setting a check needs (a log level, a token-in-URL
+// option, a role), with every value in the order the service applies them.
+// Keys are the service's own directive names (for example "http.trace",
+// "scitokens.onmissing"); checks look them up by that name.
+type Setting struct {
+	Key    string   `json:"key"`
+	Values []string `json:"values"`
+	Source Source   `json:"source"`
+}
+
+// Problem is a configuration the reader could not read or parse completely:
+// the service's trust cannot be judged from it. It becomes scan-incomplete.
+type Problem struct {
+	Source Source `json:"source"`
+	Reason string `json:"reason"`
+}
+
+// Service is one service found on the host, as its readers understood it.
+type Service struct {
+	// Name is the registry name (xrootd, htcondor-ce, arc-ce, dcache,
+	// storm-webdav, eos).
+	Name string `json:"name"`
+	// Instance distinguishes several instances of one service on a host.
+	Instance string `json:"instance,omitempty"`
+	// TokensEnabled is true when the service is configured to accept bearer
+	// tokens at all; TokensSource says where.
+	TokensEnabled bool   `json:"tokens_enabled"`
+	TokensSource  Source `json:"tokens_source"`
+	// ConfigFiles are the files read, in the order the service reads them.
+	ConfigFiles []string  `json:"config_files"`
+	Trusts      []Trust   `json:"trusts"`
+	Settings    []Setting `json:"settings"`
+	Problems    []Problem `json:"problems,omitempty"`
+	// PendingUpgrades are package-manager leftovers (.rpmnew, .rpmsave,
+	// .dpkg-dist, ...) found beside the config files.
+	PendingUpgrades []Source `json:"pending_upgrades,omitempty"`
+}
+
+// Label names the service for people: "xrootd" or "xrootd (clustered)".
+func (s Service) Label() string {
+	if s.Instance == "" {
+		return s.Name
+	}
+	return s.Name + " (" + s.Instance + ")"
+}
+
+// Setting returns the setting with the given key and whether it is set.
+func (s Service) Setting(key string) (Setting, bool) {
+	for _, x := range s.Settings {
+		if x.Key == key {
+			return x, true
+		}
+	}
+	return Setting{}, false
+}
+
+// Inventory is everything a scan learned about one host.
+type Inventory struct {
+	Host     string    `json:"host"`
+	Root     string    `json:"root"`
+	Services []Service `json:"services"`
+}
+
+// Sort orders services and their contents deterministically so that
+// reports and golden files do not depend on map or directory order.
+func (inv *Inventory) Sort() {
+	sort.SliceStable(inv.Services, func(i, j int) bool {
+		a, b := inv.Services[i], inv.Services[j]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Instance < b.Instance
+	})
+}

@@ -1,0 +1,34 @@
+// Package readers defines what a service reader is: the step that finds a
+// service's configuration on a host, reads it with a position-keeping
+// parser and adapts it into the service-neutral inventory. Readers know
+// nothing of checks, recipes or reports.
+package readers
+
+import (
+	"github.com/ttt-wg/ttt-check/internal/hostfs"
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+// Host is what a reader may know about the host being scanned.
+type Host struct {
+	// FS reads the host's files through --root.
+	FS *hostfs.FS
+	// Name is the host's name (from /etc/hostname), used where a service
+	// evaluates conditions on its own host name.
+	Name string
+}
+
+// Reader reads one kind of service.
+type Reader interface {
+	// Read returns the instances of the service configured on the host, or
+	// none when the service is not installed. A config that cannot be read
+	// or parsed is reported as an inventory.Problem of the service, never
+	// as an error: errors are for failures of the scan itself.
+	Read(h Host) ([]inventory.Service, error)
+}
+
+// Func adapts a function into a Reader.
+type Func func(h Host) ([]inventory.Service, error)
+
+// Read calls f.
+func (f Func) Read(h Host) ([]inventory.Service, error) { return f(h) }

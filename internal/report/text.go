@@ -1,0 +1,278 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+var severityColor = map[finding.Severity]string{
+	finding.Critical: "\x1b[1;31m",
+	finding.High:     "\x1b[31m",
+	finding.Medium:   "\x1b[33m",
+	finding.Low:      "\x1b[36m",
+	finding.Info:     "\x1b[2m",
+}
+
+const reset = "\x1b[0m"
+
+type textWriter struct {
+	w   io.Writer
+	opt Options
+	err error
+}
+
+func (t *textWriter) printf(format string, a ...any) {
+	if t.err != nil {
+		return
+	}
+	_, t.err = fmt.Fprintf(t.w, format, a...)
+}
+
+func (t *textWriter) sev(s finding.Severity, label string) string {
+	if !t.opt.Color {
+		return label
+	}
+	return severityColor[s] + label + reset
+}
+
+// Text writes the report for people: findings grouped by service, groups
+// and findings worst first, each with file:line, and one summary line.
+func Text(w io.Writer, r *finding.Report, opt Options) error {
+	r = sanitize(r)
+	t := &textWriter{w: w, opt: opt}
+	t.printf("ttt-check %s — host %s", r.ToolVersion, r.Host)
+	if r.Root != "" && r.Root != "/" {
+		t.printf(" (root %s)", r.Root)
+	}
+	t.printf("\nscanned %s; recipes %s (%s)\n", r.ScannedAt.Format("2006-01-02 15:04 MST"), r.Recipes.Version, shortDigest(r.Recipes.Digest))
+	if r.Profile.Assumed {
+		t.printf("no site profile found: assumed a production host\n")
+	} else {
+		t.printf("site profile %s: site %s, %s host\n", r.Profile.File, orDash(r.Profile.Site), r.Profile.Environment)
+	}
+	t.printf("services: %s\n\n", serviceList(r.Inventory))
+
+	groups := groupFindings(r.Findings)
+	if len(groups) == 0 {
+		t.printf("No deviation from the recipes.\n\n")
+	}
+	for _, g := range groups {
+		t.printf("%s\n", g.label)
+		for _, f := range g.findings {
+			label := fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String()))
+			if f.Status == finding.StatusWaived {
+				label = fmt.Sprintf("%-8s", "WAIVED")
+			}
+			t.printf("  %s %s  %s\n", t.sev(f.Severity, label), f.Check, orDash(f.Location()))
+			t.printf("           %s\n", f.Message)
+			if f.Expected != "" {
+				t.printf("           expected: %s\n", f.Expected)
+			}
+			if f.Actual != "" {
+				t.printf("           actual:   %s\n", f.Actual)
+			}
+			if f.Waiver != nil {
+				t.printf("           waived:   %s (until %s", f.Waiver.Reason, f.Waiver.Expires)
+				if f.Waiver.Approver != "" {
+					t.printf(", approved by %s", f.Waiver.Approver)
+				}
+				t.printf(", %s)\n", f.Waiver.Source)
+			} else if f.Remediation != "" {
+				t.printf("           fix:      %s\n", firstLine(f.Remediation))
+			}
+		}
+		t.printf("\n")
+	}
+	t.printf("%s\n", summaryLine(r))
+	return t.err
+}
+
+// summaryLine is the one line a post-deploy log or a mail subject needs.
+func summaryLine(r *finding.Report) string {
+	s := finding.Summarize(r.Findings)
+	var parts []string
+	for sev := finding.Critical; sev >= finding.Info; sev-- {
+		if n := s.BySeverity[sev.String()]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
+		}
+	}
+	line := fmt.Sprintf("%s: %d failed", r.Host, s.Failed)
+	if len(parts) > 0 {
+		line += " (" + strings.Join(parts, ", ") + ")"
+	}
+	line += fmt.Sprintf(", %d waived — fail-on %s: ", s.Waived, r.FailOn)
+	if finding.AtOrAbove(r.Findings, r.FailOn) {
+		return line + "FAIL"
+	}
+	return line + "PASS"
+}
+
+type group struct {
+	label    string
+	worst    finding.Severity
+	findings []finding.Finding
+}
+
+func groupFindings(fs []finding.Finding) []group {
+	index := map[string]int{}
+	var groups []group
+	for _, f := range fs {
+		label := f.Service
+		if label == "" {
+			label = "site profile"
+		}
+		if f.Instance != "" {
+			label += " (" + f.Instance + ")"
+		}
+		i, ok := index[label]
+		if !ok {
+			i = len(groups)
+			index[label] = i
+			groups = append(groups, group{label: label, worst: f.Severity})
+		}
+		groups[i].findings = append(groups[i].findings, f)
+	}
+	for i := range groups {
+		g := &groups[i]
+		sort.SliceStable(g.findings, func(a, b int) bool {
+			fa, fb := g.findings[a], g.findings[b]
+			// Open findings before waived ones, then worst first.
+			if (fa.Status == finding.StatusWaived) != (fb.Status == finding.StatusWaived) {
+				return fb.Status == finding.StatusWaived
+			}
+			return fa.Severity > fb.Severity
+		})
+		g.worst = finding.Info
+		for _, f := range g.findings {
+			if f.Status == finding.StatusFail && f.Severity > g.worst {
+				g.worst = f.Severity
+			}
+		}
+	}
+	sort.SliceStable(groups, func(a, b int) bool {
+		if groups[a].worst != groups[b].worst {
+			return groups[a].worst > groups[b].worst
+		}
+		return groups[a].label < groups[b].label
+	})
+	return groups
+}
+
+func serviceList(inv inventory.Inventory) string {
+	if len(inv.Services) == 0 {
+		return "none of the supported services found"
+	}
+	var names []string
+	for _, s := range inv.Services {
+		names = append(names, s.Label())
+	}
+	return strings.Join(names, ", ")
+}
+
+func shortDigest(d string) string {
+	if len(d) > 19 {
+		return d[:19]
+	}
+	return d
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "\n"); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// InventoryText writes the trust inventory for people.
+func InventoryText(w io.Writer, inv *inventory.Inventory, opt Options) error {
+	c := sanitizeInventory(inv)
+	t := &textWriter{w: w, opt: opt}
+	t.printf("host %s", c.Host)
+	if c.Root != "" && c.Root != "/" {
+		t.printf(" (root %s)", c.Root)
+	}
+	t.printf("\n")
+	if len(c.Services) == 0 {
+		t.printf("\nnone of the supported services found\n")
+	}
+	for _, s := range c.Services {
+		t.printf("\n%s\n", s.Label())
+		if s.TokensEnabled {
+			t.printf("  tokens: enabled  %s\n", s.TokensSource)
+		} else {
+			t.printf("  tokens: not enabled\n")
+		}
+		if len(s.ConfigFiles) > 0 {
+			t.printf("  files:  %s\n", strings.Join(s.ConfigFiles, ", "))
+		}
+		for _, tr := range s.Trusts {
+			iss := tr.Issuer
+			if tr.AnyIssuer {
+				iss = "ANY ISSUER"
+			}
+			t.printf("  issuer %s", iss)
+			if tr.Name != "" {
+				t.printf(" [%s]", tr.Name)
+			}
+			t.printf("  %s\n", tr.Source)
+			if tr.AnySubject {
+				t.printf("    subjects:   any subject\n")
+			} else {
+				t.printf("    subjects:   %s\n", strings.Join(tr.Subjects, ", "))
+			}
+			if tr.AudienceChecked {
+				t.printf("    audiences:  %s  %s\n", strings.Join(tr.Audiences, ", "), tr.AudienceSource)
+			} else {
+				t.printf("    audiences:  NOT CHECKED  %s\n", tr.AudienceSource)
+			}
+			var st []string
+			for _, x := range tr.Strategies {
+				st = append(st, string(x))
+			}
+			t.printf("    authz:      %s  %s\n", strings.Join(st, " "), tr.StrategySource)
+			switch {
+			case tr.MapFile != "":
+				t.printf("    mapped by:  %s (default account %s)  %s\n", tr.MapFile, orDash(tr.Account), tr.AccountSource)
+			case tr.SubjectMapped:
+				t.printf("    mapped to:  the token's subject  %s\n", tr.AccountSource)
+			case tr.Account != "":
+				t.printf("    mapped to:  %s  %s\n", tr.Account, tr.AccountSource)
+			}
+			if len(tr.BasePaths) > 0 {
+				t.printf("    base paths: %s  %s\n", strings.Join(tr.BasePaths, ", "), tr.PathSource)
+			}
+			if len(tr.RestrictedPaths) > 0 {
+				t.printf("    restricted: %s\n", strings.Join(tr.RestrictedPaths, ", "))
+			}
+		}
+		if len(s.Trusts) == 0 {
+			t.printf("  no trusted issuer\n")
+		}
+		if len(s.Settings) > 0 {
+			t.printf("  settings:\n")
+			for _, st := range s.Settings {
+				t.printf("    %s = %s  %s\n", st.Key, strings.Join(st.Values, " "), st.Source)
+			}
+		}
+		for _, p := range s.Problems {
+			t.printf("  PROBLEM %s: %s\n", orDash(p.Source.String()), p.Reason)
+		}
+		for _, p := range s.PendingUpgrades {
+			t.printf("  leftover %s\n", p.File)
+		}
+	}
+	return t.err
+}

@@ -1,0 +1,32 @@
+# Reference expectations per service.
+
+service "xrootd" {
+  title = "XRootD with the SciTokens plugin"
+  # The WG recipe maps tokens to default_user = xrootd (wlcg-authz-docs
+  # configuration/xrootd.md), so only root is privileged here.
+  privileged_accounts = ["root"]
+  # scitokens-cpp accepts ANY and https://wlcg.cern.ch/jwt/v1/any whatever
+  # the configured audiences (scitokens-cpp aud_validator).
+  implicit_any_audience = true
+  # XrdSciTokensAccess.cc: passthrough (default) hands over to the next
+  # plugin, deny refuses; allow authorizes immediately.
+  allowed_onmissing = ["passthrough", "deny"]
+  # Roles in which XRootD sends clients elsewhere with a redirect URL.
+  redirecting_roles = ["manager", "supervisor", "meta", "proxy"]
+
+  log_leak "xrootd.trace" {
+    # Real xrootd 5.5.3 with `xrootd.trace all` logs
+    # `open rt /data/f?authz=Bearer%20eyJ…` (project oracle run).
+    values = ["all"]
+  }
+  log_leak "http.trace" {
+    # xrootd#2222: headers and the authz CGI logged; redacted only from
+    # XRootD 5.7.0 (commit 4c184bc8b), 5.7.2 for PSS/XrdCl.
+    values = ["all", "debug"]
+    note   = "XRootD < 5.7.0 logs the Authorization header; later versions redact most but not all paths"
+  }
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
+    "https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/README.md",
+  ]
+}

@@ -1,0 +1,440 @@
+# Check catalogue. The ids and severities are fixed: reports, waivers,
+# scripts and tests refer to them.
+
+check "issuer-dev-vo" {
+  title    = "Development VO issuer trusted on a production host"
+  severity = "critical"
+  rationale = <<-EOT
+    https://wlcg.cloud.cnaf.infn.it/ is the WLCG IAM instance for token
+    developers: registration is open and any registered user can request the
+    groups that grant storage and compute scopes. The TTT working group:
+    "Need to warn people more about the WLCG VO being a dev VO. Might be
+    'shady' figures among the membership, supposed to just be on dev boxes.
+    But a few sites have followed these docs too literally." On a production
+    host it lets an open population act on production data or batch slots.
+    On testbed and development hosts this is reported as info.
+  EOT
+  remediation = <<-EOT
+    Remove the development VO's issuer from production services and use DTeam
+    (https://dteam-auth.cern.ch/) for site tests. XRootD: delete the
+    [Issuer …] section with issuer = https://wlcg.cloud.cnaf.infn.it/ from
+    scitokens.cfg and add
+      [Issuer DTEAM]
+      issuer = https://dteam-auth.cern.ch/
+      base_path = /<your dteam area>
+      authorization_strategy = capability
+    If the host really is a testbed, say so in the site profile
+    (environment = "testbed", or a [[hosts]] override).
+  EOT
+  references = [
+    "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/index.md",
+  ]
+}
+
+check "issuer-wildcard" {
+  title    = "Tokens of any issuer accepted"
+  severity = "critical"
+  rationale = <<-EOT
+    A service that accepts any issuer trusts whoever can publish signing keys
+    over HTTPS: anybody can mint a token that passes. The WLCG profile
+    expects "the service administrator explicitly lists the issuers they
+    trust … and restricts each to a specific directory" (§4.1.1).
+  EOT
+  remediation = <<-EOT
+    Replace the catch-all rule with one rule per trusted issuer of a
+    supported VO, each pinned to the issuer's exact string (with its
+    trailing slash) and, on compute elements, to the published pilot
+    subjects.
+  EOT
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
+  ]
+}
+
+check "issuer-legacy" {
+  title    = "Retired CERN IAM hostname trusted"
+  severity = "low"
+  rationale = <<-EOT
+    CERN's IAM issuers moved from *-auth.web.cern.ch to *-auth.cern.ch in
+    2024; the WLCG AuthZ docs removed the old names in October 2025. A trust
+    for the old name is dead weight at best, and a name nobody watches is
+    easy to forget when keys or hosts change.
+  EOT
+  remediation = <<-EOT
+    Trust the VO's current issuer (https://<vo>-auth.cern.ch/) and remove the
+    *-auth.web.cern.ch entry once the VO confirms it no longer issues tokens
+    from it. XRootD: delete the old [Issuer …] section in scitokens.cfg.
+  EOT
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/commit/31d77ac",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
+  ]
+}
+
+check "issuer-near-miss" {
+  title    = "Issuer string almost, but not exactly, a known issuer"
+  severity = "medium"
+  rationale = <<-EOT
+    Services compare the token's iss claim with the configured issuer as an
+    exact, case-sensitive string (scitokens-cpp `issuer == allowed_issuer`,
+    StoRM `issuer.equals`, dCache "MUST exactly match"). A missing trailing
+    slash, other letter case, http:// or a typo (a WG page once carried
+    https://atlice-auth.cern.ch/) silently breaks the trust — or, worse,
+    points it at a host somebody else may register.
+  EOT
+  remediation = <<-EOT
+    Write the issuer exactly as the VO publishes it, for example
+    https://cms-auth.cern.ch/ (https, lower case, trailing slash). The
+    finding's "expected" value is the known issuer it resembles.
+  EOT
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
+    "https://github.com/opensciencegrid/topology/commit/e4d7423e4",
+    "https://github.com/scitokens/scitokens-cpp/blob/master/src/scitokens_internal.cpp",
+  ]
+}
+
+check "issuer-unknown" {
+  title    = "Issuer unknown to the recipes and the site profile"
+  severity = "medium"
+  rationale = <<-EOT
+    There is no official list of trusted token issuers per VO, and sites are
+    asked by ticket to add new ones. The TTT working group warns that
+    "everybody should be very careful when somebody ask them to add new
+    token issuer for a VO". An issuer nobody can vouch for, with no security
+    contact for incident response, is a trust nobody can revoke in time.
+  EOT
+  remediation = <<-EOT
+    Verify the issuer with the VO. If the site trusts it on purpose (a local
+    IAM, a non-LHC VO), declare it in the site profile with its security
+    contact:
+      [[issuers]]
+      issuer  = "https://iam.example.org/"
+      contact = "security@example.org"
+    Otherwise remove it from the service's configuration.
+  EOT
+  references = [
+    "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M06-240319.md",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
+  ]
+}
+
+check "issuer-unsupported-vo" {
+  title    = "Issuer of a VO the site does not support"
+  severity = "medium"
+  rationale = <<-EOT
+    Every trusted issuer widens who can act on the host. A VO the site does
+    not support has no agreement, no contact in the site's incident process
+    and usually no reason to be trusted; the trust is typically copied from
+    another site's or a documentation example.
+  EOT
+  remediation = <<-EOT
+    Remove the VO's issuer from the service, or add the VO to the site
+    profile's `vos` if the site does support it.
+  EOT
+  references = [
+    "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M16-250225.md",
+  ]
+}
+
+check "issuer-dteam-missing" {
+  title    = "Token-enabled service does not trust DTeam"
+  severity = "low"
+  rationale = <<-EOT
+    DTeam is the VO meant for site and operations testing. Without it, sites
+    test with the development VO or with experiment credentials instead.
+    TTT working group: "DTeam should be enabled, this is what the VO is
+    for."
+  EOT
+  remediation = <<-EOT
+    Trust https://dteam-auth.cern.ch/ with a small dedicated area and an
+    unprivileged account. XRootD:
+      [Issuer DTEAM]
+      issuer = https://dteam-auth.cern.ch/
+      base_path = /data/dteam
+      authorization_strategy = capability
+  EOT
+  references = [
+    "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
+  ]
+}
+
+check "audience-any" {
+  title    = "The \"any\" audience is accepted"
+  severity = "low"
+  rationale = <<-EOT
+    A token with aud https://wlcg.cern.ch/jwt/v1/any is valid at every
+    relying party, so a token stolen anywhere works here. The WLCG docs call
+    it "not recommended for production use"; FTS wants to stop supporting
+    it. It is still needed for the WLCG JWT compliance testbed. XRootD and
+    HTCondor-CE (scitokens-cpp) accept it whatever their configuration says,
+    so there the finding is info and documents the exposure.
+  EOT
+  remediation = <<-EOT
+    List only audiences that name this endpoint: https://<host>[:port],
+    roots://<host>:1094, the bare host name, and a load-balanced alias the
+    host serves. XRootD scitokens.cfg:
+      [Global]
+      audience = roots://xrd.example.org:1094, https://xrd.example.org:1094, xrd.example.org
+    If the compliance testbed needs the any audience, waive this finding in
+    the site profile with an expiry date.
+  EOT
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
+    "https://github.com/rucio/rucio/issues/6590",
+  ]
+}
+
+check "audience-unchecked" {
+  title    = "No audience restriction at all"
+  severity = "high"
+  rationale = <<-EOT
+    Without an audience check, a token minted for any other service of the
+    same VO is accepted here: a token leaked from a job, a log or another
+    site becomes a key to this host. The WLCG profile makes aud a required
+    claim and recommends audiences "based on the endpoint name". XRootD
+    enforces aud only when [Global] audience is set; StoRM only with
+    enforce-audience-checks: true; dCache -suppress=audience switches it off.
+  EOT
+  remediation = <<-EOT
+    Configure the endpoint's audiences. XRootD scitokens.cfg:
+      [Global]
+      audience = roots://<host>:1094, https://<host>:1094, <host>
+  EOT
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
+    "https://github.com/scitokens/scitokens-cpp/blob/master/src/scitokens_internal.h",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
+  ]
+}
+
+check "mapping-issuer-wide" {
+  title    = "Every token of an issuer mapped to one account or given flat rights"
+  severity = "high"
+  rationale = <<-EOT
+    When a service grants the same account or rights to every token of an
+    issuer, the token's subject and scopes no longer matter: any member of
+    the VO — including analysis users and anyone whose token leaked — gets
+    what the most trusted robot gets. dCache docs: "ATLAS rely exclusively on
+    scope based authorization, never include any mapping for op:atlas";
+    ARC docs call issuer-wide rules "DANGEROUS". XRootD: with the mapping
+    strategy on and a fixed default_user that acc.authdb grants rights to,
+    tokens without any scope still get those rights.
+  EOT
+  remediation = <<-EOT
+    Authorize by the token's scopes, or map only pinned robot subjects.
+    XRootD scitokens.cfg: set authorization_strategy = capability in each
+    [Issuer …] section, or remove the acc.authdb rights of the default_user.
+  EOT
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
+    "https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/README.md",
+  ]
+}
+
+check "mapping-privileged" {
+  title    = "Tokens mapped to a privileged account"
+  severity = "critical"
+  rationale = <<-EOT
+    Tokens mapped to root, uid 0 or the service's own administrative account
+    turn any accepted token into administrative control of the service and
+    its data (HTCondor-CE: QUEUE_SUPER_USERS = condor, root). Bearer tokens
+    are easily leaked, so nothing a token can do should be privileged.
+  EOT
+  remediation = <<-EOT
+    Map tokens to an unprivileged account dedicated to the VO (a pool or
+    service account without administrative rights). XRootD: default_user =
+    xrootd or a per-VO account, never root.
+  EOT
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
+    "https://github.com/htcondor/htcondor-ce/blob/main/config/05-ce-auth-defaults.conf",
+  ]
+}
+
+check "storage-path-root" {
+  title    = "A VO's tokens authorized over the whole namespace"
+  severity = "high"
+  rationale = <<-EOT
+    Token scopes are relative to the VO's area (XRootD base_path, dCache
+    -prefix, StoRM access point). With "/" a storage.modify:/ token may
+    overwrite or delete every VO's data. dCache docs: "Using "/" prefix …
+    is wrong with severe security implications." The EOS documentation's
+    example scitokens.cfg uses base_path = / — do not copy it.
+  EOT
+  remediation = <<-EOT
+    Restrict each issuer to its VO's area. XRootD scitokens.cfg:
+      [Issuer ATLAS]
+      base_path = /data/atlas
+  EOT
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
+    "https://github.com/cern-eos/eos/blob/master/doc/configuration/http_tpc.rst",
+    "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
+  ]
+}
+
+check "authz-onmissing-allow" {
+  title    = "XRootD authorizes requests the token does not cover (onmissing = allow)"
+  severity = "critical"
+  rationale = <<-EOT
+    The SciTokens plugin's onmissing applies "when a token is not present or
+    the token does not authorize the requested action"; allow means
+    "Immediately authorize the request". Anonymous requests and tokens
+    without the needed scope are then accepted, unless the filesystem
+    enforces authorization itself.
+  EOT
+  remediation = <<-EOT
+    In scitokens.cfg [Global] set onmissing = passthrough (the default: hand
+    over to acc.authdb) or onmissing = deny.
+  EOT
+  references = [
+    "https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/README.md",
+    "https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/XrdSciTokensAccess.cc",
+  ]
+}
+
+check "authz-group-fallback" {
+  title    = "Group or mapping authorization for a capability-only VO"
+  severity = "medium"
+  rationale = <<-EOT
+    Some VOs want storage access decided by the token's storage.* scopes
+    only. ATLAS: "completely ignore wlcg.groups in the token for storage
+    access". XRootD's default authorization_strategy is "capability group
+    mapping": "if mapping is present, then a token without a capability may
+    still have authorized actions". A token issued for another purpose then
+    reaches storage through group or account rights.
+  EOT
+  remediation = <<-EOT
+    XRootD scitokens.cfg: add authorization_strategy = capability to the
+    VO's [Issuer …] section (XRootD >= 5.7.0), and keep wlcg.groups
+    mappings out of the production acc.authdb.
+  EOT
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/requirements.md",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
+    "https://github.com/xrootd/xrootd/issues/2121",
+  ]
+}
+
+check "log-token-leak" {
+  title    = "Log or trace level that writes bearer tokens"
+  severity = "high"
+  rationale = <<-EOT
+    Bearer tokens in logs can be replayed by anyone who reads the logs, log
+    shippers and backups included. TTT working group: tokens "can be leaked
+    easily thanks to their text based form (leaking through logs)". XRootD
+    with xrootd.trace all logs authz=Bearer%20<token> for every request;
+    http.trace debug|all logs the Authorization header before XRootD 5.7.0
+    (xrootd#2222).
+  EOT
+  remediation = <<-EOT
+    Remove the debug trace options once debugging is done (XRootD: drop
+    `xrootd.trace all` and `http.trace all|debug`), upgrade XRootD to >=
+    5.7.2, and scan old logs for leaked tokens. If tracing must stay on for
+    a while, waive this finding with an expiry date.
+  EOT
+  references = [
+    "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
+    "https://github.com/xrootd/xrootd/issues/2222",
+    "https://github.com/PelicanPlatform/pelican/issues/604",
+  ]
+}
+
+check "token-in-url" {
+  title    = "Tokens copied into URLs that leave the host"
+  severity = "medium"
+  rationale = <<-EOT
+    RFC 6750 §2.3 warns that URLs carrying access tokens get logged. With
+    `http.header2cgi Authorization authz`, XRootD moves the bearer token into
+    the CGI and includes it in redirect URLs (xrootd PR #970): on a
+    redirector or proxy the token then reaches clients' and data servers'
+    logs. On a plain data server that does not redirect this is info.
+  EOT
+  remediation = <<-EOT
+    On XRootD >= 6.0.0 add strip-on-redirect:
+      http.header2cgi Authorization authz strip-on-redirect
+    On older versions, do not use header2cgi for Authorization on
+    redirectors and proxies.
+  EOT
+  references = [
+    "https://github.com/xrootd/xrootd/pull/970",
+    "https://github.com/xrootd/xrootd/pull/2439",
+    "https://datatracker.ietf.org/doc/html/rfc6750#section-2.3",
+  ]
+}
+
+check "upgrade-pending" {
+  title    = "Package-manager leftover beside a scanned config"
+  severity = "low"
+  rationale = <<-EOT
+    A .rpmnew, .rpmsave or .dpkg-dist file means an upgrade shipped a new
+    config that was not merged (or the admin's file was set aside). The
+    running service may lack new secure defaults, or run a config the admin
+    did not mean to keep.
+  EOT
+  remediation = <<-EOT
+    Compare the leftover with the live file (diff), merge what the new
+    package brings, and remove the leftover.
+  EOT
+  references = [
+    "https://rpm-software-management.github.io/rpm/manual/spec.html",
+  ]
+}
+
+check "scan-incomplete" {
+  title    = "Config file could not be read or parsed"
+  severity = "high"
+  rationale = <<-EOT
+    A config ttt-check cannot read or parse is a trust it cannot judge. It is
+    reported rather than skipped, because a silent pass on unreadable input
+    is worse than no check at all. The service itself may read the file
+    differently, or refuse to start.
+  EOT
+  remediation = <<-EOT
+    Fix the file named in the finding (the reason says what failed), or make
+    it readable to the scan. Check that the service starts with it.
+  EOT
+  references = [
+    "https://github.com/goss-org/goss/issues/457",
+  ]
+}
+
+check "waiver-expired" {
+  title    = "Site-profile waiver past its expiry date"
+  severity = "low"
+  rationale = <<-EOT
+    A waiver accepts a deviation for a time. Once it expires the deviation is
+    open again: its findings count against the host, and the waiver itself
+    is reported so that it is renewed on purpose or removed.
+  EOT
+  remediation = <<-EOT
+    Fix the deviation and remove the waiver, or renew it in the site profile
+    with a new expires date, a reason and an approver.
+  EOT
+  references = [
+    "https://github.com/inspec/inspec/issues/5794",
+  ]
+}
+
+check "waiver-unused" {
+  title    = "Site-profile waiver that matches no finding"
+  severity = "low"
+  rationale = <<-EOT
+    A waiver that matches nothing is either left over from a fixed deviation
+    or mistyped (check id, service or file glob) — and then does not waive
+    what it was written for.
+  EOT
+  remediation = <<-EOT
+    Remove the waiver, or correct its check, service or file so that it
+    matches the finding it is meant for.
+  EOT
+  references = [
+    "https://github.com/ComplianceAsCode/content/issues/1718",
+  ]
+}
