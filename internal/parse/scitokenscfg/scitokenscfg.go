@@ -210,7 +210,7 @@ func Interpret(f *File) *Config {
 			continue
 		}
 		bp, ok := s.Keys["base_path"]
-		if !ok || bp.Value == "" {
+		if !ok || len(splitPaths(bp.Value)) == 0 {
 			problem(s.Source, "section [%s] has no base_path; xrootd ignores it", s.Name)
 			continue
 		}

@@ -150,8 +150,14 @@ func (p *parser) lines(name, text string) {
 		}
 		src := inventory.Source{File: name, Line: start}
 		words := fields(line)
-		if len(words) == 0 || strings.HasPrefix(words[0], "#") {
+		if len(words) == 0 || strings.HasPrefix(words[0], "#") || strings.TrimSpace(line) == "" {
 			continue
+		}
+		if strings.Contains(words[0], "\t") {
+			// A tab before the directive name or inside it: cconfig shows
+			// xrootd reads "\t# comment" as a directive, and
+			// "ofs.authlib\tx" as one unknown word.
+			p.problem(src, "tab in %q: xrootd does not split words on tabs, so this line is not the directive it looks like", strings.TrimSpace(line))
 		}
 		switch words[0] {
 		case "if":
@@ -390,7 +396,10 @@ func (p *parser) subst(src inventory.Source, words []string) []string {
 			}
 			v, ok := p.vars[name]
 			if !ok {
-				p.problem(src, "variable %s is undefined", name)
+				// xrootd then looks in its process environment ($PWD,
+				// $SOURCE_DIR in the xrootd test configs), which no file
+				// tells; the value is unknown here.
+				p.problem(src, "variable %s is not set in the config; xrootd would take it from its environment, unknown to this scan", name)
 			}
 			b.WriteString(v)
 		}
@@ -413,8 +422,9 @@ func errUnwrapped(err error) error {
 	return err
 }
 
-// fields splits on blanks and tabs only: XrdOucStream keeps a carriage
-// return as part of the word it ends (cconfig shows `config=/x.cfg\r`).
+// fields splits on blanks only, as XrdOucStream does: cconfig keeps a tab
+// inside a word ("all.d a\t b" stays three words, the second "a\t") and a
+// carriage return at the end of one (`config=/x.cfg\r`).
 func fields(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' })
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' })
 }

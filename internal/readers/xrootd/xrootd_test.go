@@ -1,0 +1,199 @@
+package xrootd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/hostfs"
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/xrootdcfg"
+	"github.com/ttt-wg/ttt-check/internal/readers"
+)
+
+func host(t *testing.T, files map[string]string) readers.Host {
+	t.Helper()
+	dir := t.TempDir()
+	for p, c := range files {
+		real := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys, err := hostfs.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return readers.Host{FS: fsys, Name: "xrd.example.org"}
+}
+
+const sci = "[Global]\naudience = https://xrd.example.org:1094\n\n[Issuer ATLAS]\nissuer = https://atlas-auth.cern.ch/\nbase_path = /data/atlas\ndefault_user = xrootd\n"
+
+func TestRead(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		check func(t *testing.T, svcs []inventory.Service)
+	}{
+		{"no /etc/xrootd: not installed", map[string]string{"/etc/hostname": "x\n"}, func(t *testing.T, svcs []inventory.Service) {
+			if len(svcs) != 0 {
+				t.Errorf("services = %+v", svcs)
+			}
+		}},
+		{"instances; scitokens.cfg is no instance", map[string]string{
+			"/etc/xrootd/xrootd-clustered.cfg": "all.export /data\n", "/etc/xrootd/other.cfg": "all.export /x\n",
+			"/etc/xrootd/scitokens.cfg": sci, "/etc/xrootd/renamed-tokens.cfg": "# tokens\n" + sci,
+		}, func(t *testing.T, svcs []inventory.Service) {
+			var names []string
+			for _, s := range svcs {
+				names = append(names, s.Instance)
+				if s.TokensEnabled {
+					t.Errorf("%s: tokens enabled without the plugin", s.Instance)
+				}
+			}
+			if strings.Join(names, " ") != "other clustered" { // file order
+				t.Errorf("instances = %v", names)
+			}
+		}},
+		{"default plugin config and the trust", map[string]string{
+			"/etc/xrootd/xrootd-a.cfg":  "all.export /data\nofs.authorize 1\nofs.authlib ++ libXrdAccSciTokens.so\n",
+			"/etc/xrootd/scitokens.cfg": sci,
+		}, func(t *testing.T, svcs []inventory.Service) {
+			s := svcs[0]
+			if !s.TokensEnabled || s.TokensSource.String() != "/etc/xrootd/xrootd-a.cfg:3" || len(s.Trusts) != 1 {
+				t.Fatalf("service = %+v", s)
+			}
+			tr := s.Trusts[0]
+			if tr.Issuer != "https://atlas-auth.cern.ch/" || tr.Source.String() != "/etc/xrootd/scitokens.cfg:5" || !tr.AnySubject ||
+				!tr.AudienceChecked || tr.AudienceSource.Line != 2 || tr.Account != "xrootd" || tr.AccountSource.Line != 7 ||
+				strings.Join(tr.BasePaths, ",") != "/data/atlas" || tr.PathSource.Line != 6 ||
+				strings.Join(strategies(tr), " ") != "capability group mapping" || tr.StrategySource.Line != 4 {
+				t.Errorf("trust = %+v", tr)
+			}
+			if on, _ := s.Setting("scitokens.onmissing"); strings.Join(on.Values, "") != "passthrough" || on.Source.Line != 0 {
+				t.Errorf("onmissing = %+v", on)
+			}
+		}},
+		{"config= elsewhere, ztn, settings", map[string]string{
+			"/etc/xrootd/xrootd-a.cfg": "set cfg = /opt/tok.ini\nall.role server\nall.role manager\nxrootd.trace all\nxrootd.trace -all\nhttp.header2cgi Authorization authz\nsec.protocol ztn\nofs.authlib libXrdAccSciTokens.so config=$(cfg)\n",
+			"/opt/tok.ini":             sci,
+		}, func(t *testing.T, svcs []inventory.Service) {
+			s := svcs[0]
+			if len(s.Trusts) != 1 || !strings.Contains(strings.Join(s.ConfigFiles, " "), "/opt/tok.ini") {
+				t.Fatalf("service = %+v", s)
+			}
+			role, _ := s.Setting("all.role")
+			trace, _ := s.Setting("xrootd.trace")
+			if strings.Join(role.Values, " ") != "manager" || role.Source.Line != 3 || strings.Join(trace.Values, " ") != "all -all" || trace.Source.Line != 5 {
+				t.Errorf("role %+v trace %+v", role, trace)
+			}
+		}},
+		{"ztn alone enables tokens", map[string]string{"/etc/xrootd/xrootd-a.cfg": "sec.protocol ztn\n"}, func(t *testing.T, svcs []inventory.Service) {
+			if !svcs[0].TokensEnabled || svcs[0].TokensSource.Line != 1 {
+				t.Errorf("service = %+v", svcs[0])
+			}
+		}},
+		{"authdb rights for the default user make the mapping issuer-wide", map[string]string{
+			"/etc/xrootd/xrootd-a.cfg":  "acc.authdb /etc/xrootd/auth_file\nofs.authlib ++ libXrdAccSciTokens.so\n",
+			"/etc/xrootd/auth_file":     "u xrootd /data a\n",
+			"/etc/xrootd/scitokens.cfg": sci,
+		}, func(t *testing.T, svcs []inventory.Service) {
+			if !svcs[0].Trusts[0].HasStrategy(inventory.StrategyIssuerWide) {
+				t.Errorf("trust = %+v", svcs[0].Trusts[0])
+			}
+		}},
+		{"capability only is not issuer-wide", map[string]string{
+			"/etc/xrootd/xrootd-a.cfg":  "acc.authdb /etc/xrootd/auth_file\nofs.authlib ++ libXrdAccSciTokens.so\n",
+			"/etc/xrootd/auth_file":     "u xrootd /data a\n",
+			"/etc/xrootd/scitokens.cfg": sci + "authorization_strategy = capability\n",
+		}, func(t *testing.T, svcs []inventory.Service) {
+			if svcs[0].Trusts[0].HasStrategy(inventory.StrategyIssuerWide) {
+				t.Errorf("trust = %+v", svcs[0].Trusts[0])
+			}
+		}},
+		{"missing plugin config and name_mapfile", map[string]string{
+			"/etc/xrootd/xrootd-a.cfg":  "ofs.authlib ++ libXrdAccSciTokens.so config=/nope.cfg\n",
+			"/etc/xrootd/xrootd-b.cfg":  "ofs.authlib ++ libXrdAccSciTokens.so\n",
+			"/etc/xrootd/scitokens.cfg": sci + "name_mapfile = /etc/xrootd/map.json\n",
+		}, func(t *testing.T, svcs []inventory.Service) {
+			if len(svcs[0].Problems) != 1 || svcs[0].Problems[0].Source.File != "/nope.cfg" {
+				t.Errorf("a: problems %+v", svcs[0].Problems)
+			}
+			if len(svcs[1].Problems) != 1 || !strings.Contains(svcs[1].Problems[0].Reason, "name_mapfile") {
+				t.Errorf("b: problems %+v", svcs[1].Problems)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svcs, err := Read(host(t, tc.files))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, svcs)
+		})
+	}
+}
+
+func strategies(t inventory.Trust) []string {
+	var s []string
+	for _, x := range t.Strategies {
+		s = append(s, string(x))
+	}
+	return s
+}
+
+// TestEOSMGMCorpus adapts the EOS MGM config of the EOS docs with its
+// scitokens.cfg: the same reader serves EOS (issue: EOS reader).
+func TestEOSMGMCorpus(t *testing.T) {
+	mgm, err1 := os.ReadFile("../../../../shared/corpus/eos/doc-mgm-http-token-xrd.cf.mgm")
+	st, err2 := os.ReadFile("../../../../shared/corpus/eos/doc-scitokens.cfg")
+	if err1 != nil || err2 != nil {
+		t.Skip("corpus absent: ../shared is not beside the repository")
+	}
+	h := host(t, map[string]string{"/etc/xrd.cf.mgm": string(mgm), "/etc/xrootd/scitokens.cfg": string(st)})
+	cfg := xrootdcfg.Parse(h.FS, "/etc/xrd.cf.mgm", xrootdcfg.Options{Host: h.Name, Program: "xrootd"})
+	svc := Adapt(h, "eos", "", cfg)
+	if !svc.TokensEnabled || len(svc.Trusts) != 1 {
+		t.Fatalf("EOS MGM read as %+v", svc)
+	}
+	if tr := svc.Trusts[0]; tr.Issuer != "https://wlcg.cloud.cnaf.infn.it/" || strings.Join(tr.BasePaths, ",") != "/" || tr.Account != "dteam001" {
+		t.Errorf("trust = %+v", tr)
+	}
+	if trace, ok := svc.Setting("http.trace"); !ok || !strings.Contains(strings.Join(trace.Values, " "), "all") {
+		t.Errorf("http.trace not read: %+v", svc.Settings)
+	}
+}
+
+// TestCorpusConfigs reads every xrootd-language file of the corpus as an
+// instance config: no panic, and every directive keeps its line.
+func TestCorpusConfigs(t *testing.T) {
+	files, _ := filepath.Glob("../../../../shared/corpus/xrootd/*.cfg*")
+	if len(files) == 0 {
+		t.Skip("corpus absent")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			h := host(t, map[string]string{"/etc/xrootd/xrootd-c.cfg": string(data)})
+			svcs, err := Read(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range svcs {
+				for _, st := range s.Settings {
+					if st.Source.Line == 0 && st.Key != "scitokens.onmissing" {
+						t.Errorf("setting %s without a line", st.Key)
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,232 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata golden files")
+
+// A JWT-shaped string made for the tests; not a real token.
+const fakeJWT = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLW5vdC1yZWFs"
+
+func src(f string, l int) inventory.Source { return inventory.Source{File: f, Line: l} }
+
+func sample() map[string]*finding.Report {
+	base := func() *finding.Report {
+		return &finding.Report{
+			SchemaVersion: finding.SchemaVersion, Tool: "ttt-check", ToolVersion: "test",
+			Recipes: finding.Recipes{Version: "2026.11.0", Digest: "sha256:" + strings.Repeat("ab", 32), Source: "embedded"},
+			Host:    "se01.example.org", Root: "/", ScannedAt: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC),
+			Profile:   finding.Profile{Environment: "production", Assumed: true},
+			FailOn:    finding.Medium,
+			Inventory: inventory.Inventory{Host: "se01.example.org", Root: "/"},
+		}
+	}
+	empty := base()
+	empty.Summary = finding.Summarize(nil)
+
+	inv := base()
+	inv.Profile = finding.Profile{File: "/etc/ttt-check/site.toml", Site: "EXAMPLE", Environment: "testbed"}
+	inv.Inventory.Services = []inventory.Service{{
+		Name: "xrootd", Instance: "standalone", TokensEnabled: true, TokensSource: src("/etc/xrootd/xrootd-standalone.cfg", 4),
+		ConfigFiles: []string{"/etc/xrootd/xrootd-standalone.cfg", "/etc/xrootd/scitokens.cfg"},
+		Trusts: []inventory.Trust{{
+			Service: "xrootd", Instance: "standalone", Name: "ATLAS", Issuer: "https://atlas-auth.cern.ch/", AnySubject: true,
+			Audiences: []string{"https://se01.example.org:1094"}, AudienceChecked: true, AudienceSource: src("/etc/xrootd/scitokens.cfg", 2),
+			Strategies: []inventory.Strategy{inventory.StrategyCapability}, StrategySource: src("/etc/xrootd/scitokens.cfg", 9),
+			Account: "xrootd", AccountSource: src("/etc/xrootd/scitokens.cfg", 8), BasePaths: []string{"/data/atlas"},
+			PathSource: src("/etc/xrootd/scitokens.cfg", 7), Source: src("/etc/xrootd/scitokens.cfg", 6),
+		}},
+		Settings: []inventory.Setting{{Key: "http.trace", Values: []string{"all"}, Source: src("/etc/xrootd/xrootd-standalone.cfg", 9)}},
+		Problems: []inventory.Problem{{Source: src("/etc/xrootd/config.d/x.cfg", 0), Reason: "cannot read: permission denied"}},
+	}}
+	inv.Summary = finding.Summarize(nil)
+
+	many := base()
+	many.Inventory = inv.Inventory
+	many.Findings = []finding.Finding{
+		{Check: "issuer-dev-vo", Title: "Development VO issuer", Severity: finding.Critical, Status: finding.StatusFail, Service: "xrootd", Instance: "standalone",
+			Message: "trusts the dev VO", Expected: "no dev VO", Actual: "https://wlcg.cloud.cnaf.infn.it/", File: "/etc/xrootd/scitokens.cfg", Line: 6,
+			Remediation: "Remove it.\nMore detail.", References: []string{"https://example.org/ref"}, Fingerprint: "0123456789abcdef"},
+		{Check: "audience-any", Title: "Any audience", Severity: finding.Low, Status: finding.StatusWaived, Service: "xrootd", Instance: "standalone",
+			Message: "any audience", File: "/etc/xrootd/scitokens.cfg", Line: 2, Remediation: "Fix it.", Fingerprint: "fedcba9876543210",
+			Waiver: &finding.Waiver{Reason: "compliance testbed", Expires: "2027-01-31", Approver: "J. Admin", Source: "/etc/ttt-check/site.toml:20"}},
+		{Check: "log-token-leak", Title: "Tokens in logs", Severity: finding.High, Status: finding.StatusFail, Service: "dcache",
+			Message: "log line Authorization: Bearer " + fakeJWT + " and password=hunter2", File: "/etc/dcache/dcache.conf", Line: 3,
+			Remediation: "Lower the level.", Fingerprint: "00112233445566ff"},
+	}
+	many.Summary = finding.Summarize(many.Findings)
+	return map[string]*finding.Report{"empty": empty, "inventory": inv, "many": many}
+}
+
+func TestGolden(t *testing.T) {
+	for name, r := range sample() {
+		for _, format := range Names() {
+			t.Run(name+"."+format, func(t *testing.T) {
+				w, err := Lookup(format)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var buf bytes.Buffer
+				if err := w(&buf, r, Options{}); err != nil {
+					t.Fatal(err)
+				}
+				golden := filepath.Join("testdata", name+"."+format)
+				if *update {
+					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./internal/report -update)", err)
+				}
+				if !bytes.Equal(buf.Bytes(), want) {
+					t.Errorf("%s differs from golden:\n%s", golden, buf.String())
+				}
+			})
+		}
+	}
+}
+
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("report.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("report.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestJSONMatchesSchema(t *testing.T) {
+	s := compileSchema(t)
+	for name, r := range sample() {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := JSON(&buf, r, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			doc, err := jsonschema.UnmarshalJSON(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Validate(doc); err != nil {
+				t.Errorf("report %s does not match the schema: %v", name, err)
+			}
+		})
+	}
+	// The validation can fail: a report with a wrong severity or without
+	// a required key is rejected.
+	bad := []struct{ name, from, to string }{
+		{"unknown severity", `"severity": "critical"`, `"severity": "severe"`},
+		{"missing key", `"check": "issuer-dev-vo",`, ``},
+		{"null findings", `"findings": [`, `"findings": null, "x": [`},
+	}
+	for _, b := range bad {
+		t.Run("rejects "+b.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := JSON(&buf, sample()["many"], Options{}); err != nil {
+				t.Fatal(err)
+			}
+			mutated := strings.Replace(buf.String(), b.from, b.to, 1)
+			if mutated == buf.String() {
+				t.Fatalf("mutation %q not applied", b.from)
+			}
+			doc, err := jsonschema.UnmarshalJSON(strings.NewReader(mutated))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Validate(doc) == nil {
+				t.Error("schema accepted a broken report")
+			}
+		})
+	}
+}
+
+func TestNoSecretInAnyOutput(t *testing.T) {
+	r := sample()["many"]
+	r.Inventory.Services[0].Trusts[0].Audiences = []string{"Bearer%20" + fakeJWT}
+	for _, format := range Names() {
+		w, _ := Lookup(format)
+		var buf bytes.Buffer
+		if err := w(&buf, r, Options{Color: true}); err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{fakeJWT, "eyJzdWIiOiJ0ZXN0In0", "hunter2"} {
+			if strings.Contains(buf.String(), secret) {
+				t.Errorf("%s output contains %q", format, secret)
+			}
+		}
+		if !strings.Contains(buf.String(), "[REDACTED]") {
+			t.Errorf("%s output shows no redaction marker", format)
+		}
+	}
+	if r.Findings[2].Message == Redact(r.Findings[2].Message) {
+		t.Fatal("Redact changed nothing")
+	}
+	if !strings.Contains(r.Findings[2].Message, fakeJWT) {
+		t.Error("writers mutated the caller's report")
+	}
+}
+
+func TestRedact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"issuer https://atlas-auth.cern.ch/", "issuer https://atlas-auth.cern.ch/"},
+		{"authz=Bearer%20" + fakeJWT + "&x=1", "authz=Bearer%20[REDACTED]&x=1"},
+		{"dots encoded " + strings.ReplaceAll(fakeJWT, ".", "%2E"), "dots encoded [REDACTED]"},
+		{"secretkey = abc123", "secretkey = [REDACTED]"},
+		{"root://user:pass@host//f", "root://user:[REDACTED]@host//f"},
+	}
+	for _, tc := range tests {
+		if got := Redact(tc.in); got != tc.want {
+			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestTextColourOnlyWhenAsked(t *testing.T) {
+	r := sample()["many"]
+	var plain, colour bytes.Buffer
+	Text(&plain, r, Options{})
+	Text(&colour, r, Options{Color: true})
+	if strings.Contains(plain.String(), "\x1b[") || !strings.Contains(colour.String(), "\x1b[") {
+		t.Error("colour codes where not asked for, or missing where asked")
+	}
+	if !strings.HasSuffix(plain.String(), "se01.example.org: 2 failed (1 critical, 1 high), 1 waived — fail-on medium: FAIL\n") {
+		t.Errorf("summary line: %q", plain.String()[strings.LastIndex(strings.TrimRight(plain.String(), "\n"), "\n")+1:])
+	}
+}
+
+func TestInventoryText(t *testing.T) {
+	r := sample()["inventory"]
+	var buf bytes.Buffer
+	if err := InventoryText(&buf, &r.Inventory, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"issuer https://atlas-auth.cern.ch/ [ATLAS]  /etc/xrootd/scitokens.cfg:6", "audiences:  https://se01.example.org:1094  /etc/xrootd/scitokens.cfg:2", "mapped to:  xrootd  /etc/xrootd/scitokens.cfg:8", "base paths: /data/atlas  /etc/xrootd/scitokens.cfg:7", "http.trace = all  /etc/xrootd/xrootd-standalone.cfg:9", "PROBLEM /etc/xrootd/config.d/x.cfg"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("inventory text lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
