@@ -40,6 +40,25 @@ const (
 	wlcg  = "https://wlcg.cloud.cnaf.infn.it/"
 )
 
+// evaluate runs every check on one service and keeps the findings of one.
+func evaluate(t *testing.T, set *recipes.Set, svc inventory.Service, p Profile, check string) []finding.Finding {
+	t.Helper()
+	if p.DeclaredIssuers == nil {
+		p.DeclaredIssuers = map[string]string{}
+	}
+	all, err := Evaluate(&Input{Inventory: &inventory.Inventory{Services: []inventory.Service{svc}}, Recipes: set, Profile: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []finding.Finding
+	for _, f := range all {
+		if f.Check == check {
+			got = append(got, f)
+		}
+	}
+	return got
+}
+
 func TestChecks(t *testing.T) {
 	set := recipeSet(t)
 	prod := Profile{Environment: Production, VOs: []string{"atlas", "dteam"}, VOsStated: true, DeclaredIssuers: map[string]string{"https://iam.example.org/": "sec@example.org"}}
@@ -103,20 +122,7 @@ func TestChecks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.check+"/"+tc.name, func(t *testing.T) {
-			in := &Input{Inventory: &inventory.Inventory{Services: []inventory.Service{tc.svc}}, Recipes: set, Profile: tc.profile}
-			if in.Profile.DeclaredIssuers == nil {
-				in.Profile.DeclaredIssuers = map[string]string{}
-			}
-			all, err := Evaluate(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []finding.Finding
-			for _, f := range all {
-				if f.Check == tc.check {
-					got = append(got, f)
-				}
-			}
+			got := evaluate(t, set, tc.svc, tc.profile, tc.check)
 			if len(got) != tc.want {
 				t.Fatalf("%s: %d finding(s), want %d: %+v", tc.check, len(got), tc.want, got)
 			}
@@ -166,17 +172,7 @@ func TestSettingChecks(t *testing.T) {
 		t.Run(tc.check+"/"+tc.name, func(t *testing.T) {
 			svc := service(good(dteam))
 			svc.Settings = tc.settings
-			in := &Input{Inventory: &inventory.Inventory{Services: []inventory.Service{svc}}, Recipes: set, Profile: Profile{Environment: Production, DeclaredIssuers: map[string]string{}}}
-			all, err := Evaluate(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []finding.Finding
-			for _, f := range all {
-				if f.Check == tc.check {
-					got = append(got, f)
-				}
-			}
+			got := evaluate(t, set, svc, Profile{Environment: Production}, tc.check)
 			if len(got) != tc.want {
 				t.Fatalf("%d finding(s), want %d: %+v", len(got), tc.want, got)
 			}

@@ -232,7 +232,14 @@ func (p *parser) set(src inventory.Source, words []string) {
 	p.assign(words[0], words[1], strings.Join(p.subst(src, words[3:]), " "))
 }
 
+// maxValue bounds a variable's value: `set x = $(x)$(x)` repeated doubles
+// it each time, and a hostile or broken config must not exhaust memory.
+const maxValue = 64 << 10
+
 func (p *parser) assign(kind, name, value string) {
+	if len(value) > maxValue {
+		value = value[:maxValue]
+	}
 	if kind == "setenv" {
 		// setenv changes the process environment, which $(var) does not
 		// read (cconfig: "Variable FOO is undefined" after setenv FOO).

@@ -92,6 +92,7 @@ func TestParse(t *testing.T) {
 		{"binary file", map[string]string{"/c.cfg": "\x00\x01\x02binary"}, "", "binary content"},
 		{"invalid UTF-8 is reported and read", map[string]string{"/c.cfg": "all.a \xff\xfe\n"}, "1 all.a \xff\xfe\n", "invalid UTF-8"},
 		{"empty file", map[string]string{"/c.cfg": ""}, "", ""},
+		{"doubling variables stay bounded", map[string]string{"/c.cfg": "set x = ab\n" + strings.Repeat("set x = $(x)$(x)\n", 40) + "all.a ok\n"}, "42 all.a ok\n", ""},
 		{"indented comment and tab-indented line", map[string]string{"/c.cfg": "   # comment\n\t# not a comment to xrootd\nall.a 1\n"}, "2 \t# not a comment to xrootd\n3 all.a 1\n", "xrootd does not split words on tabs"},
 	}
 	for _, tc := range tests {

@@ -197,3 +197,25 @@ func TestCorpusConfigs(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRead feeds arbitrary instance configs, plugin configs and authdbs
+// through the whole reader: it must never panic, and every trust it
+// reports names an issuer and where it came from.
+func FuzzRead(f *testing.F) {
+	f.Add([]byte("acc.authdb /etc/xrootd/auth_file\nofs.authlib ++ libXrdAccSciTokens.so\n"), []byte(sci), []byte("u xrootd /data a\nu * /x -rw\n"))
+	f.Add([]byte("sec.protocol ztn\nofs.authlib libXrdAccSciTokens.so config=/etc/xrootd/scitokens.cfg\n"), []byte("[Issuer A]\nissuer=x\nbase_path=,\n"), []byte("u"))
+	f.Fuzz(func(t *testing.T, cfg, st, authdb []byte) {
+		h := host(t, map[string]string{"/etc/xrootd/xrootd-f.cfg": string(cfg), "/etc/xrootd/scitokens.cfg": string(st), "/etc/xrootd/auth_file": string(authdb)})
+		svcs, err := Read(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range svcs {
+			for _, tr := range s.Trusts {
+				if tr.Issuer == "" || tr.Source.IsZero() {
+					t.Fatalf("trust without issuer or source: %+v", tr)
+				}
+			}
+		}
+	})
+}
