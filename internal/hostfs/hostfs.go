@@ -92,7 +92,7 @@ func (f *FS) Resolve(p string) (string, error) {
 			if errors.Is(err, fs.ErrNotExist) && len(rest) == 0 {
 				return next, nil
 			}
-			return "", fmt.Errorf("resolve %s: %w", p, stripRoot(err, f.root))
+			return "", fmt.Errorf("resolve %s: %w", p, stripRoot(err))
 		}
 		if st.Mode()&fs.ModeSymlink == 0 {
 			resolved = next
@@ -104,7 +104,7 @@ func (f *FS) Resolve(p string) (string, error) {
 		}
 		target, err := os.Readlink(f.real(next))
 		if err != nil {
-			return "", fmt.Errorf("resolve %s: %w", p, stripRoot(err, f.root))
+			return "", fmt.Errorf("resolve %s: %w", p, stripRoot(err))
 		}
 		if path.IsAbs(target) {
 			resolved = "/"
@@ -138,7 +138,7 @@ func (f *FS) Stat(p string) (fs.FileInfo, error) {
 	}
 	st, err := os.Stat(f.real(r))
 	if err != nil {
-		return nil, fmt.Errorf("stat %s: %w", p, stripRoot(err, f.root))
+		return nil, fmt.Errorf("stat %s: %w", p, stripRoot(err))
 	}
 	return st, nil
 }
@@ -158,12 +158,12 @@ func (f *FS) ReadFile(p string) ([]byte, error) {
 	}
 	file, err := os.Open(f.real(r))
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", p, stripRoot(err, f.root))
+		return nil, fmt.Errorf("open %s: %w", p, stripRoot(err))
 	}
 	defer file.Close()
 	st, err := file.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("stat %s: %w", p, stripRoot(err, f.root))
+		return nil, fmt.Errorf("stat %s: %w", p, stripRoot(err))
 	}
 	if st.IsDir() {
 		return nil, fmt.Errorf("read %s: is a directory", p)
@@ -176,7 +176,7 @@ func (f *FS) ReadFile(p string) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(file, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, stripRoot(err, f.root))
+		return nil, fmt.Errorf("read %s: %w", p, stripRoot(err))
 	}
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("read %s: %w (limit %d)", p, ErrTooLarge, MaxFileSize)
@@ -193,7 +193,7 @@ func (f *FS) ReadDir(p string) ([]fs.DirEntry, error) {
 	}
 	entries, err := os.ReadDir(f.real(r))
 	if err != nil {
-		return nil, fmt.Errorf("read directory %s: %w", p, stripRoot(err, f.root))
+		return nil, fmt.Errorf("read directory %s: %w", p, stripRoot(err))
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	return entries, nil
@@ -222,9 +222,10 @@ func (f *FS) Glob(dir, pattern string) ([]string, error) {
 	return out, nil
 }
 
-// stripRoot removes the scan root from error messages so that findings
-// name host paths only.
-func stripRoot(err error, root string) error {
+// stripRoot drops the OS path (which includes the scan root) from an error,
+// keeping the reason; callers name the host path themselves so that
+// findings never show where a snapshot lives on the scanning machine.
+func stripRoot(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err

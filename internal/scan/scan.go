@@ -7,7 +7,6 @@ package scan
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 
 	"sort"
 	"strings"
@@ -126,10 +125,9 @@ func leftovers(fsys *hostfs.FS, files []string) []inventory.Source {
 				continue
 			}
 			seen[p] = true
+			// A leftover that cannot be stat'ed is no evidence either way.
 			if st, err := fsys.Stat(p); err == nil && st.Mode().IsRegular() {
 				out = append(out, inventory.Source{File: p})
-			} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-				continue
 			}
 		}
 	}

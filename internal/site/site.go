@@ -388,13 +388,15 @@ func scope(w Waiver) string {
 	return " (" + strings.Join(s, ", ") + ")"
 }
 
+// waiverFinding is about the site profile, not a service: its service is
+// empty (the message names the waiver's service).
 func waiverFinding(e Effective, w Waiver, check, key, msg string) finding.Finding {
 	return finding.Finding{
-		Check: check, Status: finding.StatusFail, Service: w.Service, Message: msg,
+		Check: check, Status: finding.StatusFail, Message: msg,
 		Expected: "a waiver that matches a current finding and has not expired",
 		Actual:   fmt.Sprintf("check %s, expires %s", w.Check, w.Expires.Format("2006-01-02")),
 		File:     e.File, Line: w.Line, Key: key,
-		Fingerprint: finding.Fingerprint(check, w.Service, "", e.File, key),
+		Fingerprint: finding.Fingerprint(check, "", "", e.File, key),
 	}
 }
 
