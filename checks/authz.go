@@ -12,11 +12,18 @@ import (
 )
 
 func audienceAny(in *Input, svc inventory.Service) []Result {
-	implicit := false
+	implicit, scheme := false, ""
 	if s, ok := in.Recipes.Services[svc.Name]; ok {
-		implicit = s.ImplicitAnyAudience
+		implicit, scheme = s.ImplicitAnyAudience, s.AudienceScheme
 	}
 	var out []Result
+	if scheme != "" && svc.TokensEnabled {
+		// Services that always accept the any audience (HTCondor-CE) can
+		// still let VOs scope tokens to them, with an audience of their own.
+		if r, ok := missingScheme(svc, scheme); ok {
+			out = append(out, r)
+		}
+	}
 	for _, g := range groupByAudience(svc) {
 		var anys []string
 		for _, a := range g.audiences {
@@ -41,6 +48,30 @@ func audienceAny(in *Input, svc inventory.Service) []Result {
 		out = append(out, r)
 	}
 	return out
+}
+
+func missingScheme(svc inventory.Service, scheme string) (Result, bool) {
+	var src inventory.Source
+	var auds []string
+	for _, t := range svc.Trusts {
+		src, auds = at(t.AudienceSource, t.Source), t.Audiences
+		for _, a := range t.Audiences {
+			if strings.HasPrefix(a, scheme) {
+				return Result{}, false
+			}
+		}
+	}
+	if len(svc.Trusts) == 0 {
+		return Result{}, false
+	}
+	return Result{
+		Source:   src,
+		Key:      "audience-scheme:" + scheme,
+		Severity: sev(finding.Info),
+		Message:  fmt.Sprintf("%s always accepts the \"any\" audiences (ANY, https://wlcg.cern.ch/jwt/v1/any) and has no %s audience of its own, so VOs cannot scope a token to this CE", svc.Label(), scheme),
+		Expected: "SCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) " + scheme + "$(COLLECTOR_HOST)",
+		Actual:   strings.Join(auds, " "),
+	}, true
 }
 
 func audienceUnchecked(_ *Input, svc inventory.Service) []Result {
@@ -93,10 +124,10 @@ func issuerOrAny(t inventory.Trust) string {
 	return t.Issuer
 }
 
-func mappingIssuerWide(_ *Input, svc inventory.Service) []Result {
+func mappingIssuerWide(in *Input, svc inventory.Service) []Result {
 	var out []Result
 	for _, t := range svc.Trusts {
-		if !t.HasStrategy(inventory.StrategyIssuerWide) {
+		if !t.HasStrategy(inventory.StrategyIssuerWide) && !openRobotMapping(in, t) {
 			continue
 		}
 		to := "flat rights"
@@ -114,6 +145,20 @@ func mappingIssuerWide(_ *Input, svc inventory.Service) []Result {
 	return out
 }
 
+// openRobotMapping is a subject mapping that leaves the subject open for a
+// VO that publishes its robot subjects: every token of the VO, its users'
+// included, gets the robot's account (domain.md §3.2, §1.4).
+func openRobotMapping(in *Input, t inventory.Trust) bool {
+	if !t.AnySubject || t.Account == "" || t.SubjectMapped || t.HasStrategy(inventory.StrategyCapability) || !t.HasStrategy(inventory.StrategyMapping) {
+		return false
+	}
+	vo, ok := in.Recipes.VOByIssuer(t.Issuer)
+	if !ok {
+		vo, ok = in.Recipes.VOByLegacyIssuer(t.Issuer)
+	}
+	return ok && len(vo.RobotSubjects) > 0
+}
+
 // privileged are accounts that are privileged on every host.
 var privileged = []string{"root", "0", "uid:0", "toor"}
 
@@ -124,7 +169,9 @@ func mappingPrivileged(in *Input, svc inventory.Service) []Result {
 	}
 	var out []Result
 	for _, t := range svc.Trusts {
-		if t.Account == "" || !contains(accounts, strings.TrimSpace(t.Account)) {
+		// HTCondor canonical names may carry a domain (condor@…).
+		local, _, _ := strings.Cut(strings.TrimSpace(t.Account), "@")
+		if t.Account == "" || !contains(accounts, local) {
 			continue
 		}
 		out = append(out, Result{
@@ -187,6 +234,11 @@ func authzOnMissingAllow(in *Input, svc inventory.Service) []Result {
 }
 
 func authzGroupFallback(in *Input, svc inventory.Service) []Result {
+	// The VOs' capability-only wish is about storage access; compute
+	// elements map subjects by design.
+	if rs, ok := in.Recipes.Services[svc.Name]; !ok || rs.Kind != "storage" {
+		return nil
+	}
 	var out []Result
 	for _, t := range concreteTrusts(svc) {
 		c := classify(in, t.Issuer)

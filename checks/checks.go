@@ -83,6 +83,9 @@ var registry = map[string]Func{
 	"token-in-url":          tokenInURL,
 	"upgrade-pending":       upgradePending,
 	"scan-incomplete":       scanIncomplete,
+	"ban-shadowed":          banShadowed,
+	"legacy-gsi":            legacyGSI,
+	"authn-anonymous":       authnAnonymous,
 }
 
 // metadataOnly are check ids raised outside this package that still need
@@ -139,6 +142,7 @@ func Evaluate(in *Input) ([]finding.Finding, error) {
 	}
 	var out []finding.Finding
 	for _, svc := range in.Inventory.Services {
+		svc = resolvePatterns(in, svc)
 		for _, id := range IDs() {
 			for _, r := range registry[id](in, svc) {
 				f, err := NewFinding(in.Recipes, id, svc.Name, svc.Instance, r)

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -232,6 +233,15 @@ func issuerLegacy(in *Input, svc inventory.Service) []Result {
 func issuerNearMiss(in *Input, svc inventory.Service) []Result {
 	var out []Result
 	for _, t := range concreteTrusts(svc) {
+		if l, ok := patternLookalike(t); ok {
+			out = append(out, Result{
+				Source:   t.Source,
+				Key:      "pattern:" + t.IdentityPattern,
+				Message:  fmt.Sprintf("%s maps %s with the pattern /%s/, which also accepts the lookalike issuer %s (unanchored pattern or unescaped '.')", svc.Label(), t.Issuer, t.IdentityPattern, l),
+				Expected: "an anchored pattern with every dot and slash escaped, e.g. /^" + regexp.QuoteMeta(t.Issuer) + ",<subject>$/",
+				Actual:   "/" + t.IdentityPattern + "/",
+			})
+		}
 		c := classify(in, t.Issuer)
 		if c.kind != kindNearMiss {
 			continue

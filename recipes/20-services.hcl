@@ -2,6 +2,7 @@
 
 service "xrootd" {
   title = "XRootD with the SciTokens plugin"
+  kind  = "storage"
   # The WG recipe maps tokens to default_user = xrootd (wlcg-authz-docs
   # configuration/xrootd.md), so only root is privileged here.
   privileged_accounts = ["root"]
@@ -28,5 +29,24 @@ service "xrootd" {
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
     "https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/README.md",
+  ]
+}
+
+service "htcondor-ce" {
+  title = "HTCondor-CE"
+  kind  = "compute"
+  # QUEUE_SUPER_USERS = condor, root (05-ce-auth-defaults.conf): tokens
+  # mapped to either administer every job on the CE.
+  privileged_accounts = ["root", "condor"]
+  # scitokens-cpp accepts ANY and https://wlcg.cern.ch/jwt/v1/any whatever
+  # SCITOKENS_SERVER_AUDIENCE says (htcondor-ce docs/v25/troubleshooting/common-issues.md).
+  implicit_any_audience = true
+  # "an HTCondor-CE running at condor.example.org may use an audience of
+  # the form condor://condor.example.org" (WLCG profile §2.1.1);
+  # wlcg-authz-docs doma-testbed.md adds condor://$(COLLECTOR_HOST).
+  audience_scheme = "condor://"
+  references = [
+    "https://github.com/htcondor/htcondor-ce/blob/main/docs/v25/configuration/authentication.md",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
   ]
 }

@@ -438,3 +438,73 @@ check "waiver-unused" {
     "https://github.com/ComplianceAsCode/content/issues/1718",
   ]
 }
+
+check "ban-shadowed" {
+  title    = "Ban that never takes effect"
+  severity = "high"
+  rationale = <<-EOT
+    Services that evaluate rules in order stop at the first match. A ban
+    placed after a rule that already maps or admits the same identity is
+    never reached: the admin believes an identity is locked out while it
+    still works. HTCondor-CE reads mapfiles "in lexicographic order and …
+    will use the first line that matches", so a ban in 90-ban.conf loses
+    to a matching line in 10-scitokens.conf. With no central banning after
+    Argus, these local bans are what a site has in an incident.
+  EOT
+  remediation = <<-EOT
+    Move the ban before every rule that matches the same identity.
+    HTCondor-CE: put the `SCITOKENS /^<issuer>,<subject>$/ user@banned.htcondor.org`
+    line in a mapfile that sorts first (e.g. /etc/condor-ce/mapfiles.d/00-ban.conf),
+    or above the matching line in the same file.
+  EOT
+  references = [
+    "https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/90-ban.conf",
+    "https://github.com/htcondor/htcondor-ce/blob/main/docs/v25/configuration/authentication.md",
+    "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M08-250624.md",
+  ]
+}
+
+check "legacy-gsi" {
+  title    = "GSI, Argus or LCMAPS remnants"
+  severity = "low"
+  rationale = <<-EOT
+    GSI was removed from HTCondor-CE's method list in 23.0.6 and its
+    configuration in 23.0.17. GSI methods, GSI mapfile lines,
+    /etc/grid-security/gsi-authz.conf and Argus or LCMAPS callouts are
+    remnants that keep X.509 proxy paths open or make the effective
+    configuration hard to read.
+  EOT
+  remediation = <<-EOT
+    Remove GSI from every SEC_*_AUTHENTICATION_METHODS, delete GSI lines
+    from the mapfiles and /etc/grid-security/gsi-authz.conf, and drop
+    Argus/LCMAPS callouts once tokens are in production.
+  EOT
+  references = [
+    "https://github.com/htcondor/htcondor-ce/blob/main/docs/v23/releases.md",
+    "https://github.com/htcondor/htcondor-ce/blob/main/docs/v5/releases.md",
+  ]
+}
+
+check "authn-anonymous" {
+  title    = "Anonymous or claimed identities can write"
+  severity = "high"
+  rationale = <<-EOT
+    CLAIMTOBE lets a client state any identity; ANONYMOUS establishes none.
+    Usable at WRITE level they let anyone submit or modify jobs as whoever
+    they claim. ALLOW_WRITE or ALLOW_ADMINISTRATOR open to * (HTCondor's
+    own security:recommended sets ALLOW_WRITE = *, which HTCondor-CE
+    narrows to $(USERS) in 05-ce-auth-defaults.conf) do the same for every
+    authenticated or anonymous peer. An open ALLOW_ADMINISTRATOR is
+    reported as critical.
+  EOT
+  remediation = <<-EOT
+    Keep WRITE authentication to FS, SCITOKENS and SSL
+    (SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = FS,SCITOKENS,SSL), and keep
+    HTCondor-CE's defaults ALLOW_WRITE = $(USERS), condor@$(UID_DOMAIN)/$(FULL_HOSTNAME)
+    and ALLOW_ADMINISTRATOR = $(SUPERUSERS); do not override them with *.
+  EOT
+  references = [
+    "https://github.com/htcondor/htcondor-ce/blob/main/config/05-ce-auth-defaults.conf",
+    "https://github.com/htcondor/htcondor/blob/main/src/condor_utils/param_info.in",
+  ]
+}

@@ -74,12 +74,18 @@ type RobotSubject struct {
 type Service struct {
 	Name  string `hcl:"name,label"`
 	Title string `hcl:"title"`
+	// Kind is "storage" or "compute": capability-only wishes of a VO are
+	// about storage access (requirements.md), and CEs map subjects.
+	Kind string `hcl:"kind"`
 	// PrivilegedAccounts are accounts no token may be mapped to (besides
 	// root and uid 0, which are privileged everywhere).
 	PrivilegedAccounts []string `hcl:"privileged_accounts,optional"`
 	// ImplicitAnyAudience is true when the service accepts the "any"
 	// audiences whatever its configuration says.
 	ImplicitAnyAudience bool `hcl:"implicit_any_audience,optional"`
+	// AudienceScheme is the scheme of the audience a service should have
+	// of its own (condor:// for HTCondor-CE, WLCG profile §2.1.1).
+	AudienceScheme string `hcl:"audience_scheme,optional"`
 	// AllowedOnMissing are the acceptable behaviours for a request
 	// without a usable token.
 	AllowedOnMissing []string `hcl:"allowed_onmissing,optional"`
@@ -256,6 +262,9 @@ func build(m fileSchema) (*Set, hcl.Diagnostics) {
 		set.VOs[vo.Name] = vo
 	}
 	for _, s := range m.Services {
+		if s.Kind != "storage" && s.Kind != "compute" {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "invalid kind for service " + s.Name, Detail: fmt.Sprintf("%q is not storage or compute", s.Kind)})
+		}
 		set.Services[s.Name] = s
 	}
 	for _, c := range m.Checks {

@@ -24,6 +24,7 @@ func TestEmbeddedSet(t *testing.T) {
 		"authz-onmissing-allow": "critical", "authz-group-fallback": "medium", "log-token-leak": "high",
 		"token-in-url": "medium", "upgrade-pending": "low", "scan-incomplete": "high",
 		"waiver-expired": "low", "waiver-unused": "low",
+		"ban-shadowed": "high", "legacy-gsi": "low", "authn-anonymous": "high",
 	}
 	for id, sev := range want {
 		t.Run(id, func(t *testing.T) {

@@ -62,6 +62,13 @@ type Trust struct {
 	Issuer string `json:"issuer"`
 	// AnyIssuer is true when the service accepts tokens of any issuer here.
 	AnyIssuer bool `json:"any_issuer,omitempty"`
+	// IssuerPattern is the regular expression (Go syntax) a service matches
+	// issuers with, when it uses one (HTCondor-CE mapfiles); Issuer is then
+	// the literal issuer the pattern was written for, if it has one.
+	IssuerPattern string `json:"issuer_pattern,omitempty"`
+	// IdentityPattern is the whole pattern when it covers more than the
+	// issuer (HTCondor-CE matches "<iss>,<sub>").
+	IdentityPattern string `json:"identity_pattern,omitempty"`
 	// Subjects lists the accepted subjects; AnySubject means no restriction.
 	Subjects   []string `json:"subjects,omitempty"`
 	AnySubject bool     `json:"any_subject"`
@@ -117,6 +124,25 @@ type Problem struct {
 	Reason string `json:"reason"`
 }
 
+// Ban is a rule meant to lock an identity out, and whether it works.
+type Ban struct {
+	// Identity is what is banned, in the service's terms.
+	Identity string `json:"identity"`
+	Source   Source `json:"source"`
+	// ShadowedBy is the earlier rule that already decides the identity, so
+	// that the ban never takes effect; zero when the ban works.
+	ShadowedBy Source `json:"shadowed_by"`
+}
+
+// Legacy is configuration left from the X.509/GSI era or from an older
+// release of the service.
+type Legacy struct {
+	// Kind is "gsi" (GSI, Argus, LCMAPS) or "config" (obsolete options).
+	Kind   string `json:"kind"`
+	What   string `json:"what"`
+	Source Source `json:"source"`
+}
+
 // Service is one service found on the host, as its readers understood it.
 type Service struct {
 	// Name is the registry name (xrootd, htcondor-ce, arc-ce, dcache,
@@ -133,6 +159,8 @@ type Service struct {
 	Trusts      []Trust   `json:"trusts"`
 	Settings    []Setting `json:"settings"`
 	Problems    []Problem `json:"problems,omitempty"`
+	Bans        []Ban     `json:"bans,omitempty"`
+	Legacy      []Legacy  `json:"legacy,omitempty"`
 	// PendingUpgrades are package-manager leftovers (.rpmnew, .rpmsave,
 	// .dpkg-dist, ...) found beside the config files.
 	PendingUpgrades []Source `json:"pending_upgrades,omitempty"`

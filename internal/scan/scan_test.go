@@ -121,15 +121,12 @@ func TestGolden(t *testing.T) {
 }
 
 // checkFixtures names, for every check, a fixture host it must pass on and
-// one it must fail on. issuer-wildcard has no XRootD fixture: the SciTokens
-// plugin cannot be told to accept any issuer; its failing case is the
-// inventory-level test in package checks until HTCondor-CE and ARC CE
-// (which can) bring host fixtures.
+// one it must fail on.
 var checkFixtures = []struct {
 	check, pass, fail string
 }{
 	{"issuer-dev-vo", "xrootd-wg-recipe", "xrootd-issuers"},
-	{"issuer-wildcard", "xrootd-wg-recipe", ""},
+	{"issuer-wildcard", "xrootd-wg-recipe", "htcondor-ce-deviating"},
 	{"issuer-legacy", "xrootd-wg-recipe", "xrootd-issuers"},
 	{"issuer-near-miss", "xrootd-wg-recipe", "xrootd-issuers"},
 	{"issuer-unknown", "xrootd-wg-recipe", "xrootd-issuers"},
@@ -148,6 +145,18 @@ var checkFixtures = []struct {
 	{"scan-incomplete", "xrootd-wg-recipe", "xrootd-leftovers"},
 	{"waiver-expired", "xrootd-wg-recipe", "demo"},
 	{"waiver-unused", "xrootd-wg-recipe", "xrootd-redirector"},
+	{"ban-shadowed", "htcondor-ce-wg-recipe", "htcondor-ce-deviating"},
+	{"legacy-gsi", "htcondor-ce-wg-recipe", "htcondor-ce-legacy"},
+	{"authn-anonymous", "htcondor-ce-wg-recipe", "htcondor-ce-legacy"},
+	// The same checks on the other service.
+	{"issuer-dev-vo", "htcondor-ce-wg-recipe", "htcondor-ce-deviating"},
+	{"issuer-legacy", "htcondor-ce-wg-recipe", "htcondor-ce-osg"},
+	{"issuer-near-miss", "htcondor-ce-wg-recipe", "htcondor-ce-deviating"},
+	{"issuer-dteam-missing", "htcondor-ce-wg-recipe", "htcondor-ce-osg"},
+	{"audience-any", "htcondor-ce-wg-recipe", "htcondor-ce-osg"},
+	{"mapping-issuer-wide", "htcondor-ce-wg-recipe", "htcondor-ce-osg"},
+	{"mapping-privileged", "htcondor-ce-wg-recipe", "htcondor-ce-deviating"},
+	{"scan-incomplete", "htcondor-ce-wg-recipe", "htcondor-ce-legacy"},
 }
 
 func TestEveryCheckPassesAndFails(t *testing.T) {
@@ -163,12 +172,9 @@ func TestEveryCheckPassesAndFails(t *testing.T) {
 	seen := map[string]bool{}
 	for _, tc := range checkFixtures {
 		seen[tc.check] = true
-		t.Run(tc.check, func(t *testing.T) {
+		t.Run(tc.check+"/"+tc.fail, func(t *testing.T) {
 			if n := count(get(tc.pass), tc.check); n != 0 {
 				t.Errorf("%s: %d finding(s) on %s, which follows the recipe", tc.check, n, tc.pass)
-			}
-			if tc.fail == "" {
-				return
 			}
 			if n := count(get(tc.fail), tc.check); n == 0 {
 				t.Errorf("%s: no finding on %s, which deviates", tc.check, tc.fail)
@@ -192,15 +198,22 @@ func count(r *finding.Report, check string) int {
 	return n
 }
 
-// TestRecipeHostIsClean pins the promise of the WG-recipe fixture: a host
-// configured as the working group recommends has no finding at all.
-func TestRecipeHostIsClean(t *testing.T) {
-	rep := scanFixture(t, filepath.Join(fixtures, "xrootd-wg-recipe"))
-	for _, f := range rep.Findings {
-		t.Errorf("unexpected finding on the WG-recipe host: %s %s %s", f.Check, f.Location(), f.Message)
-	}
-	if len(rep.Inventory.Services) != 1 || len(rep.Inventory.Services[0].Trusts) != 3 {
-		t.Fatalf("inventory = %+v, want one xrootd service with 3 trusts", rep.Inventory.Services)
+// TestRecipeHostsAreClean pins the promise of the WG-recipe fixtures: a
+// host configured as the working group recommends has no finding at all.
+func TestRecipeHostsAreClean(t *testing.T) {
+	for host, want := range map[string]struct {
+		service string
+		trusts  int
+	}{"xrootd-wg-recipe": {"xrootd", 3}, "htcondor-ce-wg-recipe": {"htcondor-ce", 4}} {
+		t.Run(host, func(t *testing.T) {
+			rep := scanFixture(t, filepath.Join(fixtures, host))
+			for _, f := range rep.Findings {
+				t.Errorf("unexpected finding on the WG-recipe host: %s %s %s", f.Check, f.Location(), f.Message)
+			}
+			if len(rep.Inventory.Services) != 1 || rep.Inventory.Services[0].Name != want.service || len(rep.Inventory.Services[0].Trusts) != want.trusts {
+				t.Fatalf("inventory = %+v, want one %s service with %d trusts", rep.Inventory.Services, want.service, want.trusts)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,196 @@
+package condorcfg
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/hostfs"
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+const corpus = "../../../../shared/corpus/htcondor-ce"
+
+func fsWith(t testing.TB, files map[string]string) *hostfs.FS {
+	t.Helper()
+	dir := t.TempDir()
+	for p, c := range files {
+		real := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys, err := hostfs.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fsys
+}
+
+func read(t testing.TB, files map[string]string) *Config {
+	p := NewParser(fsWith(t, files), Options{})
+	p.File("/c.conf", inventory.Source{})
+	return p.Config()
+}
+
+func TestLanguage(t *testing.T) {
+	tests := []struct {
+		name     string
+		files    map[string]string
+		key      string
+		want     string // expanded value
+		line     int
+		problems string
+	}{
+		{"last assignment wins, names case-insensitive", map[string]string{"/c.conf": "ALLOW_WRITE = a\nallow_write = b\n"}, "ALLOW_WRITE", "b", 2, ""},
+		{"expansion with default", map[string]string{"/c.conf": "X = $(NOPE:dflt) $(Y)\nY = late\n"}, "X", "dflt late", 1, ""},
+		{"self-reference takes the previous value", map[string]string{"/c.conf": "A = one\nA = $(A) two\nA = $(a) three\n"}, "A", "one two three", 3, ""},
+		{"self-reference with nothing before", map[string]string{"/c.conf": "A = $(A:base) two\n"}, "A", "base two", 1, ""},
+		{"HTCondor-CE audience recipe", map[string]string{"/c.conf": "COLLECTOR_HOST = ce.example.org:9619\nSCITOKENS_SERVER_AUDIENCE = $(COLLECTOR_HOST)\nSCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) condor://$(COLLECTOR_HOST)\n"}, "SCITOKENS_SERVER_AUDIENCE", "ce.example.org:9619 condor://ce.example.org:9619", 3, ""},
+		{"continuation", map[string]string{"/c.conf": "A = one, \\\n  two\n"}, "A", "one, two", 1, ""},
+		{"multi-line value", map[string]string{"/c.conf": "A @=end\n  line1\n  line2\n@end\nB = 2\n"}, "A", "line1\n  line2", 1, ""},
+		{"if / elif / else / endif, nested", map[string]string{"/c.conf": "F = false\nif $(F)\nA = 1\nelif defined F\n  if version >= 9.0\n    A = 2\n  else\n    A = 3\n  endif\nelse\nA = 4\nendif\n"}, "A", "2", 6, ""},
+		{"negation", map[string]string{"/c.conf": "if ! defined NOPE\nA = yes\nendif\n"}, "A", "yes", 2, ""},
+		{"daemon prefix is its own name", map[string]string{"/c.conf": "SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = FS,SCITOKENS\n"}, "SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS", "FS,SCITOKENS", 1, ""},
+		{"include file and directory", map[string]string{"/c.conf": "include : /d\nA = $(A) main\n", "/d/20.conf": "A = $(A) b\n", "/d/10.conf": "A = a\n", "/d/30.conf.rpmnew": "A = never\n", "/d/.x": "A = never\n"}, "A", "a b main", 2, ""},
+		{"include ifexist of a missing file", map[string]string{"/c.conf": "include ifexist : /nope\nA = 1\n"}, "A", "1", 2, ""},
+		{"include command is never run", map[string]string{"/c.conf": "include command : /bin/make-config\nA = 1\n"}, "A", "1", 2, "never runs commands"},
+		{"value from a command is never run", map[string]string{"/c.conf": "A = /bin/echo hi |\n"}, "A", "", 1, "never runs"},
+		{"use security:recommended", map[string]string{"/c.conf": "use security:recommended\n"}, "ALLOW_WRITE", "*", 0, ""},
+		{"metaknob arguments", map[string]string{"/c.conf": "use SECURITY : recommended_v24_0(ce, admin@*)\n"}, "ALLOW_ADMINISTRATOR", "ce@* condor@password admin@*", 0, ""},
+		{"metaknob default arguments", map[string]string{"/c.conf": "use security:recommended\n"}, "ALLOW_ADMINISTRATOR", "condor@* condor@password root@*", 0, ""},
+		{"a later assignment overrides a metaknob", map[string]string{"/c.conf": "use security:recommended\nALLOW_WRITE = $(USERS)\nUSERS = *@users.htcondor.org\n"}, "ALLOW_WRITE", "*@users.htcondor.org", 2, ""},
+		{"unknown metaknob", map[string]string{"/c.conf": "use security:nonsense\n"}, "", "", 0, "unknown metaknob security:nonsense"},
+		{"known non-security metaknob is not expanded", map[string]string{"/c.conf": "use role:submit\n"}, "", "", 0, ""},
+		{"if without endif", map[string]string{"/c.conf": "if true\nA = 1\n"}, "A", "1", 2, "if without endif"},
+		{"garbage line", map[string]string{"/c.conf": "this is not config\n"}, "", "", 0, "not an assignment"},
+		{"include loop", map[string]string{"/c.conf": "include : /c.conf\n"}, "", "", 0, "loops back"},
+		{"CRLF", map[string]string{"/c.conf": "A = 1\r\nB = 2\r\n"}, "A", "1", 1, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := read(t, tc.files)
+			var ps []string
+			for _, p := range c.Problems {
+				ps = append(ps, p.Reason)
+			}
+			got := strings.Join(ps, "; ")
+			if (tc.problems == "") != (got == "") || tc.problems != "" && !strings.Contains(got, tc.problems) {
+				t.Errorf("problems %q, want %q", got, tc.problems)
+			}
+			if tc.key == "" {
+				return
+			}
+			v, src, ok := c.Value(tc.key)
+			if !ok && tc.want != "" {
+				t.Fatalf("%s not set", tc.key)
+			}
+			if v != tc.want {
+				t.Errorf("%s = %q, want %q", tc.key, v, tc.want)
+			}
+			if tc.line != 0 && src.Line != tc.line {
+				t.Errorf("%s set at line %d, want %d", tc.key, src.Line, tc.line)
+			}
+		})
+	}
+}
+
+// TestSecurityTemplatesMatchHTCondor compares the embedded SECURITY
+// metaknobs with HTCondor's parameter table.
+func TestSecurityTemplatesMatchHTCondor(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(corpus, "REFERENCE-htcondor-param_info.in"))
+	if err != nil {
+		t.Skip("HTCondor param_info.in not found: ../shared must be beside the repository")
+	}
+	norm := func(body string) string {
+		var out []string
+		for _, l := range strings.Split(body, "\n") {
+			l = strings.Join(strings.Fields(l), " ")
+			if l == "" || strings.HasPrefix(l, "#") {
+				continue
+			}
+			out = append(out, l)
+		}
+		return strings.Join(out, "\n")
+	}
+	re := regexp.MustCompile(`(?ms)^\[\$SECURITY\.([A-Za-z0-9_]+)\]\n(?:[a-z]+\s*=.*?\n)*default\s*:\s*@end\n(.*?)\n@end`)
+	found := map[string]string{}
+	for _, m := range re.FindAllStringSubmatch(string(data), -1) {
+		found[strings.ToUpper(m[1])] = norm(m[2])
+	}
+	for name, body := range securityTemplates {
+		ref, ok := found[name]
+		if !ok {
+			t.Errorf("SECURITY.%s is not in HTCondor's table", name)
+			continue
+		}
+		if norm(body) != ref {
+			t.Errorf("SECURITY.%s differs from HTCondor's:\n--- embedded\n%s\n--- param_info.in\n%s", name, norm(body), ref)
+		}
+	}
+	for name := range found {
+		if _, ok := securityTemplates[name]; !ok {
+			t.Errorf("HTCondor has SECURITY.%s, which is not embedded", name)
+		}
+	}
+	for cat, names := range knownTemplates {
+		for _, n := range names {
+			if !regexp.MustCompile(`(?mi)^\[\$` + cat + `\.` + n + `\]`).Match(data) {
+				t.Errorf("%s.%s is not in HTCondor's table", cat, n)
+			}
+		}
+	}
+}
+
+// TestCorpus reads every real HTCondor-CE config of the corpus (ERB
+// templates included: they are reported, not misread as values).
+func TestCorpus(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(corpus, "*"))
+	n := 0
+	for _, f := range files {
+		base := filepath.Base(f)
+		if strings.Contains(base, "mapfile") || strings.HasPrefix(base, "REFERENCE") || strings.Contains(base, "mapfiles.d") || strings.Contains(base, "job_routes") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		t.Run(base, func(t *testing.T) {
+			c := read(t, map[string]string{"/c.conf": string(data)})
+			if strings.HasPrefix(base, "TEMPLATE-") && strings.Contains(string(data), "<%") && len(c.Problems) == 0 {
+				t.Errorf("ERB template read without a problem")
+			}
+			if strings.HasPrefix(base, "official-05-ce-auth") {
+				if v, _, _ := c.Value("SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS"); v != "FS,SCITOKENS,SSL" {
+					t.Errorf("SCHEDD write methods = %q", v)
+				}
+			}
+		})
+	}
+	if n == 0 {
+		t.Skip("corpus absent")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(corpus, "*.conf"))
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("A = $(A)$(A)\nif $(A)\nelif\nelse\nelse\nendif\nendif\nuse security:recommended($(1+), x\nB @=t\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := read(t, map[string]string{"/c.conf": string(data)})
+		for _, n := range c.Names() {
+			c.Value(n)
+		}
+	})
+}

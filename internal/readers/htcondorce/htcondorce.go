@@ -1,0 +1,284 @@
+// Package htcondorce reads HTCondor-CE: its configuration in the order
+// HTCondor-CE reads it (/etc/condor-ce/condor_config, then the config
+// directories), the certificate mapfile with its includes, and turns
+// SCITOKENS mapping rules into trusts.
+package htcondorce
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/condorcfg"
+	"github.com/ttt-wg/ttt-check/internal/parse/condormap"
+	"github.com/ttt-wg/ttt-check/internal/readers"
+)
+
+// Paths HTCondor-CE uses (htcondor-ce rpm/htcondor-ce.spec, config/).
+const (
+	MainConfig     = "/etc/condor-ce/condor_config"
+	DefaultMapfile = "/etc/condor-ce/condor_mapfile"
+	GSIAuthzConf   = "/etc/grid-security/gsi-authz.conf"
+)
+
+// defaultConfigDirs are read after condor_config when it does not name
+// LOCAL_CONFIG_DIR itself: package defaults first, then the site's.
+var defaultConfigDirs = []string{"/usr/share/condor-ce/config.d", "/etc/condor-ce/config.d"}
+
+// probeIssuer is an issuer no VO uses: a pattern that accepts it accepts
+// any issuer.
+const probeIssuer = "https://ttt-check-probe.invalid/"
+
+// probeSubject stands for "some subject" when a pattern leaves it open.
+const probeSubject = "ttt-check-probe-subject"
+
+// Reader reads HTCondor-CE.
+var Reader readers.Reader = readers.Func(Read)
+
+// Read returns the HTCondor-CE service, or nothing when it is not installed.
+func Read(h readers.Host) ([]inventory.Service, error) {
+	if !h.FS.Exists(MainConfig) && !h.FS.Exists("/etc/condor-ce/config.d") {
+		return nil, nil
+	}
+	short, _, _ := strings.Cut(h.Name, ".")
+	// Macros HTCondor defines itself from the machine it runs on.
+	p := condorcfg.NewParser(h.FS, condorcfg.Options{Defaults: map[string]string{
+		"FULL_HOSTNAME": h.Name, "HOSTNAME": short, "LOG": "/var/log/condor-ce",
+	}})
+	dirs := defaultConfigDirs
+	if h.FS.Exists(MainConfig) {
+		p.File(MainConfig, inventory.Source{})
+		if v, _, ok := p.Config().Value("LOCAL_CONFIG_DIR"); ok && strings.TrimSpace(v) != "" {
+			dirs = splitList(v)
+		}
+	} else {
+		p.Config().Problems = append(p.Config().Problems, inventory.Problem{Source: inventory.Source{File: MainConfig}, Reason: "missing; read the config directories HTCondor-CE uses by default"})
+	}
+	for _, d := range dirs {
+		if h.FS.Exists(d) {
+			p.Dir(d, inventory.Source{})
+		}
+	}
+	if v, _, ok := p.Config().Value("LOCAL_CONFIG_FILE"); ok {
+		for _, f := range splitList(v) {
+			p.File(f, inventory.Source{})
+		}
+	}
+	return []inventory.Service{adapt(h, p.Config())}, nil
+}
+
+func splitList(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
+}
+
+// settingKeys are the values the checks need, as HTCondor-CE's schedd sees
+// them.
+var settingKeys = []string{"SCITOKENS_SERVER_AUDIENCE", "ALLOW_WRITE", "ALLOW_ADMINISTRATOR", "DENY_WRITE", "CERTIFICATE_MAPFILE", "QUEUE_SUPER_USERS", "SCHEDD_DEBUG", "COLLECTOR_HOST"}
+
+func adapt(h readers.Host, cfg *condorcfg.Config) inventory.Service {
+	svc := inventory.Service{Name: "htcondor-ce", ConfigFiles: append([]string{}, cfg.Files...), Problems: append([]inventory.Problem{}, cfg.Problems...)}
+	for _, k := range settingKeys {
+		if v, src, ok := cfg.Value(k); ok {
+			svc.Settings = append(svc.Settings, inventory.Setting{Key: k, Values: splitList(v), Source: src})
+		}
+	}
+	// The methods the schedd accepts for WRITE (job submission), with
+	// HTCondor's fallbacks: daemon- and level-specific, then default.
+	methods, msrc := writeMethods(cfg)
+	svc.Settings = append(svc.Settings, inventory.Setting{Key: "SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS", Values: methods, Source: msrc})
+	for _, m := range methods {
+		if strings.EqualFold(m, "SCITOKENS") {
+			svc.TokensEnabled, svc.TokensSource = true, msrc
+		}
+	}
+	for _, name := range cfg.Names() {
+		if !strings.Contains(name, "AUTHENTICATION_METHODS") {
+			continue
+		}
+		v, src, _ := cfg.Value(name)
+		for _, m := range splitList(v) {
+			if strings.EqualFold(m, "GSI") {
+				svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "gsi", What: "GSI in " + name, Source: src})
+			}
+		}
+	}
+	if h.FS.Exists(GSIAuthzConf) {
+		what := GSIAuthzConf + " (Globus callout)"
+		if data, err := h.FS.ReadFile(GSIAuthzConf); err == nil {
+			switch {
+			case strings.Contains(string(data), "argus"):
+				what = GSIAuthzConf + " (Argus callout)"
+			case strings.Contains(string(data), "lcmaps"):
+				what = GSIAuthzConf + " (LCMAPS callout)"
+			}
+		}
+		svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "gsi", What: what, Source: inventory.Source{File: GSIAuthzConf}})
+	}
+
+	mapfile := DefaultMapfile
+	if v, _, ok := cfg.Value("CERTIFICATE_MAPFILE"); ok && strings.TrimSpace(v) != "" {
+		mapfile = strings.TrimSpace(v)
+	}
+	m := condormap.Read(h.FS, mapfile)
+	svc.ConfigFiles = append(svc.ConfigFiles, m.Files...)
+	svc.Problems = append(svc.Problems, m.Problems...)
+	var audiences []string
+	var audSrc inventory.Source
+	for _, s := range svc.Settings {
+		if s.Key == "SCITOKENS_SERVER_AUDIENCE" {
+			audiences, audSrc = s.Values, s.Source
+		}
+	}
+	compiled := make([]*regexp.Regexp, len(m.Rules))
+	for i, r := range m.Rules {
+		if r.Method == "GSI" || strings.Contains(r.Canonical, "GSS_ASSIST_GRIDMAP") {
+			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "gsi", What: "GSI mapfile rule " + r.Canonical, Source: r.Source})
+		}
+		if !r.Regex {
+			continue
+		}
+		re, err := regexp.Compile(r.Principal)
+		if err != nil {
+			// HTCondor uses PCRE; RE2 lacks look-around and back
+			// references. Say so instead of guessing what it matches.
+			svc.Problems = append(svc.Problems, inventory.Problem{Source: r.Source, Reason: "the PCRE pattern /" + r.Principal + "/ cannot be evaluated here (" + err.Error() + "); what it maps is not judged"})
+			continue
+		}
+		compiled[i] = re
+	}
+	for i, r := range m.Rules {
+		if r.Method != "SCITOKENS" {
+			continue
+		}
+		if strings.HasSuffix(strings.ToLower(r.Canonical), "@banned.htcondor.org") {
+			svc.Bans = append(svc.Bans, ban(m.Rules, compiled, i))
+			continue
+		}
+		t := inventory.Trust{
+			Service: "htcondor-ce", Name: "SCITOKENS /" + r.Principal + "/", Account: r.Canonical, AccountSource: r.Source,
+			Strategies: []inventory.Strategy{inventory.StrategyMapping}, StrategySource: r.Source, Source: r.Source,
+			Audiences: append([]string{}, audiences...), AudienceChecked: len(audiences) > 0, AudienceSource: audSrc,
+		}
+		if !r.Regex {
+			iss, sub, _ := strings.Cut(r.Principal, ",")
+			t.Issuer, t.Subjects = iss, []string{sub}
+			svc.Trusts = append(svc.Trusts, t)
+			continue
+		}
+		if compiled[i] == nil {
+			continue
+		}
+		t.IdentityPattern = r.Principal
+		lit := literalIdentity(r.Principal)
+		t.Issuer = lit.issuer
+		if lit.subject != "" {
+			t.Subjects = []string{lit.subject}
+		} else {
+			t.AnySubject = true
+		}
+		t.AnyIssuer = compiled[i].MatchString(probeIssuer + "," + probeSubject)
+		svc.Trusts = append(svc.Trusts, t)
+	}
+	return svc
+}
+
+// writeMethods resolves the schedd's WRITE authentication methods.
+func writeMethods(cfg *condorcfg.Config) ([]string, inventory.Source) {
+	for _, name := range []string{"SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS", "SEC_WRITE_AUTHENTICATION_METHODS", "SCHEDD.SEC_DEFAULT_AUTHENTICATION_METHODS", "SEC_DEFAULT_AUTHENTICATION_METHODS"} {
+		if v, src, ok := cfg.Value(name); ok && strings.TrimSpace(v) != "" {
+			return splitList(v), src
+		}
+	}
+	return nil, inventory.Source{}
+}
+
+// ban describes the ban rule at i and the earlier rule that shadows it.
+func ban(rules []condormap.Rule, compiled []*regexp.Regexp, i int) inventory.Ban {
+	r := rules[i]
+	b := inventory.Ban{Identity: r.Principal, Source: r.Source}
+	identity := r.Principal
+	if r.Regex {
+		lit := literalIdentity(r.Principal)
+		if lit.issuer == "" {
+			return b
+		}
+		sub := lit.subject
+		if sub == "" {
+			sub = probeSubject
+		}
+		identity = lit.issuer + "," + sub
+		b.Identity = identity
+	}
+	// First match wins per method: an earlier SCITOKENS rule matching the
+	// same identity decides it before the ban is reached.
+	for j := 0; j < i; j++ {
+		e := rules[j]
+		if e.Method != r.Method {
+			continue
+		}
+		if (e.Regex && compiled[j] != nil && compiled[j].MatchString(identity)) || (!e.Regex && e.Principal == identity) {
+			b.ShadowedBy = e.Source
+			break
+		}
+	}
+	return b
+}
+
+type identity struct {
+	issuer  string // literal issuer the pattern was written for
+	subject string // literal subject when pinned with `$`
+}
+
+// literalIdentity reads the literal issuer (and subject) out of a pattern
+// written like the OSG topology generates them:
+// ^https\:\/\/atlas\-auth\.cern\.ch\/,7dee38a3\-…$ . Unescaped dots are
+// taken as the dots they were meant to be; the checks probe what else
+// they admit.
+func literalIdentity(pattern string) identity {
+	p := strings.TrimPrefix(pattern, "^")
+	var b strings.Builder
+	var id identity
+	inSubject := false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			n := p[i+1]
+			if isAlnum(n) {
+				return finish(id, inSubject, "", false)
+			}
+			b.WriteByte(n)
+			i++
+		case c == '.':
+			if i+1 < len(p) && (p[i+1] == '*' || p[i+1] == '+') {
+				return finish(id, inSubject, b.String(), false)
+			}
+			b.WriteByte('.')
+		case c == ',' && !inSubject:
+			id.issuer = b.String()
+			b.Reset()
+			inSubject = true
+		case c == '$' && i == len(p)-1:
+			return finish(id, inSubject, b.String(), true)
+		case strings.IndexByte("*+?()[]{}|^$", c) >= 0:
+			return finish(id, inSubject, "", false)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return finish(id, inSubject, b.String(), false)
+}
+
+func finish(id identity, inSubject bool, rest string, anchoredEnd bool) identity {
+	if !inSubject {
+		return identity{}
+	}
+	if anchoredEnd && rest != "" {
+		id.subject = rest
+	}
+	return id
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
