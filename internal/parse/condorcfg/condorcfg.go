@@ -168,8 +168,8 @@ type cond struct {
 
 var (
 	templateMarker = regexp.MustCompile(`<%|\{\{|\{%`)
-	assignRE = regexp.MustCompile(`^([A-Za-z0-9_.]+)\s*(=|@=)\s*(.*)$`)
-	colonRE  = regexp.MustCompile(`^(?i)(include|use)\b\s*([^:]*):\s*(.*)$`)
+	assignRE       = regexp.MustCompile(`^([A-Za-z0-9_.]+)\s*(=|@=)\s*(.*)$`)
+	colonRE        = regexp.MustCompile(`^(?i)(include|use)\b\s*([^:]*):\s*(.*)$`)
 )
 
 // lines processes config lines; args are a metaknob's arguments.
