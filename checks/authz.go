@@ -74,7 +74,14 @@ func missingScheme(svc inventory.Service, scheme string) (Result, bool) {
 	}, true
 }
 
-func audienceUnchecked(_ *Input, svc inventory.Service) []Result {
+func audienceUnchecked(in *Input, svc inventory.Service) []Result {
+	if rs, ok := in.Recipes.Services[svc.Name]; ok && rs.AudienceByAnyRule {
+		for _, t := range svc.Trusts {
+			if t.AudienceChecked {
+				return nil
+			}
+		}
+	}
 	var out []Result
 	for _, g := range groupByAudience(svc) {
 		if g.checked {

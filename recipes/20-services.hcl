@@ -50,3 +50,22 @@ service "htcondor-ce" {
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
   ]
 }
+
+service "arc-ce" {
+  title = "ARC CE"
+  kind  = "compute"
+  # "when grid-identity is mapped to "root" account - request processing
+  # fails implicitely" (arc.conf.reference [mapping]); still never a target.
+  privileged_accounts = ["root"]
+  # The audience is a per-rule constraint in authtokens/authtokensgen;
+  # README.OIDC: no other server-side aud check (domain.md §4.1).
+  audience_by_any_rule = true
+  log_leak "arex.loglevel" {
+    # OTokensSH.cpp logs "OTokens: Attr: token: bearer: %s" at DEBUG (5).
+    values = ["5", "debug"]
+  }
+  references = [
+    "https://www.nordugrid.org/arc/arc7/admins/reference.html",
+    "https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
+  ]
+}

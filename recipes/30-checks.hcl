@@ -508,3 +508,81 @@ check "authn-anonymous" {
     "https://github.com/htcondor/htcondor/blob/main/src/condor_utils/param_info.in",
   ]
 }
+
+check "scope-unchecked" {
+  title    = "ARC 7 without token scope limits"
+  severity = "medium"
+  rationale = <<-EOT
+    ARC 7 maps operations to token scopes only when [arex] tokenscopes is
+    set; A-REX's authop.cpp: "No assigned scopes means no limitation". An
+    admitted token then may create, cancel and delete every job of its
+    account, whatever compute.* scopes it carries.
+  EOT
+  remediation = <<-EOT
+    Add to [arex]:
+      tokenscopes = wlcg
+    (jobinfo=compute.read, jobcreate=compute.create, jobcancel and
+    jobdelete=compute.cancel, …).
+  EOT
+  references = [
+    "https://www.nordugrid.org/arc/arc7/admins/reference.html",
+    "https://github.com/nordugrid/arc/blob/next/src/services/a-rex/authop.cpp",
+  ]
+}
+
+check "config-dangling-reference" {
+  title    = "Reference to something the configuration does not define"
+  severity = "medium"
+  rationale = <<-EOT
+    An allowaccess, denyaccess or mapping that names an authgroup that does
+    not exist (or is commented out) matches nobody, silently: a deny or a
+    mapping the admin relies on does nothing. ARC's own validator does not
+    flag it (oracles.md §2).
+  EOT
+  remediation = <<-EOT
+    Define the referenced authgroup, or remove the statement that names it.
+  EOT
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
+    "https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
+  ]
+}
+
+check "legacy-config" {
+  title    = "Configuration the running release no longer uses"
+  severity = "low"
+  rationale = <<-EOT
+    Blocks and plugins from an older release or the X.509 era ([authtokens]
+    on ARC 7, [arex/ws/argus], gridftpd blocks, LCAS/LCMAPS plugins) are
+    ignored or rejected by the running service, or keep proxy-era paths
+    alive; they make the effective configuration hard to read.
+  EOT
+  remediation = <<-EOT
+    Remove the obsolete block or plugin; on ARC 7 token processing needs no
+    [authtokens] block.
+  EOT
+  references = [
+    "https://github.com/nordugrid/arc/blob/next/src/doc/arc.conf.reference",
+    "https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
+  ]
+}
+
+check "access-open" {
+  title    = "Job interface open to every authenticated identity"
+  severity = "high"
+  rationale = <<-EOT
+    ARC: "If there are no authorization statements specified, then no
+    additional restrictions are applied … the interface is open to
+    everybody authenticated" — with tokens enabled, that is any token whose
+    issuer publishes keys over HTTPS. An authgroup with `all = yes` admitted
+    by allowaccess does the same.
+  EOT
+  remediation = <<-EOT
+    In [arex/ws/jobs] (and each [queue:…]) list allowaccess for the
+    authgroups of pinned pilot subjects, with any denyaccess before them.
+  EOT
+  references = [
+    "https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
+  ]
+}

@@ -86,6 +86,10 @@ type Service struct {
 	// AudienceScheme is the scheme of the audience a service should have
 	// of its own (condor:// for HTCondor-CE, WLCG profile §2.1.1).
 	AudienceScheme string `hcl:"audience_scheme,optional"`
+	// AudienceByAnyRule is true when one token rule naming an audience is
+	// enough for the service's audience to count as checked (ARC: the
+	// audience is a per-rule constraint; domain.md §4.1).
+	AudienceByAnyRule bool `hcl:"audience_by_any_rule,optional"`
 	// AllowedOnMissing are the acceptable behaviours for a request
 	// without a usable token.
 	AllowedOnMissing []string `hcl:"allowed_onmissing,optional"`

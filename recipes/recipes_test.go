@@ -25,6 +25,7 @@ func TestEmbeddedSet(t *testing.T) {
 		"token-in-url": "medium", "upgrade-pending": "low", "scan-incomplete": "high",
 		"waiver-expired": "low", "waiver-unused": "low",
 		"ban-shadowed": "high", "legacy-gsi": "low", "authn-anonymous": "high",
+		"scope-unchecked": "medium", "config-dangling-reference": "medium", "legacy-config": "low", "access-open": "high",
 	}
 	for id, sev := range want {
 		t.Run(id, func(t *testing.T) {

@@ -143,6 +143,16 @@ type Legacy struct {
 	Source Source `json:"source"`
 }
 
+// Reference is a name the configuration uses but does not define (an
+// authgroup, a provider alias): whatever it was meant to do, it does not.
+type Reference struct {
+	Name   string `json:"name"`
+	Source Source `json:"source"`
+	// Note adds what the reader knows, e.g. that the definition is
+	// commented out.
+	Note string `json:"note,omitempty"`
+}
+
 // Service is one service found on the host, as its readers understood it.
 type Service struct {
 	// Name is the registry name (xrootd, htcondor-ce, arc-ce, dcache,
@@ -155,12 +165,13 @@ type Service struct {
 	TokensEnabled bool   `json:"tokens_enabled"`
 	TokensSource  Source `json:"tokens_source"`
 	// ConfigFiles are the files read, in the order the service reads them.
-	ConfigFiles []string  `json:"config_files"`
-	Trusts      []Trust   `json:"trusts"`
-	Settings    []Setting `json:"settings"`
-	Problems    []Problem `json:"problems,omitempty"`
-	Bans        []Ban     `json:"bans,omitempty"`
-	Legacy      []Legacy  `json:"legacy,omitempty"`
+	ConfigFiles []string    `json:"config_files"`
+	Trusts      []Trust     `json:"trusts"`
+	Settings    []Setting   `json:"settings"`
+	Problems    []Problem   `json:"problems,omitempty"`
+	Bans        []Ban       `json:"bans,omitempty"`
+	Legacy      []Legacy    `json:"legacy,omitempty"`
+	Dangling    []Reference `json:"dangling,omitempty"`
 	// PendingUpgrades are package-manager leftovers (.rpmnew, .rpmsave,
 	// .dpkg-dist, ...) found beside the config files.
 	PendingUpgrades []Source `json:"pending_upgrades,omitempty"`

@@ -18,6 +18,7 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/readers/arcce"
 	"github.com/ttt-wg/ttt-check/internal/readers/htcondorce"
 	"github.com/ttt-wg/ttt-check/internal/readers/xrootd"
 	"github.com/ttt-wg/ttt-check/internal/site"
@@ -27,6 +28,7 @@ import (
 // services is the registry of service readers, by the service names used
 // in every output.
 var services = map[string]readers.Reader{
+	"arc-ce":      arcce.Reader,
 	"htcondor-ce": htcondorce.Reader,
 	"xrootd":      xrootd.Reader,
 }

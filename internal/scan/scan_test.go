@@ -157,6 +157,15 @@ var checkFixtures = []struct {
 	{"mapping-issuer-wide", "htcondor-ce-wg-recipe", "htcondor-ce-osg"},
 	{"mapping-privileged", "htcondor-ce-wg-recipe", "htcondor-ce-deviating"},
 	{"scan-incomplete", "htcondor-ce-wg-recipe", "htcondor-ce-legacy"},
+	{"scope-unchecked", "arc7-wg-recipe", "arc7-deviating"},
+	{"config-dangling-reference", "arc7-wg-recipe", "arc7-deviating"},
+	{"legacy-config", "arc6-wg-recipe", "arc7-deviating"},
+	{"access-open", "arc6-wg-recipe", "arc6-open"},
+	{"ban-shadowed", "arc7-wg-recipe", "arc7-deviating"},
+	{"mapping-issuer-wide", "arc6-wg-recipe", "arc7-deviating"},
+	{"mapping-privileged", "arc6-wg-recipe", "arc7-deviating"},
+	{"audience-unchecked", "arc6-wg-recipe", "arc7-deviating"},
+	{"log-token-leak", "arc7-wg-recipe", "arc7-deviating"},
 }
 
 func TestEveryCheckPassesAndFails(t *testing.T) {
@@ -204,7 +213,7 @@ func TestRecipeHostsAreClean(t *testing.T) {
 	for host, want := range map[string]struct {
 		service string
 		trusts  int
-	}{"xrootd-wg-recipe": {"xrootd", 3}, "htcondor-ce-wg-recipe": {"htcondor-ce", 4}} {
+	}{"xrootd-wg-recipe": {"xrootd", 3}, "htcondor-ce-wg-recipe": {"htcondor-ce", 4}, "arc6-wg-recipe": {"arc-ce", 7}, "arc7-wg-recipe": {"arc-ce", 3}} {
 		t.Run(host, func(t *testing.T) {
 			rep := scanFixture(t, filepath.Join(fixtures, host))
 			for _, f := range rep.Findings {

@@ -1,0 +1,102 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+func scopeUnchecked(_ *Input, svc inventory.Service) []Result {
+	v, ok := svc.Setting("arc.version")
+	if !ok || len(v.Values) == 0 || v.Values[0] != "7" || !svc.TokensEnabled {
+		return nil
+	}
+	if _, ok := svc.Setting("arex.tokenscopes"); ok {
+		return nil
+	}
+	return []Result{{
+		Source:   svc.TokensSource,
+		Key:      "tokenscopes",
+		Message:  fmt.Sprintf("%s (ARC 7) has no tokenscopes in [arex]: \"no assigned scopes means no limitation\", so every admitted token may create, cancel and read every job of its account", svc.Label()),
+		Expected: "tokenscopes = wlcg in [arex]",
+		Actual:   "no tokenscopes",
+	}}
+}
+
+func danglingReference(_ *Input, svc inventory.Service) []Result {
+	var out []Result
+	for _, r := range svc.Dangling {
+		msg := fmt.Sprintf("%s refers to %s, which is not defined: the rule silently matches nobody", svc.Label(), r.Name)
+		if r.Note != "" {
+			msg += " (" + r.Note + ")"
+		}
+		out = append(out, Result{
+			Source:   r.Source,
+			Key:      "dangling:" + r.Name,
+			Message:  msg,
+			Expected: r.Name + " defined",
+			Actual:   "undefined",
+		})
+	}
+	return out
+}
+
+func legacyConfig(_ *Input, svc inventory.Service) []Result {
+	var out []Result
+	for _, l := range svc.Legacy {
+		if l.Kind != "config" {
+			continue
+		}
+		out = append(out, Result{
+			Source:   l.Source,
+			Key:      "legacy:" + l.What,
+			Message:  fmt.Sprintf("%s: %s", svc.Label(), l.What),
+			Expected: "configuration of the running release only",
+			Actual:   l.What,
+		})
+	}
+	return out
+}
+
+// accessOpen reads the job interface's and queues' access statements
+// (`<block>.access`: allowaccess:/denyaccess: in order) and the authgroups
+// that admit everybody (`authgroup.all`).
+func accessOpen(_ *Input, svc inventory.Service) []Result {
+	if !svc.TokensEnabled {
+		return nil
+	}
+	var all []string
+	if s, ok := svc.Setting("authgroup.all"); ok {
+		all = s.Values
+	}
+	var out []Result
+	for _, s := range svc.Settings {
+		block, ok := strings.CutSuffix(s.Key, ".access")
+		if !ok {
+			continue
+		}
+		if block == "arex/ws/jobs" && len(s.Values) == 0 {
+			out = append(out, Result{
+				Source:   s.Source,
+				Key:      "open:" + block,
+				Message:  fmt.Sprintf("%s: [%s] has no allowaccess: \"no additional restrictions are applied … the interface is open to everybody authenticated\", including any token whose issuer publishes keys", svc.Label(), block),
+				Expected: "allowaccess naming the authgroups of pinned pilot subjects",
+				Actual:   "no allowaccess or denyaccess",
+			})
+			continue
+		}
+		for _, st := range s.Values {
+			if g, ok := strings.CutPrefix(st, "allowaccess:"); ok && contains(all, g) {
+				out = append(out, Result{
+					Source:   s.Source,
+					Key:      "all:" + block + ":" + g,
+					Message:  fmt.Sprintf("%s: [%s] admits authgroup %s, which has `all = yes` and so matches every authenticated identity", svc.Label(), block, g),
+					Expected: "authgroups with token or subject rules",
+					Actual:   "allowaccess = " + g,
+				})
+			}
+		}
+	}
+	return out
+}
