@@ -83,6 +83,9 @@ func NormalizeName(s string) string {
 	return s
 }
 
+// logLevels are the names ARC accepts for loglevel (arc.conf.reference).
+var logLevels = map[string]string{"FATAL": "0", "ERROR": "1", "WARNING": "2", "INFO": "3", "VERBOSE": "4", "DEBUG": "5"}
+
 // Parse reads arc.conf content.
 func Parse(path string, data []byte) *Config {
 	c := &Config{Path: path, Commented: map[string]inventory.Source{}}
@@ -134,7 +137,14 @@ func Parse(path string, data []byte) *Config {
 			continue
 		}
 		key, value, _ := strings.Cut(line, "=")
-		cur.Options = append(cur.Options, Option{Key: strings.TrimSpace(key), Value: strings.TrimSpace(value), Source: src})
+		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		if key == "loglevel" {
+			// arcconfig-parser exports level names as numbers (DEBUG → 5).
+			if n, ok := logLevels[strings.ToUpper(value)]; ok {
+				value = n
+			}
+		}
+		cur.Options = append(cur.Options, Option{Key: key, Value: value, Source: src})
 	}
 	return c
 }

@@ -11,7 +11,7 @@ import (
 // value (=) or a regular expression (~).
 type TokenRule struct {
 	Issuer, Subject, Audience, Scope, Group string
-	Ops                                    map[string]string
+	Ops                                     map[string]string
 }
 
 // Constrains reports whether claim is constrained.

@@ -1,0 +1,196 @@
+package arcconf
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const corpus = "../../../../shared/corpus/arc"
+
+func TestParse(t *testing.T) {
+	text := "orphan = 1\n# comment\n[common]\nhostname = ce.example.org\n\n[authgroup: g1]\nauthtokens = a b c d e\nauthtokens=x y z w v\n-authtokens = * https://x/ * * *\n[queue:short]\ncomment = x # not a comment\nnovalue\n[common\nlost = 1\n[authgroup:g1]\nreplaced = yes\n#[authgroup: old]\n[arex/ws/jobs]\r\nallowaccess = g1\r\n"
+	c := Parse("/etc/arc.conf", []byte(text))
+	var names []string
+	for _, b := range c.Blocks {
+		names = append(names, b.Name)
+	}
+	if strings.Join(names, " ") != "common queue:short authgroup:g1 arex/ws/jobs" {
+		t.Errorf("blocks = %v", names)
+	}
+	if g := c.Block("authgroup:g1"); g == nil || len(g.Options) != 1 || g.Options[0].Key != "replaced" || g.Source.Line != 15 {
+		t.Errorf("repeated block did not replace the earlier one: %+v", g)
+	}
+	q := c.Block("queue:short")
+	if v := q.Values("comment"); len(v) != 1 || v[0].Value != "x # not a comment" || v[0].Source.Line != 11 {
+		t.Errorf("comment option = %+v", v)
+	}
+	if v := q.Values("novalue"); len(v) != 1 || v[0].Value != "" {
+		t.Errorf("option without value = %+v", v)
+	}
+	if v := c.Block("arex/ws/jobs").Values("allowaccess"); len(v) != 1 || v[0].Value != "g1" {
+		t.Errorf("CRLF option = %+v", v)
+	}
+	if _, ok := c.Commented["authgroup:old"]; !ok {
+		t.Error("commented-out block not noted")
+	}
+	var reasons []string
+	for _, p := range c.Problems {
+		reasons = append(reasons, p.Reason)
+	}
+	all := strings.Join(reasons, "; ")
+	for _, want := range []string{"option before any block", "malformed block header", "repeats the one at line 6"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("problems %q lack %q", all, want)
+		}
+	}
+}
+
+func TestExpressions(t *testing.T) {
+	tests := []struct {
+		expr string
+		want []string // per alternative: iss|sub|aud|scope|group with ops
+		err  string
+	}{
+		{`(sub=e83eec5a) & (iss="https://wlcg.cloud.cnaf.infn.it/")`, []string{"=https://wlcg.cloud.cnaf.infn.it/|=e83eec5a|||"}, ""},
+		{`(iss="https://a/") & (aud="x") & (scope~"(^|.* )(compute\.create)( .*|$)")`, []string{"=https://a/||=x|~(^|.* )(compute\\.create)( .*|$)|"}, ""},
+		{`iss="https://a/" | iss="https://b/"`, []string{"=https://a/||||", "=https://b/||||"}, ""},
+		{`iss="https://a/" & (sub=x | sub=y)`, []string{"=https://a/|=x|||", "=https://a/|=y|||"}, ""},
+		{`!(iss="https://a/")`, []string{"||||"}, ""},
+		{`iss="https://a/" ^ wlcg.groups="/wlcg/pilots"`, []string{"=https://a/||||", "||||=/wlcg/pilots"}, ""},
+		{`iss="a\"b"`, []string{"=a\"b||||"}, ""},
+		{`(iss="a"`, nil, "missing ')'"},
+		{`iss`, nil, "expected = or ~"},
+		{`iss="a" &`, nil, "ends early"},
+		{`iss="unterminated`, nil, "unterminated"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.expr, func(t *testing.T) {
+			e, err := ParseExpr(tc.expr)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("ParseExpr = %v, want error %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range Alternatives(e) {
+				f := func(claim, v string) string {
+					if r.Ops[claim] == "" {
+						return ""
+					}
+					return r.Ops[claim] + v
+				}
+				got = append(got, strings.Join([]string{f("iss", r.Issuer), f("sub", r.Subject), f("aud", r.Audience), f("scope", r.Scope), f("wlcg.groups", r.Group)}, "|"))
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("alternatives = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if _, err := ParseAuthtokens("a b"); err == nil {
+		t.Error("authtokens with 2 fields accepted")
+	}
+	r, err := ParseAuthtokens("* https://x/ * * *")
+	if err != nil || r.Constrains("sub") || !r.Constrains("iss") || r.Issuer != "https://x/" {
+		t.Errorf("authtokens = %+v %v", r, err)
+	}
+}
+
+// TestAgainstArcconfigParser compares blocks and ordered values with what
+// ARC's own parser exports, for the test configs and every arc.conf of
+// the corpus. Defaults are switched off (-d empty) so that only the file
+// is compared.
+func TestAgainstArcconfigParser(t *testing.T) {
+	parser := "/usr/lib/arc/arcconfig-parser"
+	if _, err := os.Stat(parser); err != nil {
+		t.Skip("arcconfig-parser not installed: apt-get install nordugrid-arc-arcctl (.ci/run does)")
+	}
+	empty := filepath.Join(t.TempDir(), "empty.defaults")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(corpus, "*.conf"))
+	more, _ := filepath.Glob("../../../fixtures/hosts/*/etc/arc.conf")
+	files = append(files, more...)
+	if len(files) < 5 {
+		t.Fatalf("only %d arc.conf files; is ../shared beside the repository?", len(files))
+	}
+	for _, f := range files {
+		t.Run(strings.TrimPrefix(f, "../"), func(t *testing.T) {
+			// Run it by its own #! line (/usr/bin/python3): another python3 first
+			// in PATH lacks the arc module.
+			out, err := exec.Command(parser, "-c", f, "-d", empty, "-e", "json").Output()
+			if err != nil {
+				t.Fatalf("arcconfig-parser: %v", err)
+			}
+			var want map[string]map[string]any
+			if err := json.Unmarshal(out, &want); err != nil {
+				t.Fatalf("arcconfig-parser JSON: %v\n%s", err, out)
+			}
+			data, _ := os.ReadFile(f)
+			c := Parse(f, data)
+			got := map[string]map[string]any{}
+			for _, b := range c.Blocks {
+				m := map[string]any{}
+				for _, o := range b.Options {
+					switch v := m[o.Key].(type) {
+					case nil:
+						m[o.Key] = o.Value
+					case string:
+						m[o.Key] = []any{v, o.Value}
+					case []any:
+						m[o.Key] = append(v, o.Value)
+					}
+				}
+				got[b.Name] = m
+			}
+			if !reflect.DeepEqual(got, want) {
+				gj, _ := json.MarshalIndent(got, "", " ")
+				wj, _ := json.MarshalIndent(want, "", " ")
+				t.Errorf("differs from arcconfig-parser\n--- ttt-check\n%s\n--- arcconfig-parser\n%s", gj, wj)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(corpus, "*.conf"))
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := Parse("/etc/arc.conf", data)
+		for _, b := range c.Blocks {
+			for _, o := range b.Options {
+				if o.Key != "authtokensgen" {
+					continue
+				}
+				if e, err := ParseExpr(o.Value); err == nil {
+					Alternatives(e)
+				}
+			}
+		}
+	})
+}
+
+func FuzzExpr(f *testing.F) {
+	f.Add(`(iss="https://a/") & (aud="x") & (scope~"(^|.* )(compute\.create)( .*|$)") | !(sub=y) ^ z=1`)
+	f.Add(`((((((((a=1))))))))`)
+	f.Fuzz(func(t *testing.T, s string) {
+		if e, err := ParseExpr(s); err == nil {
+			if len(Alternatives(e)) > maxAlternatives {
+				t.Fatal("too many alternatives")
+			}
+		}
+	})
+}

@@ -1,0 +1,133 @@
+package arcce
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/hostfs"
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/readers"
+)
+
+func host(t *testing.T, files map[string]string) readers.Host {
+	t.Helper()
+	dir := t.TempDir()
+	for p, c := range files {
+		real := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys, err := hostfs.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return readers.Host{FS: fsys, Name: "arc.example.org"}
+}
+
+func setting(s inventory.Service, key string) string {
+	v, _ := s.Setting(key)
+	return strings.Join(v.Values, " ")
+}
+
+func TestVersion(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"dpkg database wins", map[string]string{"/etc/arc.conf": "[authtokens]\n", "/var/lib/dpkg/status": "Package: other\nVersion: 1.0\n\nPackage: nordugrid-arc-arex\nStatus: install ok installed\nVersion: 7.1.1-1\n"}, "7"},
+		{"authtokensgen means 7", map[string]string{"/etc/arc.conf": "[authgroup:a]\nauthtokensgen = iss=\"x\"\n"}, "7"},
+		{"[authtokens] means 6", map[string]string{"/etc/arc.conf": "[authtokens]\n"}, "6"},
+		{"unknown", map[string]string{"/etc/arc.conf": "[common]\n"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svcs, err := Read(host(t, tc.files))
+			if err != nil || len(svcs) != 1 {
+				t.Fatal(svcs, err)
+			}
+			if got := setting(svcs[0], "arc.version"); got != tc.want {
+				t.Errorf("version = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTrustsAndAccess(t *testing.T) {
+	conf := `[authtokens]
+[authgroup: pilots]
+-authtokens = bad https://atlas-auth.cern.ch/ * * *
+authtokens = 7dee https://atlas-auth.cern.ch/ https://arc.example.org compute.create *
+authtokens = * https://dteam-auth.cern.ch/ * * *
+-authtokens = late https://dteam-auth.cern.ch/ * * *
+[mapping]
+map_to_user = pilots atlasprd:atlas
+[arex/ws/jobs]
+allowaccess = pilots
+denyaccess = pilots
+denyaccess = ghost
+`
+	svcs, err := Read(host(t, map[string]string{"/etc/arc.conf": conf}))
+	if err != nil || len(svcs) != 1 {
+		t.Fatal(svcs, err)
+	}
+	s := svcs[0]
+	if !s.TokensEnabled || len(s.Trusts) != 2 {
+		t.Fatalf("service = %+v", s)
+	}
+	a, d := s.Trusts[0], s.Trusts[1]
+	if a.Issuer != "https://atlas-auth.cern.ch/" || strings.Join(a.Subjects, "") != "7dee" || !a.AudienceChecked || a.Account != "atlasprd" || a.AccountSource.Line != 8 || !a.HasStrategy(inventory.StrategyCapability) || a.HasStrategy(inventory.StrategyIssuerWide) {
+		t.Errorf("pinned trust = %+v", a)
+	}
+	if !d.AnySubject || d.AudienceChecked || !d.HasStrategy(inventory.StrategyIssuerWide) {
+		t.Errorf("issuer-only trust = %+v", d)
+	}
+	// The ban before the positive rule works; the one after the issuer-wide
+	// rule is shadowed; the denyaccess after allowaccess of the same group
+	// is shadowed.
+	var shadowed []int
+	for _, b := range s.Bans {
+		if !b.ShadowedBy.IsZero() {
+			shadowed = append(shadowed, b.Source.Line)
+		}
+	}
+	if len(s.Bans) < 3 || len(shadowed) < 2 || shadowed[0] != 6 || shadowed[1] != 11 {
+		t.Errorf("bans = %+v", s.Bans)
+	}
+	if len(s.Dangling) != 1 || s.Dangling[0].Name != "authgroup ghost" || s.Dangling[0].Source.Line != 12 {
+		t.Errorf("dangling = %+v", s.Dangling)
+	}
+	if got := setting(s, "arex/ws/jobs.access"); got != "allowaccess:pilots denyaccess:pilots denyaccess:ghost" {
+		t.Errorf("access = %q", got)
+	}
+}
+
+// TestCorpus reads every real arc.conf: no panic; unrendered templates
+// are reported.
+func TestCorpus(t *testing.T) {
+	files, _ := filepath.Glob("../../../../shared/corpus/arc/*")
+	if len(files) == 0 {
+		t.Skip("corpus absent: ../shared must be beside the repository")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			svcs, err := Read(host(t, map[string]string{"/etc/arc.conf": string(data)}))
+			if err != nil || len(svcs) != 1 {
+				t.Fatal(svcs, err)
+			}
+			if strings.HasPrefix(filepath.Base(f), "TEMPLATE-") && len(svcs[0].Problems) == 0 {
+				t.Error("template read without a problem")
+			}
+		})
+	}
+}
