@@ -63,20 +63,27 @@ func legacyConfig(_ *Input, svc inventory.Service) []Result {
 // (`<block>.access`: allowaccess:/denyaccess: in order) and the authgroups
 // that admit everybody (`authgroup.all`).
 func accessOpen(_ *Input, svc inventory.Service) []Result {
-	if !svc.TokensEnabled {
-		return nil
-	}
 	var all []string
 	if s, ok := svc.Setting("authgroup.all"); ok {
 		all = s.Values
 	}
 	var out []Result
 	for _, s := range svc.Settings {
+		if s.Key == "open-access" {
+			out = append(out, Result{
+				Source:   s.Source,
+				Key:      "open:" + strings.Join(s.Values, " "),
+				Message:  fmt.Sprintf("%s: %s", svc.Label(), strings.Join(s.Values, " ")),
+				Expected: "write and delete only for identified VO members or scoped tokens; no anonymous access to a VO area",
+				Actual:   strings.Join(s.Values, " "),
+			})
+			continue
+		}
 		block, ok := strings.CutSuffix(s.Key, ".access")
 		if !ok {
 			continue
 		}
-		if block == "arex/ws/jobs" && len(s.Values) == 0 {
+		if block == "arex/ws/jobs" && len(s.Values) == 0 && svc.TokensEnabled {
 			out = append(out, Result{
 				Source:   s.Source,
 				Key:      "open:" + block,
@@ -94,6 +101,63 @@ func accessOpen(_ *Input, svc inventory.Service) []Result {
 					Message:  fmt.Sprintf("%s: [%s] admits authgroup %s, which has `all = yes` and so matches every authenticated identity", svc.Label(), block, g),
 					Expected: "authgroups with token or subject rules",
 					Actual:   "allowaccess = " + g,
+				})
+			}
+		}
+	}
+	return out
+}
+
+func unknownKey(_ *Input, svc inventory.Service) []Result {
+	var out []Result
+	for _, u := range svc.UnknownKeys {
+		r := Result{
+			Source:   u.Source,
+			Key:      "unknown:" + u.Key,
+			Message:  fmt.Sprintf("%s does not know %q and silently ignores it", svc.Label(), u.Key),
+			Expected: "a key the service reads",
+			Actual:   u.Key,
+		}
+		if u.Nearest != "" {
+			r.Message += fmt.Sprintf("; did you mean %q? Until fixed, %s keeps its default", u.Nearest, u.Nearest)
+			r.Expected = u.Nearest
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// maxTokenLifetime is the WLCG profile's default maximum access-token
+// lifetime (§4.3.1: 6 hours).
+const maxTokenLifetime = 6 * 3600
+
+func tokenLifetimeLong(_ *Input, svc inventory.Service) []Result {
+	var out []Result
+	if s, ok := svc.Setting("token.max-lifetime-seconds"); ok && len(s.Values) > 0 {
+		var secs int
+		fmt.Sscan(s.Values[0], &secs)
+		if secs > maxTokenLifetime {
+			out = append(out, Result{
+				Source:   s.Source,
+				Key:      "max-lifetime",
+				Message:  fmt.Sprintf("%s issues tokens valid for up to %d h, beyond the WLCG profile's 6-hour maximum", svc.Label(), secs/3600),
+				Expected: "at most 21600 seconds (6 h); 1 h recommended",
+				Actual:   s.Values[0] + " seconds",
+			})
+		}
+	}
+	for _, s := range svc.Settings {
+		if s.Key != "sec.protocol" || len(s.Values) == 0 || !strings.Contains(s.Values[0], "ztn") {
+			continue
+		}
+		for i, v := range s.Values {
+			if v == "-expiry" && i+1 < len(s.Values) && (s.Values[i+1] == "ignore" || s.Values[i+1] == "optional") {
+				out = append(out, Result{
+					Source:   s.Source,
+					Key:      "ztn-expiry",
+					Message:  fmt.Sprintf("%s: sec.protocol ztn -expiry %s accepts tokens without an expiry, valid forever (note: XrdSecProtocolztn.cc parses -expiry in a way that looks inverted; the setting's intent is judged)", svc.Label(), s.Values[i+1]),
+					Expected: "-expiry required (the default)",
+					Actual:   "-expiry " + s.Values[i+1],
 				})
 			}
 		}

@@ -90,6 +90,8 @@ var registry = map[string]Func{
 	"config-dangling-reference": danglingReference,
 	"legacy-config":             legacyConfig,
 	"access-open":               accessOpen,
+	"config-unknown-key":        unknownKey,
+	"token-lifetime-long":       tokenLifetimeLong,
 }
 
 // metadataOnly are check ids raised outside this package that still need

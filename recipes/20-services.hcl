@@ -69,3 +69,48 @@ service "arc-ce" {
     "https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
   ]
 }
+
+service "eos" {
+  title = "EOS MGM with the XRootD SciTokens plugin"
+  kind  = "storage"
+  # EOS maps tokens to default_user (dteam001, atlas001 in the docs); root
+  # and the daemon account are the MGM's own.
+  privileged_accounts = ["root", "daemon"]
+  implicit_any_audience = true
+  allowed_onmissing     = ["passthrough", "deny"]
+  redirecting_roles     = ["manager"]
+  log_leak "http.trace" {
+    values = ["all", "debug"]
+    note   = "the EOS HTTP TPC documentation's example turns it on"
+  }
+  log_leak "xrootd.trace" {
+    values = ["all"]
+  }
+  references = [
+    "https://github.com/cern-eos/eos/blob/master/doc/configuration/http_tpc.rst",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
+  ]
+}
+
+service "storm-webdav" {
+  title = "StoRM WebDAV"
+  kind  = "storage"
+  references = [
+    "https://github.com/italiangrid/storm-webdav/blob/master/doc/storage-area-configuration.md",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/storm.md",
+  ]
+}
+
+service "dcache" {
+  title = "dCache (gPlazma)"
+  kind  = "storage"
+  privileged_accounts = ["root", "uid:0"]
+  log_leak "dcache.log.level.file" {
+    # OidcAuthPlugin.java: LOG.debug("Found bearer token: {}", token).
+    values = ["debug", "trace", "all"]
+  }
+  references = [
+    "https://github.com/dCache/dcache/blob/master/docs/TheBook/src/main/markdown/config-gplazma.md",
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
+  ]
+}

@@ -586,3 +586,45 @@ check "access-open" {
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
   ]
 }
+
+check "config-unknown-key" {
+  title    = "Setting the service does not know and silently ignores"
+  severity = "medium"
+  rationale = <<-EOT
+    Services that ignore unknown keys turn a typo into a silent default.
+    StoRM WebDAV reads storage-area properties through an interface with
+    defaults: `orgsGrantReadPermissions=false` (with an s) is ignored and
+    orgsGrantReadPermission keeps its default, true — every token of the
+    issuer may read the whole area.
+  EOT
+  remediation = <<-EOT
+    Rename the key to the one the service reads (the finding suggests the
+    nearest), or remove it.
+  EOT
+  references = [
+    "https://github.com/italiangrid/storm-webdav/blob/master/src/main/java/org/italiangrid/storm/webdav/config/OwnerStorageAreaInfo.java",
+    "https://github.com/italiangrid/storm-webdav/blob/master/doc/storage-area-configuration.md",
+  ]
+}
+
+check "token-lifetime-long" {
+  title    = "Tokens living longer than the WLCG profile allows"
+  severity = "medium"
+  rationale = <<-EOT
+    The WLCG profile's default maximum access-token lifetime is 6 hours
+    (§4.3.1); longer lifetimes need an agreed, risk-assessed mitigation. A
+    stolen long-lived token stays useful long after the theft. StoRM's
+    built-in authorization server issues 12-hour tokens by default; XRootD
+    ztn with `-expiry ignore|optional` accepts tokens without expiry.
+  EOT
+  remediation = <<-EOT
+    StoRM: set storm.authz-server.max-token-lifetime-sec to 21600 or less
+    (3600 recommended). XRootD/EOS: keep `sec.protocol ztn` at its default
+    `-expiry required`.
+  EOT
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
+    "https://github.com/italiangrid/storm-webdav/blob/master/src/main/resources/application.yml",
+    "https://github.com/xrootd/xrootd/blob/master/src/XrdSecztn/XrdSecProtocolztn.cc",
+  ]
+}

@@ -153,6 +153,14 @@ type Reference struct {
 	Note string `json:"note,omitempty"`
 }
 
+// UnknownKey is a setting the service does not know and silently ignores.
+type UnknownKey struct {
+	Key    string `json:"key"`
+	Source Source `json:"source"`
+	// Nearest is the known key it most likely was meant to be.
+	Nearest string `json:"nearest,omitempty"`
+}
+
 // Service is one service found on the host, as its readers understood it.
 type Service struct {
 	// Name is the registry name (xrootd, htcondor-ce, arc-ce, dcache,
@@ -165,13 +173,14 @@ type Service struct {
 	TokensEnabled bool   `json:"tokens_enabled"`
 	TokensSource  Source `json:"tokens_source"`
 	// ConfigFiles are the files read, in the order the service reads them.
-	ConfigFiles []string    `json:"config_files"`
-	Trusts      []Trust     `json:"trusts"`
-	Settings    []Setting   `json:"settings"`
-	Problems    []Problem   `json:"problems,omitempty"`
-	Bans        []Ban       `json:"bans,omitempty"`
-	Legacy      []Legacy    `json:"legacy,omitempty"`
-	Dangling    []Reference `json:"dangling,omitempty"`
+	ConfigFiles []string     `json:"config_files"`
+	Trusts      []Trust      `json:"trusts"`
+	Settings    []Setting    `json:"settings"`
+	Problems    []Problem    `json:"problems,omitempty"`
+	Bans        []Ban        `json:"bans,omitempty"`
+	Legacy      []Legacy     `json:"legacy,omitempty"`
+	Dangling    []Reference  `json:"dangling,omitempty"`
+	UnknownKeys []UnknownKey `json:"unknown_keys,omitempty"`
 	// PendingUpgrades are package-manager leftovers (.rpmnew, .rpmsave,
 	// .dpkg-dist, ...) found beside the config files.
 	PendingUpgrades []Source `json:"pending_upgrades,omitempty"`

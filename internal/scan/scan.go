@@ -19,7 +19,10 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/readers"
 	"github.com/ttt-wg/ttt-check/internal/readers/arcce"
+	"github.com/ttt-wg/ttt-check/internal/readers/dcache"
+	"github.com/ttt-wg/ttt-check/internal/readers/eos"
 	"github.com/ttt-wg/ttt-check/internal/readers/htcondorce"
+	"github.com/ttt-wg/ttt-check/internal/readers/storm"
 	"github.com/ttt-wg/ttt-check/internal/readers/xrootd"
 	"github.com/ttt-wg/ttt-check/internal/site"
 	"github.com/ttt-wg/ttt-check/recipes"
@@ -28,9 +31,12 @@ import (
 // services is the registry of service readers, by the service names used
 // in every output.
 var services = map[string]readers.Reader{
-	"arc-ce":      arcce.Reader,
-	"htcondor-ce": htcondorce.Reader,
-	"xrootd":      xrootd.Reader,
+	"arc-ce":       arcce.Reader,
+	"dcache":       dcache.Reader,
+	"eos":          eos.Reader,
+	"htcondor-ce":  htcondorce.Reader,
+	"storm-webdav": storm.Reader,
+	"xrootd":       xrootd.Reader,
 }
 
 // ServiceNames returns the names of the services ttt-check reads, sorted.

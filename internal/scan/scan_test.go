@@ -166,6 +166,24 @@ var checkFixtures = []struct {
 	{"mapping-privileged", "arc6-wg-recipe", "arc7-deviating"},
 	{"audience-unchecked", "arc6-wg-recipe", "arc7-deviating"},
 	{"log-token-leak", "arc7-wg-recipe", "arc7-deviating"},
+	{"config-unknown-key", "storm-wg-recipe", "storm-deviating"},
+	{"token-lifetime-long", "storm-wg-recipe", "storm-deviating"},
+	{"token-lifetime-long", "eos-wg-recipe", "eos-doc"},
+	{"access-open", "storm-wg-recipe", "storm-deviating"},
+	{"config-dangling-reference", "storm-wg-recipe", "storm-deviating"},
+	{"config-dangling-reference", "dcache-wg-recipe", "dcache-deviating"},
+	{"audience-unchecked", "storm-wg-recipe", "storm-deviating"},
+	{"audience-unchecked", "dcache-wg-recipe", "dcache-deviating"},
+	{"mapping-issuer-wide", "storm-wg-recipe", "storm-deviating"},
+	{"mapping-issuer-wide", "dcache-wg-recipe", "dcache-deviating"},
+	{"mapping-privileged", "dcache-wg-recipe", "dcache-deviating"},
+	{"storage-path-root", "dcache-wg-recipe", "dcache-deviating"},
+	{"storage-path-root", "eos-wg-recipe", "eos-doc"},
+	{"authz-group-fallback", "dcache-wg-recipe", "dcache-deviating"},
+	{"log-token-leak", "dcache-wg-recipe", "dcache-deviating"},
+	{"log-token-leak", "eos-wg-recipe", "eos-doc"},
+	{"legacy-config", "dcache-wg-recipe", "dcache-deviating"},
+	{"issuer-dev-vo", "eos-wg-recipe", "eos-doc"},
 }
 
 func TestEveryCheckPassesAndFails(t *testing.T) {
@@ -213,7 +231,8 @@ func TestRecipeHostsAreClean(t *testing.T) {
 	for host, want := range map[string]struct {
 		service string
 		trusts  int
-	}{"xrootd-wg-recipe": {"xrootd", 3}, "htcondor-ce-wg-recipe": {"htcondor-ce", 4}, "arc6-wg-recipe": {"arc-ce", 7}, "arc7-wg-recipe": {"arc-ce", 3}} {
+	}{"xrootd-wg-recipe": {"xrootd", 3}, "htcondor-ce-wg-recipe": {"htcondor-ce", 4}, "arc6-wg-recipe": {"arc-ce", 7}, "arc7-wg-recipe": {"arc-ce", 3},
+		"dcache-wg-recipe": {"dcache", 3}, "storm-wg-recipe": {"storm-webdav", 2}, "eos-wg-recipe": {"eos", 2}} {
 		t.Run(host, func(t *testing.T) {
 			rep := scanFixture(t, filepath.Join(fixtures, host))
 			for _, f := range rep.Findings {

@@ -1,0 +1,31 @@
+// Package eos reads an EOS MGM's token configuration. The MGM's
+// /etc/xrd.cf.mgm is an XRootD config (`mgmofs.macaroonslib …
+// libXrdAccSciTokens.so`, `sec.protocol ztn`) and its SciTokens plugin the
+// XRootD one, so this reader is the XRootD reader pointed at the MGM's
+// file: one reader, not a second copy.
+package eos
+
+import (
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/xrootdcfg"
+	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/readers/xrootd"
+)
+
+// MGMConfig is the EOS MGM's XRootD configuration.
+const MGMConfig = "/etc/xrd.cf.mgm"
+
+// Reader reads EOS.
+var Reader readers.Reader = readers.Func(Read)
+
+// Read returns the EOS MGM service, or nothing when there is no MGM config.
+func Read(h readers.Host) ([]inventory.Service, error) {
+	if !h.FS.Exists(MGMConfig) {
+		return nil, nil
+	}
+	cfg := xrootdcfg.Parse(h.FS, MGMConfig, xrootdcfg.Options{Host: h.Name, Instance: "mgm", Program: "xrootd"})
+	svc := xrootd.Adapt(h, "eos", "", cfg)
+	// The MGM is EOS's redirector: every client is sent on to an FST.
+	svc.Settings = append(svc.Settings, inventory.Setting{Key: "all.role", Values: []string{"manager"}, Source: inventory.Source{File: MGMConfig}})
+	return []inventory.Service{svc}, nil
+}
