@@ -5,6 +5,8 @@
 package readers
 
 import (
+	"strings"
+
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
@@ -32,3 +34,16 @@ type Func func(h Host) ([]inventory.Service, error)
 
 // Read calls f.
 func (f Func) Read(h Host) ([]inventory.Service, error) { return f(h) }
+
+// UnrenderedTemplate reports configuration-management templates that were
+// never rendered (Puppet ERB `<%`, Jinja/Helm `{{`, `{%`): their values are
+// placeholders, and a reader must say so rather than judge them.
+func UnrenderedTemplate(data []byte) bool {
+	s := string(data)
+	return strings.Contains(s, "<%") || strings.Contains(s, "{{") || strings.Contains(s, "{%")
+}
+
+// TemplateProblem is the problem a reader records for such a file.
+func TemplateProblem(file string) inventory.Problem {
+	return inventory.Problem{Source: inventory.Source{File: file}, Reason: "an unrendered ERB/Jinja/Helm template: values are placeholders, not configuration"}
+}

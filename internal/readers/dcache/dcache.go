@@ -45,6 +45,9 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 			return nil
 		}
 		svc.ConfigFiles = append(svc.ConfigFiles, file)
+		if readers.UnrenderedTemplate(data) {
+			svc.Problems = append(svc.Problems, readers.TemplateProblem(file))
+		}
 		return dcacheprops.Parse(file, data)
 	}
 	conf := read(DcacheConf)

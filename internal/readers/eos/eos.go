@@ -25,6 +25,9 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 	}
 	cfg := xrootdcfg.Parse(h.FS, MGMConfig, xrootdcfg.Options{Host: h.Name, Instance: "mgm", Program: "xrootd"})
 	svc := xrootd.Adapt(h, "eos", "", cfg)
+	if data, err := h.FS.ReadFile(MGMConfig); err == nil && readers.UnrenderedTemplate(data) {
+		svc.Problems = append(svc.Problems, readers.TemplateProblem(MGMConfig))
+	}
 	// The MGM is EOS's redirector: every client is sent on to an FST.
 	svc.Settings = append(svc.Settings, inventory.Setting{Key: "all.role", Values: []string{"manager"}, Source: inventory.Source{File: MGMConfig}})
 	return []inventory.Service{svc}, nil

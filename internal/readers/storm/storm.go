@@ -146,6 +146,9 @@ func readApplication(h readers.Host, env map[string]string, svc *inventory.Servi
 		return issuers
 	}
 	svc.ConfigFiles = append(svc.ConfigFiles, ApplicationYML)
+	if readers.UnrenderedTemplate(data) {
+		svc.Problems = append(svc.Problems, readers.TemplateProblem(ApplicationYML))
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: ApplicationYML}, Reason: "YAML: " + err.Error()})
@@ -261,6 +264,9 @@ func readAreas(h readers.Host, issuers map[string]issuer, svc *inventory.Service
 			continue
 		}
 		svc.ConfigFiles = append(svc.ConfigFiles, f)
+		if readers.UnrenderedTemplate(data) {
+			svc.Problems = append(svc.Problems, readers.TemplateProblem(f))
+		}
 		entries := javaprops.Parse(f, data)
 		props := map[string]javaprops.Entry{}
 		for _, e := range entries {

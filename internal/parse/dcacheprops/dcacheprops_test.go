@@ -1,0 +1,49 @@
+package dcacheprops
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestParseAndScopes(t *testing.T) {
+	text := "# c\na = 1\n(deprecated)b = old\n(one-of?x|y)c = x\nlong = one \\\n  two\n[dom]\na = 2\n[dom/gplazma]\ngplazma.oidc.provider!atlas = https://atlas-auth.cern.ch/ -prefix=${base}/atlas\nbase = /pnfs\n[other/pool]\na = 9\n"
+	props := Parse("/l.conf", []byte(text))
+	if props[1].Annotation != "deprecated" || props[2].Annotation != "one-of?x|y" || props[3].Value != "one two" || props[3].Source.Line != 5 {
+		t.Errorf("props = %+v", props)
+	}
+	s := NewSet(map[string]string{"base": "/default"})
+	s.Apply(props, "")
+	if v, _, _ := s.Get("a"); v != "1" {
+		t.Errorf("global a = %q", v)
+	}
+	s.Apply(props, "dom")
+	s.Apply(props, "dom/gplazma")
+	if v, p, _ := s.Get("a"); v != "2" || p.Source.Line != 8 {
+		t.Errorf("domain a = %q at %d", v, p.Source.Line)
+	}
+	if v, _, _ := s.Get("gplazma.oidc.provider!atlas"); v != "https://atlas-auth.cern.ch/ -prefix=/pnfs/atlas" {
+		t.Errorf("provider = %q", v)
+	}
+	if keys := s.Keys("gplazma.oidc.provider!"); len(keys) != 1 {
+		t.Errorf("keys = %v", keys)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob("../../../../shared/corpus/dcache/*.conf")
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("a=${a}${a}\n[x/y]\n(z\nb=${b\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		props := Parse("/f", data)
+		s := NewSet(nil)
+		s.Apply(props, "")
+		for _, p := range props {
+			s.Get(p.Key)
+		}
+	})
+}
