@@ -164,3 +164,57 @@ func TestInventoryAndVersion(t *testing.T) {
 		t.Errorf("version: exit %d, %q", code, out)
 	}
 }
+
+func TestFormatsAndBaseline(t *testing.T) {
+	dir := t.TempDir()
+	last := filepath.Join(dir, "last.json")
+	prom := filepath.Join(dir, "ttt.prom")
+	code, out, stderr := run("scan", "--root", hosts+"xrootd-authz", "--now", "2026-11-22", "--format", "text", "--format", "json="+last, "--format", "prometheus="+prom)
+	if code != 1 || !strings.Contains(out, "xrootd (standalone)") {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	for _, f := range []string{last, prom} {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+	if code, _, stderr := run("scan", "--root", hosts+"demo", "--format", "text", "--format", "json"); code != 2 || !strings.Contains(stderr, "only one format") {
+		t.Errorf("two formats on stdout: exit %d, %s", code, stderr)
+	}
+	// The same host against its own report: nothing new, so --fail-on-new passes.
+	code, out, _ = run("scan", "--root", hosts+"xrootd-authz", "--now", "2026-11-22", "--baseline", last, "--fail-on-new")
+	if code != 0 || strings.Contains(out, "[new]") {
+		t.Errorf("unchanged host with --fail-on-new: exit %d\n%s", code, out)
+	}
+	// Another host against it: its findings are new, the old ones resolved.
+	code, out, _ = run("scan", "--root", hosts+"xrootd-issuers", "--now", "2026-11-22", "--baseline", last, "--fail-on-new")
+	if code != 1 || !strings.Contains(out, "[new]") || !strings.Contains(out, "resolved since the baseline") {
+		t.Errorf("changed host with --fail-on-new: exit %d\n%s", code, out)
+	}
+	if code, _, _ := run("scan", "--root", hosts+"demo", "--fail-on-new"); code != 2 {
+		t.Errorf("--fail-on-new without --baseline: exit %d", code)
+	}
+}
+
+func TestNagiosExitCodes(t *testing.T) {
+	tests := []struct {
+		host  string
+		code  int
+		state string
+	}{
+		{"xrootd-wg-recipe", 0, "OK"},
+		{"xrootd-dev-testbed", 0, "OK"}, // info only
+		{"bad-empty", 1, "WARNING"},
+		{"xrootd-authz", 2, "CRITICAL"},
+	}
+	for _, tc := range tests {
+		code, out, _ := run("scan", "--root", hosts+tc.host, "--now", "2026-11-22", "--format", "nagios")
+		if code != tc.code || !strings.HasPrefix(out, "TTT-CHECK "+tc.state+" - ") {
+			t.Errorf("%s: exit %d, %q", tc.host, code, strings.SplitN(out, "\n", 2)[0])
+		}
+	}
+	code, out, _ := run("scan", "--root", filepath.Join(t.TempDir(), "missing"), "--format", "nagios")
+	if code != 3 || !strings.HasPrefix(out, "TTT-CHECK UNKNOWN - ") {
+		t.Errorf("tool error in nagios mode: exit %d, %q", code, out)
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,13 +21,48 @@ import (
 )
 
 type scanOptions struct {
-	root    string
-	site    string
-	recipes string
-	format  string
-	output  string
-	failOn  string
-	now     string
+	root      string
+	site      string
+	recipes   string
+	formats   []string
+	output    string
+	failOn    string
+	now       string
+	baseline  string
+	failOnNew bool
+}
+
+// target is one requested output: a format and where it goes ("" is
+// standard output).
+type target struct {
+	name  string
+	path  string
+	write report.Writer
+}
+
+// parseTargets reads repeated --format fmt[=path] values; --output is
+// where the one format without a path goes.
+func parseTargets(formats []string, output string) ([]target, error) {
+	var out []target
+	toStdout := 0
+	for _, f := range formats {
+		name, path, _ := strings.Cut(f, "=")
+		w, err := report.Lookup(name)
+		if err != nil {
+			return nil, err
+		}
+		if path == "" {
+			path = output
+			if path == "" {
+				toStdout++
+			}
+		}
+		out = append(out, target{name: name, path: path, write: w})
+	}
+	if toStdout > 1 {
+		return nil, fmt.Errorf("only one format can go to standard output; give the others a file (--format json=/var/lib/ttt-check/last.json)")
+	}
+	return out, nil
 }
 
 func newScanCommand(s streams) *cobra.Command {
@@ -44,19 +80,40 @@ Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
   ttt-check scan --site /etc/ttt-check/site.toml --fail-on high`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runScan(s, opt)
+			err := runScan(s, opt)
+			if err != nil && nagiosOnStdout(opt) {
+				// The monitoring-plugin API: UNKNOWN (3) on a tool error.
+				var ee *ExitError
+				// Results carry no error text; only failures of the tool do.
+				if !errors.As(err, &ee) || ee.Err != nil {
+					fmt.Fprintf(s.out, "TTT-CHECK UNKNOWN - %v\n", err)
+					return &ExitError{Code: 3}
+				}
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&opt.root, "root", "/", "scan a copy of a host's filesystem as if it were /")
 	f.StringVar(&opt.site, "site", "", "site profile (default: "+scan.DefaultProfilePath+" under --root, if present)")
 	f.StringVar(&opt.recipes, "recipes", "", "directory of *.hcl recipes replacing the embedded set")
-	f.StringVar(&opt.format, "format", "text", "report format: "+strings.Join(report.Names(), "|"))
+	f.StringArrayVar(&opt.formats, "format", []string{"text"}, "report format, repeatable, fmt or fmt=path: "+strings.Join(report.Names(), "|"))
 	f.StringVar(&opt.output, "output", "", "write the report to this file instead of standard output")
+	f.StringVar(&opt.baseline, "baseline", "", "previous JSON report: mark findings new or unchanged and list resolved ones")
+	f.BoolVar(&opt.failOnNew, "fail-on-new", false, "with --baseline: exit 1 only for new findings at or above --fail-on")
 	f.StringVar(&opt.failOn, "fail-on", "medium", "exit 1 when an unwaived finding is at or above: "+strings.Join(finding.SeverityNames(), "|"))
 	f.StringVar(&opt.now, "now", "", "evaluate waivers as of this date (YYYY-MM-DD), for reproducible reports")
 	_ = f.MarkHidden("now")
 	return cmd
+}
+
+func nagiosOnStdout(opt scanOptions) bool {
+	for _, f := range opt.formats {
+		if f == "nagios" && opt.output == "" {
+			return true
+		}
+	}
+	return false
 }
 
 func runScan(s streams, opt scanOptions) error {
@@ -64,9 +121,12 @@ func runScan(s streams, opt scanOptions) error {
 	if err != nil {
 		return usageError("--fail-on: %w", err)
 	}
-	write, err := report.Lookup(opt.format)
+	targets, err := parseTargets(opt.formats, opt.output)
 	if err != nil {
 		return usageError("--format: %w", err)
+	}
+	if opt.failOnNew && opt.baseline == "" {
+		return usageError("--fail-on-new needs --baseline")
 	}
 	now := time.Now()
 	if opt.now != "" {
@@ -86,15 +146,54 @@ func runScan(s streams, opt scanOptions) error {
 	if err != nil {
 		return usageError("scan: %w", err)
 	}
-	if err := emit(s, opt.output, func(w io.Writer, color bool) error {
-		return write(w, rep, report.Options{Color: color})
-	}); err != nil {
-		return err
+	if opt.baseline != "" {
+		prev, err := readBaseline(opt.baseline)
+		if err != nil {
+			return usageError("--baseline: %w", err)
+		}
+		rep.Findings, rep.Resolved = finding.CompareBaseline(rep.Findings, prev)
 	}
-	if finding.AtOrAbove(rep.Findings, failOn) {
+	for _, t := range targets {
+		t := t
+		if err := emit(s, t.path, func(w io.Writer, color bool) error {
+			return t.write(w, rep, report.Options{Color: color})
+		}); err != nil {
+			return err
+		}
+	}
+	if nagiosOnStdout(opt) {
+		if code := report.NagiosCode(rep); code != 0 {
+			return &ExitError{Code: code}
+		}
+		return nil
+	}
+	deviates := finding.AtOrAbove(rep.Findings, failOn)
+	if opt.failOnNew {
+		deviates = finding.NewAtOrAbove(rep.Findings, failOn)
+	}
+	if deviates {
 		return &ExitError{Code: ExitDeviation}
 	}
 	return nil
+}
+
+// readBaseline reads the findings of a previous JSON report.
+func readBaseline(file string) ([]finding.Finding, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	var prev struct {
+		SchemaVersion string            `json:"schema_version"`
+		Findings      []finding.Finding `json:"findings"`
+	}
+	if err := json.Unmarshal(data, &prev); err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	if !strings.HasPrefix(prev.SchemaVersion, "1.") {
+		return nil, fmt.Errorf("read %s: not a ttt-check JSON report (schema_version %q)", file, prev.SchemaVersion)
+	}
+	return prev.Findings, nil
 }
 
 // emit writes to --output or standard output; colour only on a terminal.

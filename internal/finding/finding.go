@@ -99,6 +99,9 @@ type Finding struct {
 	References  []string `json:"references,omitempty"`
 	Fingerprint string   `json:"fingerprint"`
 	Waiver      *Waiver  `json:"waiver,omitempty"`
+	// Baseline is "new" or "unchanged" when the scan was compared with a
+	// previous report (--baseline), by fingerprint.
+	Baseline string `json:"baseline,omitempty"`
 	// Key identifies what the finding is about (an issuer, a setting) apart
 	// from its position; it feeds the fingerprint and is not reported.
 	Key string `json:"-"`
@@ -237,4 +240,43 @@ type Report struct {
 	Summary       Summary             `json:"summary"`
 	Inventory     inventory.Inventory `json:"inventory"`
 	Findings      []Finding           `json:"findings"`
+	// Resolved are the previous report's failing findings that are gone,
+	// when the scan was compared with one (--baseline).
+	Resolved []Finding `json:"resolved,omitempty"`
+}
+
+// CompareBaseline marks each finding new or unchanged against a previous
+// report's findings and returns the previous failing findings that are
+// gone. Fingerprints ignore line numbers, so moved lines stay unchanged.
+func CompareBaseline(current []Finding, previous []Finding) (marked []Finding, resolved []Finding) {
+	prev := map[string]bool{}
+	for _, f := range previous {
+		prev[f.Fingerprint] = true
+	}
+	cur := map[string]bool{}
+	marked = make([]Finding, len(current))
+	for i, f := range current {
+		cur[f.Fingerprint] = true
+		f.Baseline = "new"
+		if prev[f.Fingerprint] {
+			f.Baseline = "unchanged"
+		}
+		marked[i] = f
+	}
+	for _, f := range previous {
+		if f.Status == StatusFail && !cur[f.Fingerprint] {
+			resolved = append(resolved, f)
+		}
+	}
+	return marked, resolved
+}
+
+// NewAtOrAbove is AtOrAbove for findings marked new by a baseline.
+func NewAtOrAbove(fs []Finding, threshold Severity) bool {
+	for _, f := range fs {
+		if f.Status == StatusFail && f.Baseline == "new" && f.Severity >= threshold {
+			return true
+		}
+	}
+	return false
 }

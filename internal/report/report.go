@@ -26,8 +26,13 @@ type Writer func(w io.Writer, r *finding.Report, opt Options) error
 
 // formats is the registry of report formats.
 var formats = map[string]Writer{
-	"json": JSON,
-	"text": Text,
+	"json":       JSON,
+	"junit":      JUnit,
+	"markdown":   Markdown,
+	"nagios":     Nagios,
+	"prometheus": Prometheus,
+	"sarif":      SARIF,
+	"text":       Text,
 }
 
 // Names returns the format names, sorted, for help text and validation.
@@ -112,6 +117,11 @@ func sanitize(r *finding.Report) *finding.Report {
 			f.Waiver = &w
 		}
 		c.Findings[i] = f
+	}
+	c.Resolved = nil
+	for _, f := range r.Resolved {
+		f.Message, f.Expected, f.Actual, f.Remediation = Redact(f.Message), Redact(f.Expected), Redact(f.Actual), Redact(f.Remediation)
+		c.Resolved = append(c.Resolved, f)
 	}
 	c.Inventory = sanitizeInventory(&r.Inventory)
 	if c.Summary.BySeverity == nil {

@@ -178,7 +178,8 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 				t.Errorf("%s output contains %q", format, secret)
 			}
 		}
-		if !strings.Contains(buf.String(), "[REDACTED]") {
+		// Prometheus carries counts and names only: nothing to redact.
+		if format != "prometheus" && !strings.Contains(buf.String(), "[REDACTED]") {
 			t.Errorf("%s output shows no redaction marker", format)
 		}
 	}

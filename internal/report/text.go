@@ -68,7 +68,11 @@ func Text(w io.Writer, r *finding.Report, opt Options) error {
 			if f.Status == finding.StatusWaived {
 				label = fmt.Sprintf("%-8s", "WAIVED")
 			}
-			t.printf("  %s %s  %s\n", t.sev(f.Severity, label), f.Check, orDash(f.Location()))
+			tag := ""
+			if f.Baseline == "new" {
+				tag = " [new]"
+			}
+			t.printf("  %s %s%s  %s\n", t.sev(f.Severity, label), f.Check, tag, orDash(f.Location()))
 			t.printf("           %s\n", f.Message)
 			if f.Expected != "" {
 				t.printf("           expected: %s\n", f.Expected)
@@ -85,6 +89,13 @@ func Text(w io.Writer, r *finding.Report, opt Options) error {
 			} else if f.Remediation != "" {
 				t.printf("           fix:      %s\n", firstLine(f.Remediation))
 			}
+		}
+		t.printf("\n")
+	}
+	if len(r.Resolved) > 0 {
+		t.printf("resolved since the baseline:\n")
+		for _, f := range r.Resolved {
+			t.printf("  %s  %s  %s\n", f.Check, orDash(f.Location()), f.Message)
 		}
 		t.printf("\n")
 	}

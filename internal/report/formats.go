@@ -1,0 +1,303 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/ttt-wg/ttt-check/internal/finding"
+)
+
+// JUnit writes one testcase per check and service (CI systems show JUnit
+// natively); each failing finding is a <failure> with its message and
+// file:line, waived ones are skipped with their reason.
+func JUnit(w io.Writer, r *finding.Report, _ Options) error {
+	r = sanitize(r)
+	type failure struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
+	}
+	type skipped struct {
+		Message string `xml:"message,attr"`
+	}
+	type testcase struct {
+		Name      string    `xml:"name,attr"`
+		Classname string    `xml:"classname,attr"`
+		Failures  []failure `xml:"failure"`
+		Skipped   *skipped  `xml:"skipped"`
+	}
+	type suite struct {
+		XMLName  xml.Name   `xml:"testsuite"`
+		Name     string     `xml:"name,attr"`
+		Tests    int        `xml:"tests,attr"`
+		Failures int        `xml:"failures,attr"`
+		Skipped  int        `xml:"skipped,attr"`
+		Cases    []testcase `xml:"testcase"`
+	}
+	cases := map[string]*testcase{}
+	var keys []string
+	for _, f := range r.Findings {
+		svc := f.Service
+		if svc == "" {
+			svc = "site-profile"
+		}
+		if f.Instance != "" {
+			svc += "." + f.Instance
+		}
+		k := svc + "/" + f.Check
+		c, ok := cases[k]
+		if !ok {
+			c = &testcase{Name: f.Check + ": " + f.Title, Classname: "ttt-check." + r.Host + "." + svc}
+			cases[k] = c
+			keys = append(keys, k)
+		}
+		if f.Status == finding.StatusWaived {
+			if c.Skipped == nil && len(c.Failures) == 0 {
+				c.Skipped = &skipped{Message: "waived: " + f.Waiver.Reason}
+			}
+			continue
+		}
+		c.Skipped = nil
+		c.Failures = append(c.Failures, failure{Message: f.Message, Type: f.Severity.String(), Text: f.Location() + "\n" + f.Message + "\nfix: " + f.Remediation})
+	}
+	// Services scanned without findings still show as passing checks.
+	for _, s := range r.Inventory.Services {
+		svc := s.Name
+		if s.Instance != "" {
+			svc += "." + s.Instance
+		}
+		k := svc + "/ok"
+		if _, ok := cases[k]; !ok {
+			cases[k] = &testcase{Name: "no deviation", Classname: "ttt-check." + r.Host + "." + svc}
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	st := suite{Name: "ttt-check " + r.Host}
+	for _, k := range keys {
+		c := cases[k]
+		if strings.HasSuffix(k, "/ok") && hasPrefix(keys, strings.TrimSuffix(k, "/ok")+"/", k) {
+			continue
+		}
+		st.Cases = append(st.Cases, *c)
+		st.Tests++
+		if len(c.Failures) > 0 {
+			st.Failures++
+		}
+		if c.Skipped != nil {
+			st.Skipped++
+		}
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(st); err != nil {
+		return fmt.Errorf("write junit: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func hasPrefix(keys []string, prefix, except string) bool {
+	for _, k := range keys {
+		if k != except && strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// sarifLevel maps severities to SARIF levels.
+func sarifLevel(s finding.Severity) string {
+	switch s {
+	case finding.Critical, finding.High:
+		return "error"
+	case finding.Medium, finding.Low:
+		return "warning"
+	}
+	return "note"
+}
+
+// SARIF writes SARIF 2.1.0 (code-scanning dashboards): one rule per check
+// with help and remediation, one result per finding with its file:line.
+func SARIF(w io.Writer, r *finding.Report, _ Options) error {
+	s, err := buildSARIF(r)
+	if err != nil {
+		return err
+	}
+	return s.PrettyWrite(w)
+}
+
+func buildSARIF(r *finding.Report) (*sarif.Report, error) {
+	r = sanitize(r)
+	rep := sarif.NewReport()
+	run := sarif.NewRunWithInformationURI("ttt-check", "https://github.com/ttt-wg/ttt-check")
+	run.Tool.Driver.WithVersion(r.ToolVersion)
+	run.Tool.Driver.WithProperties(sarif.NewPropertyBag().Add("recipes", r.Recipes.Version).Add("recipesDigest", r.Recipes.Digest))
+	for _, f := range r.Findings {
+		if run.GetRuleIndex(f.Check) < 0 {
+			rule := run.AddRule(f.Check).WithName(f.Check)
+			rule.WithShortDescription(sarif.NewMultiformatMessageString().WithText(f.Title))
+			rule.WithHelp(sarif.NewMultiformatMessageString().WithText(f.Remediation).WithMarkdown("**How to fix**\n\n" + f.Remediation + "\n\n" + refList(f.References)))
+			rule.WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(f.Severity)))
+			rule.WithProperties(sarif.NewPropertyBag().Add("severity", f.Severity.String()))
+		}
+		res := run.CreateResultForRule(f.Check).
+			WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(f.Message)).
+			WithPartialFingerprints(map[string]string{"ttt-check/v1": f.Fingerprint})
+		if f.File != "" {
+			loc := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewArtifactLocation().WithURI("file://" + f.File))
+			if f.Line > 0 {
+				loc.WithRegion(sarif.NewRegion().WithStartLine(f.Line))
+			}
+			res.WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(loc)})
+		}
+		props := sarif.NewPropertyBag().Add("severity", f.Severity.String()).Add("service", f.Service)
+		if f.Expected != "" {
+			props.Add("expected", f.Expected)
+		}
+		if f.Actual != "" {
+			props.Add("actual", f.Actual)
+		}
+		res.WithProperties(props)
+		if f.Status == finding.StatusWaived {
+			sup := sarif.NewSuppression()
+			sup.WithKind("external")
+			sup.WithJustification(f.Waiver.Reason)
+			res.WithSuppressions([]*sarif.Suppression{sup})
+		}
+	}
+	rep.AddRun(run)
+	return rep, nil
+}
+
+func refList(refs []string) string {
+	var b strings.Builder
+	for _, r := range refs {
+		b.WriteString("- " + r + "\n")
+	}
+	return b.String()
+}
+
+// Nagios writes the monitoring-plugin output: one status line, long output,
+// perfdata per severity. NagiosCode gives the matching exit code.
+func Nagios(w io.Writer, r *finding.Report, _ Options) error {
+	r = sanitize(r)
+	s := finding.Summarize(r.Findings)
+	state := []string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}[NagiosCode(r)]
+	var parts []string
+	for sev := finding.Critical; sev >= finding.Info; sev-- {
+		if n := s.BySeverity[sev.String()]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
+		}
+	}
+	summary := "no token-trust deviation"
+	if len(parts) > 0 {
+		summary = strings.Join(parts, ", ") + " token-trust deviation(s)"
+	}
+	var perf []string
+	for _, n := range finding.SeverityNames() {
+		perf = append(perf, fmt.Sprintf("%s=%d;;;0", n, s.BySeverity[n]))
+	}
+	perf = append(perf, fmt.Sprintf("waived=%d;;;0", s.Waived))
+	fmt.Fprintf(w, "TTT-CHECK %s - %s on %s | %s\n", state, summary, r.Host, strings.Join(perf, " "))
+	for _, f := range r.Findings {
+		if f.Status != finding.StatusFail {
+			continue
+		}
+		fmt.Fprintf(w, "[%s] %s %s %s: %s\n", strings.ToUpper(f.Severity.String()), f.Service, f.Check, f.Location(), f.Message)
+	}
+	return nil
+}
+
+// NagiosCode is the plugin exit code: CRITICAL (2) for an unwaived high or
+// critical finding, WARNING (1) for medium or low, OK (0) otherwise.
+// UNKNOWN (3) is for tool errors and is set by the caller.
+func NagiosCode(r *finding.Report) int {
+	worst, any := finding.Worst(r.Findings)
+	switch {
+	case !any || worst == finding.Info:
+		return 0
+	case worst >= finding.High:
+		return 2
+	}
+	return 1
+}
+
+// Prometheus writes the node_exporter textfile collector format.
+func Prometheus(w io.Writer, r *finding.Report, _ Options) error {
+	r = sanitize(r)
+	esc := func(s string) string {
+		return strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`).Replace(s)
+	}
+	fmt.Fprintln(w, "# HELP ttt_check_findings Unwaived token-trust findings by severity, check and service.")
+	fmt.Fprintln(w, "# TYPE ttt_check_findings gauge")
+	type key struct{ sev, check, svc string }
+	counts := map[key]int{}
+	var keys []key
+	for _, f := range r.Findings {
+		if f.Status != finding.StatusFail {
+			continue
+		}
+		k := key{f.Severity.String(), f.Check, f.Service}
+		if _, ok := counts[k]; !ok {
+			keys = append(keys, k)
+		}
+		counts[k]++
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		return a.sev+a.check+a.svc < b.sev+b.check+b.svc
+	})
+	for _, k := range keys {
+		fmt.Fprintf(w, "ttt_check_findings{severity=\"%s\",check=\"%s\",service=\"%s\"} %d\n", k.sev, esc(k.check), esc(k.svc), counts[k])
+	}
+	s := finding.Summarize(r.Findings)
+	fmt.Fprintln(w, "# HELP ttt_check_findings_by_severity Unwaived findings per severity.")
+	fmt.Fprintln(w, "# TYPE ttt_check_findings_by_severity gauge")
+	for _, n := range finding.SeverityNames() {
+		fmt.Fprintf(w, "ttt_check_findings_by_severity{severity=\"%s\"} %d\n", n, s.BySeverity[n])
+	}
+	fmt.Fprintln(w, "# HELP ttt_check_findings_waived Findings covered by an unexpired waiver.")
+	fmt.Fprintln(w, "# TYPE ttt_check_findings_waived gauge")
+	fmt.Fprintf(w, "ttt_check_findings_waived %d\n", s.Waived)
+	fmt.Fprintln(w, "# HELP ttt_check_last_scan_timestamp_seconds When the scan ran (Unix time).")
+	fmt.Fprintln(w, "# TYPE ttt_check_last_scan_timestamp_seconds gauge")
+	fmt.Fprintf(w, "ttt_check_last_scan_timestamp_seconds %d\n", r.ScannedAt.Unix())
+	fmt.Fprintln(w, "# HELP ttt_check_info Tool and recipe set of the scan.")
+	fmt.Fprintln(w, "# TYPE ttt_check_info gauge")
+	_, err := fmt.Fprintf(w, "ttt_check_info{version=\"%s\",recipes=\"%s\",recipes_digest=\"%s\",host=\"%s\"} 1\n", esc(r.ToolVersion), esc(r.Recipes.Version), esc(r.Recipes.Digest), esc(r.Host))
+	return err
+}
+
+// Markdown writes a report for tickets and wikis.
+func Markdown(w io.Writer, r *finding.Report, _ Options) error {
+	r = sanitize(r)
+	md := strings.NewReplacer("|", `\|`, "\n", " ")
+	fmt.Fprintf(w, "# ttt-check: %s\n\n", r.Host)
+	fmt.Fprintf(w, "Scanned %s with ttt-check %s, recipes %s (`%s`).", r.ScannedAt.Format("2006-01-02 15:04 MST"), r.ToolVersion, r.Recipes.Version, shortDigest(r.Recipes.Digest))
+	if r.Profile.Assumed {
+		fmt.Fprintf(w, " No site profile: assumed a production host.\n\n")
+	} else {
+		fmt.Fprintf(w, " Site %s, %s host.\n\n", r.Profile.Site, r.Profile.Environment)
+	}
+	fmt.Fprintf(w, "**%s**\n\n", summaryLine(r))
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(w, "No deviation from the recipes.\n")
+		return nil
+	}
+	fmt.Fprintln(w, "| severity | status | service | check | where | what | fix |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, f := range r.Findings {
+		fmt.Fprintf(w, "| %s | %s | %s | `%s` | `%s` | %s | %s |\n", f.Severity, f.Status, md.Replace(f.Service), f.Check, f.Location(), md.Replace(f.Message), md.Replace(firstLine(f.Remediation)))
+	}
+	return nil
+}
