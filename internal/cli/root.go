@@ -78,6 +78,7 @@ It only reads files; it never executes anything it finds in a config.`,
 		newChecksCommand(s),
 		newExplainCommand(s),
 		newVersionCommand(s),
+		newReportCommand(s),
 	)
 	return root
 }

@@ -28,6 +28,7 @@ type Writer func(w io.Writer, r *finding.Report, opt Options) error
 var formats = map[string]Writer{
 	"json":       JSON,
 	"junit":      JUnit,
+	"html":       HTML,
 	"markdown":   Markdown,
 	"nagios":     Nagios,
 	"prometheus": Prometheus,
