@@ -6,8 +6,13 @@ BIN      := bin/ttt-check
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X github.com/ttt-wg/ttt-check/internal/buildinfo.Version=$(VERSION)
 FUZZTIME ?= 15s
+# Package versions must start with a digit: the last tag, else 0.1.0.
+PKG_VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//' | grep . || echo 0.1.0)
 
-.PHONY: all build demo test test-short fuzz bench-scan golden clean
+NFPM     ?= github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.43.0
+# (v2.44+ needs modules the proxy here refuses; 2.43 builds from it.)
+
+.PHONY: all build demo test test-short fuzz bench-scan bench-fleet golden package clean
 
 all: build
 
@@ -44,9 +49,21 @@ fuzz:
 bench-scan:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/scan
 
+## bench-fleet: aggregate 10,000 host results (target: seconds).
+bench-fleet:
+	$(GO) test -run '^$$' -bench Aggregate10k -benchmem -benchtime 3x ./internal/fleet
+
+## package: DEB and RPM with the binary, default site profile, man pages,
+## completions and a daily systemd timer (nfpm from the Go module proxy).
+package: build
+	rm -rf dist && mkdir -p dist
+	$(BIN) docs --man dist/man --completions dist/completions
+	for p in deb rpm; do TTT_VERSION=$(PKG_VERSION) $(GO) run $(NFPM) pkg --packager $$p --config packaging/nfpm.yaml --target dist/; done
+	ls -l dist/*.deb dist/*.rpm
+
 ## golden: regenerate golden files after an intended change; review the diff.
 golden:
 	$(GO) test ./internal/scan ./internal/report ./internal/cli -update
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -218,3 +218,20 @@ func TestNagiosExitCodes(t *testing.T) {
 		t.Errorf("tool error in nagios mode: exit %d, %q", code, out)
 	}
 }
+
+func TestDocs(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := run("docs", "--man", filepath.Join(dir, "man"), "--completions", filepath.Join(dir, "c")); code != 0 {
+		t.Fatalf("docs: exit %d %s", code, stderr)
+	}
+	for _, f := range []string{"man/ttt-check.1", "man/ttt-check-scan.1", "man/ttt-check-report.1", "c/ttt-check.bash", "c/_ttt-check"} {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil || len(data) == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "man/ttt-check-scan.1"))
+	if !strings.Contains(string(data), "fail\\-on") && !strings.Contains(string(data), "fail-on") {
+		t.Error("scan man page does not document --fail-on")
+	}
+}
