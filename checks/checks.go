@@ -96,7 +96,7 @@ var registry = map[string]Func{
 
 // metadataOnly are check ids raised outside this package that still need
 // recipe metadata.
-var metadataOnly = []string{"waiver-expired", "waiver-unused"}
+var metadataOnly = []string{"waiver-expired", "waiver-unused", LogCheck}
 
 // IDs returns the ids of the checks evaluated on services, sorted.
 func IDs() []string {

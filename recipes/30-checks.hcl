@@ -628,3 +628,29 @@ check "token-lifetime-long" {
     "https://github.com/xrootd/xrootd/blob/master/src/XrdSecztn/XrdSecProtocolztn.cc",
   ]
 }
+
+check "logs-token-leaked" {
+  title    = "Bearer token leaked into a log"
+  severity = "high"
+  rationale = <<-EOT
+    A bearer token is a key: whoever reads it can use it until it expires,
+    for everything its scopes allow, at every service its audience names.
+    Tokens reach logs through debug traces (XRootD xrootd.trace all, ARC
+    loglevel DEBUG, gPlazma DEBUG), tokens in URLs and copied command lines.
+    TTT working group: tokens "can be leaked easily thanks to their text
+    based form (leaking through logs)". A token still valid at scan time is
+    critical; an expired one is high — it shows the leak path is open.
+  EOT
+  remediation = <<-EOT
+    Turn off the trace or debug level that wrote it (see log-token-leak),
+    restrict and purge the affected logs and their copies (log shippers,
+    backups), and for a token still valid ask its issuer's VO to revoke the
+    client or wait out its expiry. The finding names the token only by its
+    fingerprint (sha256 prefix) and its claims.
+  EOT
+  references = [
+    "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
+    "https://github.com/xrootd/xrootd/issues/2222",
+    "https://datatracker.ietf.org/doc/html/rfc6750#section-5.3",
+  ]
+}

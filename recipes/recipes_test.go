@@ -26,7 +26,7 @@ func TestEmbeddedSet(t *testing.T) {
 		"waiver-expired": "low", "waiver-unused": "low",
 		"ban-shadowed": "high", "legacy-gsi": "low", "authn-anonymous": "high",
 		"scope-unchecked": "medium", "config-dangling-reference": "medium", "legacy-config": "low", "access-open": "high",
-		"config-unknown-key": "medium", "token-lifetime-long": "medium",
+		"config-unknown-key": "medium", "token-lifetime-long": "medium", "logs-token-leaked": "high",
 	}
 	for id, sev := range want {
 		t.Run(id, func(t *testing.T) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -233,5 +234,48 @@ func TestDocs(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(dir, "man/ttt-check-scan.1"))
 	if !strings.Contains(string(data), "fail\\-on") && !strings.Contains(string(data), "fail-on") {
 		t.Error("scan man page does not document --fail-on")
+	}
+}
+
+func TestLogsNeverPrintTokens(t *testing.T) {
+	enc := func(v string) string { return base64.RawURLEncoding.EncodeToString([]byte(v)) }
+	valid := enc(`{"alg":"ES256","typ":"JWT"}`) + "." + enc(`{"iss":"https://atlas-auth.cern.ch/","sub":"pilot","aud":"https://se","scope":"storage.modify:/","exp":4102444800}`) + "." + enc("signature-bytes-that-are-secret")
+	expired := enc(`{"alg":"RS256"}`) + "." + enc(`{"iss":"https://wlcg.cloud.cnaf.infn.it/","sub":"u","exp":1000}`) + "." + enc("another-signature")
+	root := t.TempDir()
+	logDir := filepath.Join(root, "var/log/xrootd")
+	os.MkdirAll(logDir, 0o755)
+	os.MkdirAll(filepath.Join(root, "etc/xrootd"), 0o755)
+	os.WriteFile(filepath.Join(root, "etc/hostname"), []byte("se.example.org\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "etc/xrootd/xrootd-a.cfg"), []byte("all.export /data\n"), 0o644)
+	os.WriteFile(filepath.Join(logDir, "xrootd.log"), []byte("open /f?authz=Bearer%20"+valid+"\nAuthorization: Bearer "+expired+"\n"), 0o644)
+	for _, format := range report.Names() {
+		t.Run(format, func(t *testing.T) {
+			code, out, stderr := run("logs", "--root", root, "--format", format)
+			if format == "nagios" {
+				if code != 2 {
+					t.Errorf("nagios exit %d", code)
+				}
+			} else if code != 1 {
+				t.Errorf("exit %d, stderr %s", code, stderr)
+			}
+			for _, tok := range []string{valid, expired} {
+				for _, part := range strings.Split(tok, ".") {
+					if strings.Contains(out, part) {
+						t.Fatalf("%s output contains part of a token", format)
+					}
+				}
+			}
+			if format == "text" && (!strings.Contains(out, "logs-token-leaked") || !strings.Contains(out, "/var/log/xrootd/xrootd.log:1") || !strings.Contains(out, "still usable") || !strings.Contains(out, "(ATLAS)")) {
+				t.Errorf("text report lacks the leak:\n%s", out)
+			}
+		})
+	}
+	// scan --logs searches the detected services' log directories.
+	code, out, _ := run("scan", "--root", root, "--logs")
+	if code != 1 || strings.Count(out, "logs-token-leaked") != 2 {
+		t.Errorf("scan --logs: exit %d\n%s", code, out)
+	}
+	if code, out, _ := run("scan", "--root", root); strings.Contains(out, "logs-token-leaked") || code != 0 {
+		t.Errorf("scan without --logs looked at logs (exit %d)", code)
 	}
 }

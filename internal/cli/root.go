@@ -79,6 +79,7 @@ It only reads files; it never executes anything it finds in a config.`,
 		newExplainCommand(s),
 		newVersionCommand(s),
 		newReportCommand(s),
+		newLogsCommand(s),
 		newDocsCommand(func() *cobra.Command { return NewRootCommand(out, errOut) }),
 	)
 	return root

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,6 +31,9 @@ type scanOptions struct {
 	now       string
 	baseline  string
 	failOnNew bool
+	logs      bool
+	logPaths  []string
+	onlyLogs  bool
 }
 
 // target is one requested output: a format and where it goes ("" is
@@ -101,6 +105,7 @@ Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
 	f.StringVar(&opt.output, "output", "", "write the report to this file instead of standard output")
 	f.StringVar(&opt.baseline, "baseline", "", "previous JSON report: mark findings new or unchanged and list resolved ones")
 	f.BoolVar(&opt.failOnNew, "fail-on-new", false, "with --baseline: exit 1 only for new findings at or above --fail-on")
+	f.BoolVar(&opt.logs, "logs", false, "also search the services' log directories for leaked bearer tokens")
 	f.StringVar(&opt.failOn, "fail-on", "medium", "exit 1 when an unwaived finding is at or above: "+strings.Join(finding.SeverityNames(), "|"))
 	f.StringVar(&opt.now, "now", "", "evaluate waivers as of this date (YYYY-MM-DD), for reproducible reports")
 	_ = f.MarkHidden("now")
@@ -142,7 +147,11 @@ func runScan(s streams, opt scanOptions) error {
 	if err != nil {
 		return err
 	}
-	rep, err := scan.Run(scan.Options{Root: opt.root, Recipes: set, Profile: profile, Now: now, FailOn: failOn})
+	so := scan.Options{Root: opt.root, Recipes: set, Profile: profile, Now: now, FailOn: failOn, Logs: opt.logs, LogPaths: opt.logPaths, OnlyLogs: opt.onlyLogs}
+	if (opt.logs || opt.onlyLogs) && colorFor(s.err) && len(targets) == 1 && targets[0].name == "text" {
+		so.Progress = progressBar(s.err)
+	}
+	rep, err := scan.Run(so)
 	if err != nil {
 		return usageError("scan: %w", err)
 	}
@@ -249,4 +258,28 @@ func loadProfile(root, file string, set *recipes.Set) (*site.Profile, error) {
 		return nil, usageError("invalid site profile:\n%w", err)
 	}
 	return p, nil
+}
+
+// progressBar draws a one-line progress bar on a terminal, at most a few
+// times a second.
+func progressBar(w io.Writer) func(done, total int64) {
+	var mu sync.Mutex
+	last := time.Time{}
+	return func(done, total int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(last) < 200*time.Millisecond && done < total {
+			return
+		}
+		last = time.Now()
+		pct := 100.0
+		if total > 0 {
+			pct = float64(done) * 100 / float64(total)
+		}
+		bar := strings.Repeat("#", int(pct/5)) + strings.Repeat(".", 20-int(pct/5))
+		fmt.Fprintf(w, "\r[%s] %5.1f%% %d/%d MB", bar, pct, done>>20, total>>20)
+		if done >= total {
+			fmt.Fprint(w, "\r\033[K")
+		}
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/logscan"
 	"github.com/ttt-wg/ttt-check/internal/readers"
 	"github.com/ttt-wg/ttt-check/internal/readers/arcce"
 	"github.com/ttt-wg/ttt-check/internal/readers/dcache"
@@ -65,6 +66,28 @@ type Options struct {
 	Now time.Time
 	// FailOn is the exit threshold recorded in the report.
 	FailOn finding.Severity
+	// Logs also scans the detected services' log directories for leaked
+	// tokens (scan --logs).
+	Logs bool
+	// LogPaths, when set, are scanned instead (ttt-check logs PATH…).
+	LogPaths []string
+	// OnlyLogs skips the configuration checks (ttt-check logs).
+	OnlyLogs bool
+	// Progress reports log-scan progress (a terminal progress bar).
+	Progress logscan.Progress
+}
+
+// LogPaths are the log directories of the services in the inventory.
+func LogPaths(inv *inventory.Inventory) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range inv.Services {
+		if d := checks.LogDir(s.Name); d != "" && !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Inventory reads every service under root into the trust inventory.
@@ -166,9 +189,23 @@ func Run(opt Options) (*finding.Report, error) {
 		eff = opt.Profile.ForHost(inv.Host)
 	}
 	in := &checks.Input{Inventory: inv, Recipes: opt.Recipes, Profile: checkProfile(eff)}
-	fs, err := checks.Evaluate(in)
-	if err != nil {
-		return nil, err
+	var fs []finding.Finding
+	if !opt.OnlyLogs {
+		if fs, err = checks.Evaluate(in); err != nil {
+			return nil, err
+		}
+	}
+	if opt.Logs || opt.OnlyLogs {
+		paths := opt.LogPaths
+		if len(paths) == 0 {
+			paths = LogPaths(inv)
+		}
+		res := logscan.Scan(fsys, paths, logscan.Options{Progress: opt.Progress})
+		lf, err := checks.LogFindings(opt.Recipes, res, opt.Now)
+		if err != nil {
+			return nil, err
+		}
+		fs = append(fs, lf...)
 	}
 	fs = site.Apply(eff, fs, opt.Now)
 	if err := checks.FillMetadata(opt.Recipes, fs); err != nil {

@@ -1,0 +1,105 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/logscan"
+	"github.com/ttt-wg/ttt-check/recipes"
+)
+
+// LogCheck is the id of leaked-token findings.
+const LogCheck = "logs-token-leaked"
+
+// logDirs attributes log directories to services.
+var logDirs = map[string]string{
+	"/var/log/xrootd/":    "xrootd",
+	"/var/log/condor-ce/": "htcondor-ce",
+	"/var/log/arc/":       "arc-ce",
+	"/var/log/dcache/":    "dcache",
+	"/var/log/storm/":     "storm-webdav",
+	"/var/log/eos/":       "eos",
+}
+
+// LogDir returns the log directory of a service.
+func LogDir(service string) string {
+	for dir, s := range logDirs {
+		if s == service {
+			return strings.TrimSuffix(dir, "/")
+		}
+	}
+	return ""
+}
+
+func serviceOfLog(file string) string {
+	for dir, s := range logDirs {
+		if strings.HasPrefix(file, dir) {
+			return s
+		}
+	}
+	return ""
+}
+
+// LogFindings turns leaked tokens into findings: critical while the token
+// is still valid at scan time, high once expired.
+func LogFindings(set *recipes.Set, res *logscan.Result, now time.Time) ([]finding.Finding, error) {
+	var out []finding.Finding
+	for _, l := range res.Leaks {
+		c := l.Claims
+		who := c.Issuer
+		if who == "" {
+			who = "an unknown issuer"
+		} else if vo, ok := set.VOByIssuer(c.Issuer); ok {
+			who += " (" + vo.Title + ")"
+		} else if vo, ok := set.VOByLegacyIssuer(c.Issuer); ok {
+			who += " (" + vo.Title + ", legacy issuer)"
+		}
+		validity := "no expiry"
+		sev := finding.Critical
+		if c.Expires > 0 {
+			exp := time.Unix(c.Expires, 0).UTC()
+			if exp.After(now) {
+				validity = "valid until " + exp.Format(time.RFC3339) + " — still usable at scan time"
+			} else {
+				validity = "expired " + exp.Format(time.RFC3339)
+				sev = finding.High
+			}
+		}
+		msg := fmt.Sprintf("bearer token %s of %s, sub %s, aud %s, scope %q, %s; seen %d time(s), first at %s:%d, last at %s:%d; line: %s",
+			l.Fingerprint, who, orNone(c.Subject), orNone(strings.Join(c.Audience, " ")), c.Scope, validity, l.Count, l.First.File, l.First.Line, l.Last.File, l.Last.Line, l.Sample)
+		f, err := NewFinding(set, LogCheck, serviceOfLog(l.First.File), "", Result{
+			Source:   inventory.Source{File: l.First.File, Line: int(l.First.Line)},
+			Key:      l.Fingerprint,
+			Message:  msg,
+			Expected: "no bearer tokens in logs",
+			Actual:   fmt.Sprintf("%d occurrence(s) of token %s", l.Count, l.Fingerprint),
+			Severity: &sev,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	for _, p := range res.Problems {
+		f, err := NewFinding(set, "scan-incomplete", serviceOfLog(p.Source.File), "", Result{
+			Source: p.Source, Key: "log:" + p.Reason,
+			Message:  fmt.Sprintf("log %s could not be read: %s; tokens in it are not found", p.Source.File, p.Reason),
+			Expected: "a readable log", Actual: p.Reason,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

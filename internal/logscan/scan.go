@@ -1,0 +1,272 @@
+package logscan
+
+import (
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ttt-wg/ttt-check/internal/hostfs"
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+// Place is where a token was seen.
+type Place struct {
+	File string `json:"file"`
+	Line int64  `json:"line"`
+}
+
+// Leak is one distinct token and everywhere it was seen.
+type Leak struct {
+	Fingerprint string `json:"fingerprint"`
+	Claims      Claims `json:"claims"`
+	Count       int    `json:"count"`
+	First       Place  `json:"first"`
+	Last        Place  `json:"last"`
+	// Sample is the first line it was seen on, with every token replaced
+	// by its fingerprint and cut to a readable length.
+	Sample string `json:"sample"`
+}
+
+// Result is a scan of many files.
+type Result struct {
+	Leaks    []Leak              `json:"leaks"`
+	Files    int                 `json:"files"`
+	Bytes    int64               `json:"bytes"`
+	Problems []inventory.Problem `json:"problems"`
+}
+
+// readSize is the read buffer: lines longer than it are scanned in windows
+// that overlap by MaxToken, so memory stays bounded whatever the line.
+const readSize = 1 << 20
+
+// Progress, when set, is called with bytes read so far (for a progress
+// bar on a terminal).
+type Progress func(done, total int64)
+
+// Options tune a scan.
+type Options struct {
+	// Workers is the number of files scanned at once (default: 4).
+	Workers  int
+	Progress Progress
+}
+
+// Scan reads every file under paths (host paths, through fsys: --root is
+// respected), recursively, gzip-compressed ones transparently.
+func Scan(fsys *hostfs.FS, paths []string, opt Options) *Result {
+	res := &Result{}
+	files, total := collect(fsys, paths, res)
+	if opt.Workers <= 0 {
+		opt.Workers = 4
+	}
+	var done int64
+	type fileResult struct {
+		idx   int
+		leaks []Leak
+		err   error
+		bytes int64
+	}
+	jobs := make(chan int)
+	out := make(chan fileResult)
+	var wg sync.WaitGroup
+	for w := 0; w < opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, readSize+MaxToken)
+			for i := range jobs {
+				leaks, n, err := scanFile(fsys, files[i], buf, func(n int64) {
+					d := atomic.AddInt64(&done, n)
+					if opt.Progress != nil {
+						opt.Progress(d, total)
+					}
+				})
+				out <- fileResult{i, leaks, err, n}
+			}
+		}()
+	}
+	go func() {
+		for i := range files {
+			jobs <- i
+		}
+		close(jobs)
+		wg.Wait()
+		close(out)
+	}()
+	perFile := make([][]Leak, len(files))
+	for r := range out {
+		perFile[r.idx] = r.leaks
+		res.Bytes += r.bytes
+		if r.err != nil {
+			res.Problems = append(res.Problems, inventory.Problem{Source: inventory.Source{File: files[r.idx]}, Reason: r.err.Error()})
+		}
+	}
+	res.Files = len(files)
+	// Merge in file order so first/last places are deterministic.
+	index := map[string]int{}
+	for _, leaks := range perFile {
+		for _, l := range leaks {
+			if i, ok := index[l.Fingerprint]; ok {
+				res.Leaks[i].Count += l.Count
+				res.Leaks[i].Last = l.Last
+				continue
+			}
+			index[l.Fingerprint] = len(res.Leaks)
+			res.Leaks = append(res.Leaks, l)
+		}
+	}
+	sort.Slice(res.Problems, func(i, j int) bool { return res.Problems[i].Source.File < res.Problems[j].Source.File })
+	return res
+}
+
+// collect expands paths into regular files, sorted, with their total size.
+func collect(fsys *hostfs.FS, paths []string, res *Result) ([]string, int64) {
+	var files []string
+	var total int64
+	seen := map[string]bool{}
+	var walk func(p string, depth int)
+	walk = func(p string, depth int) {
+		if depth > 32 {
+			res.Problems = append(res.Problems, inventory.Problem{Source: inventory.Source{File: p}, Reason: "directories nested too deep"})
+			return
+		}
+		st, err := fsys.Stat(p)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				res.Problems = append(res.Problems, inventory.Problem{Source: inventory.Source{File: p}, Reason: err.Error()})
+			}
+			return
+		}
+		if st.IsDir() {
+			entries, err := fsys.ReadDir(p)
+			if err != nil {
+				res.Problems = append(res.Problems, inventory.Problem{Source: inventory.Source{File: p}, Reason: err.Error()})
+				return
+			}
+			for _, e := range entries {
+				walk(path.Join(p, e.Name()), depth+1)
+			}
+			return
+		}
+		if !st.Mode().IsRegular() || seen[p] {
+			return
+		}
+		seen[p] = true
+		files = append(files, p)
+		total += st.Size()
+	}
+	for _, p := range paths {
+		walk(path.Clean("/"+p), 0)
+	}
+	sort.Strings(files)
+	return files, total
+}
+
+// scanFile streams one file; buf is the worker's reusable window.
+func scanFile(fsys *hostfs.FS, name string, buf []byte, progress func(int64)) ([]Leak, int64, error) {
+	real, err := fsys.Real(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		return nil, 0, fmt.Errorf("open %s: %w", name, stripPath(err))
+	}
+	defer f.Close()
+	counted := &countingReader{r: f, progress: progress}
+	var r io.Reader = counted
+	peek := bufio.NewReaderSize(counted, 64<<10)
+	r = peek
+	// Rotated logs are often gzip-compressed, whatever their name.
+	if magic, _ := peek.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(peek)
+		if err != nil {
+			return nil, counted.n, fmt.Errorf("read %s: %w", name, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+	leaks, err := scanStream(r, name, buf)
+	if err != nil {
+		return leaks, counted.n, fmt.Errorf("read %s: %w", name, err)
+	}
+	return leaks, counted.n, nil
+}
+
+type countingReader struct {
+	r        io.Reader
+	n        int64
+	progress func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if n > 0 && c.progress != nil {
+		c.progress(int64(n))
+	}
+	return n, err
+}
+
+func stripPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// scanStream finds tokens line by line. A window holds at most readSize
+// new bytes plus MaxToken carried over, so a 4 GB line costs no more
+// memory than a short one.
+func scanStream(src io.Reader, name string, buf []byte) ([]Leak, error) {
+	br := bufio.NewReaderSize(src, readSize)
+	var leaks []Leak
+	index := map[string]int{}
+	line := int64(1)
+	carry := 0 // buf[:carry] is the tail of the current line's last window
+	record := func(window []byte, hits []Hit) {
+		for _, h := range hits {
+			p := Place{File: name, Line: line}
+			if i, ok := index[h.Fingerprint]; ok {
+				leaks[i].Count++
+				leaks[i].Last = p
+				continue
+			}
+			index[h.Fingerprint] = len(leaks)
+			leaks = append(leaks, Leak{Fingerprint: h.Fingerprint, Claims: h.Claims, Count: 1, First: p, Last: p, Sample: sample(window, hits)})
+		}
+	}
+	for {
+		chunk, err := br.ReadSlice('\n')
+		window := chunk
+		if carry > 0 {
+			window = buf[:carry+copy(buf[carry:], chunk)]
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			// The line goes on: judge what is complete, carry the tail.
+			cut := max(len(window)-MaxToken, 0)
+			record(window, Find(window, cut))
+			carry = copy(buf, window[cut:])
+			continue
+		case err == nil:
+			record(window, Find(window, len(window)))
+			line++
+			carry = 0
+			continue
+		}
+		record(window, Find(window, len(window)))
+		if err == io.EOF {
+			return leaks, nil
+		}
+		return leaks, err
+	}
+}
