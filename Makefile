@@ -12,7 +12,7 @@ PKG_VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//'
 NFPM     ?= github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.43.0
 # (v2.44+ needs modules the proxy here refuses; 2.43 builds from it.)
 
-.PHONY: all build demo test test-short fuzz bench-scan bench-fleet golden package clean
+.PHONY: all build demo test test-short fuzz bench-scan bench-fleet bench-logs golden package clean
 
 all: build
 
@@ -48,6 +48,13 @@ fuzz:
 ## bench-scan: full scan of the demo snapshot (target: milliseconds per host).
 bench-scan:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/scan
+
+## bench-logs: generate LOGS_MB of realistic logs with planted tokens and
+## compare ttt-check's throughput, memory, recall and precision with
+## ripgrep's and gitleaks's (when installed).
+LOGS_MB ?= 2048
+bench-logs: build
+	$(GO) test -run '^TestBenchLogs$$' -count=1 -v -timeout 60m ./internal/logscan -args -benchlogs -benchlogs.mb=$(LOGS_MB) -benchlogs.bin=$(abspath $(BIN))
 
 ## bench-fleet: aggregate 10,000 host results (target: seconds).
 bench-fleet:

@@ -96,10 +96,10 @@ func TestLookalikesAreNotReported(t *testing.T) {
 	random := make([]byte, 300)
 	rand.Read(random)
 	lines := []string{
-		"eyJhbGciOi." + base64.RawURLEncoding.EncodeToString(random) + ".abc",   // payload not eyJ
-		"eyJ" + base64.RawURLEncoding.EncodeToString(random),                    // one segment
-		"eyJub3Rqc29uIjp9.eyJhIjoxfQ.sig",                                        // header without alg
-		"eyJhbGciOiJFUzI1NiJ9.eyJub3QganNvbg.sig",                                // payload not JSON
+		"eyJhbGciOi." + base64.RawURLEncoding.EncodeToString(random) + ".abc", // payload not eyJ
+		"eyJ" + base64.RawURLEncoding.EncodeToString(random),                  // one segment
+		"eyJub3Rqc29uIjp9.eyJhIjoxfQ.sig",                                     // header without alg
+		"eyJhbGciOiJFUzI1NiJ9.eyJub3QganNvbg.sig",                             // payload not JSON
 		"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
 		"xeyJhbGciOiJFUzI1NiJ9Z.eyJhIjoxfQ.sig", // tail of a longer run
 	}

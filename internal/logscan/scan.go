@@ -2,6 +2,7 @@ package logscan
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -223,17 +224,27 @@ func stripPath(err error) error {
 	return err
 }
 
-// scanStream finds tokens line by line. A window holds at most readSize
-// new bytes plus MaxToken carried over, so a 4 GB line costs no more
-// memory than a short one.
+// scanStream searches big blocks, not lines: bytes.Index finds the rare
+// "eyJ" at memory speed, and newlines are counted (also vectorised) only
+// up to each hit and once per block. A block holds readSize new bytes plus
+// MaxToken carried over, so memory stays bounded whatever the line length.
 func scanStream(src io.Reader, name string, buf []byte) ([]Leak, error) {
-	br := bufio.NewReaderSize(src, readSize)
 	var leaks []Leak
 	index := map[string]int{}
 	line := int64(1)
-	carry := 0 // buf[:carry] is the tail of the current line's last window
-	record := func(window []byte, hits []Hit) {
-		for _, h := range hits {
+	carry, skip := 0, 0
+	for {
+		n, err := io.ReadFull(src, buf[carry:carry+readSize])
+		data := buf[:carry+n]
+		final := err != nil
+		limit := len(data)
+		if !final {
+			limit = max(len(data)-MaxToken, 0)
+		}
+		pos, nextSkip := 0, 0
+		for _, h := range FindFrom(data, skip, limit) {
+			line += int64(bytes.Count(data[pos:h.Start], newline))
+			pos = h.Start
 			p := Place{File: name, Line: line}
 			if i, ok := index[h.Fingerprint]; ok {
 				leaks[i].Count++
@@ -241,32 +252,35 @@ func scanStream(src io.Reader, name string, buf []byte) ([]Leak, error) {
 				continue
 			}
 			index[h.Fingerprint] = len(leaks)
-			leaks = append(leaks, Leak{Fingerprint: h.Fingerprint, Claims: h.Claims, Count: 1, First: p, Last: p, Sample: sample(window, hits)})
+			leaks = append(leaks, Leak{Fingerprint: h.Fingerprint, Claims: h.Claims, Count: 1, First: p, Last: p, Sample: lineSample(data, h)})
+			if h.End > limit {
+				// The token runs into the carried tail: do not find its
+				// payload again in the next block.
+				nextSkip = h.End - limit
+			}
 		}
+		line += int64(bytes.Count(data[pos:limit], newline))
+		if final {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return leaks, nil
+			}
+			return leaks, err
+		}
+		carry, skip = copy(buf, data[limit:]), nextSkip
 	}
-	for {
-		chunk, err := br.ReadSlice('\n')
-		window := chunk
-		if carry > 0 {
-			window = buf[:carry+copy(buf[carry:], chunk)]
-		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			// The line goes on: judge what is complete, carry the tail.
-			cut := max(len(window)-MaxToken, 0)
-			record(window, Find(window, cut))
-			carry = copy(buf, window[cut:])
-			continue
-		case err == nil:
-			record(window, Find(window, len(window)))
-			line++
-			carry = 0
-			continue
-		}
-		record(window, Find(window, len(window)))
-		if err == io.EOF {
-			return leaks, nil
-		}
-		return leaks, err
+}
+
+var newline = []byte{'\n'}
+
+// lineSample cuts the line around a hit out of the block and redacts it.
+func lineSample(data []byte, h Hit) string {
+	from := bytes.LastIndexByte(data[:h.Start], '\n') + 1
+	to := bytes.IndexByte(data[h.Start:], '\n')
+	if to < 0 {
+		to = len(data)
+	} else {
+		to += h.Start
 	}
+	window := data[from:to]
+	return sample(window, FindFrom(window, 0, len(window)))
 }
