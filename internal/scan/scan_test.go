@@ -56,7 +56,8 @@ func scanFixture(t testing.TB, root string) *finding.Report {
 			t.Fatalf("site profile of %s: %v", root, err)
 		}
 	}
-	rep, err := Run(Options{Root: root, Recipes: set, Profile: profile, Now: scanDay, FailOn: finding.Medium})
+	// Fixture scans include the log search (scan --logs).
+	rep, err := Run(Options{Root: root, Recipes: set, Profile: profile, Now: scanDay, FailOn: finding.Medium, Logs: true})
 	if err != nil {
 		t.Fatalf("scan %s: %v", root, err)
 	}
@@ -184,6 +185,7 @@ var checkFixtures = []struct {
 	{"log-token-leak", "eos-wg-recipe", "eos-doc"},
 	{"legacy-config", "dcache-wg-recipe", "dcache-deviating"},
 	{"issuer-dev-vo", "eos-wg-recipe", "eos-doc"},
+	{"logs-token-leaked", "xrootd-wg-recipe", "xrootd-leaked-token"},
 }
 
 func TestEveryCheckPassesAndFails(t *testing.T) {
