@@ -156,3 +156,27 @@ func FuzzFind(f *testing.F) {
 		}
 	})
 }
+
+// TestBlockBoundaries plants tokens so that they start just before, across
+// and just after the 1 MiB block edges (and the carried tail), on long and
+// short lines: each is found exactly once, on the right line.
+func TestBlockBoundaries(t *testing.T) {
+	tok := token(t, "edge", 4102444800)
+	for _, at := range []int{readSize - MaxToken - 5, readSize - MaxToken + 3, readSize - len(tok)/2, readSize - 1, readSize, readSize + 7, 2*readSize - MaxToken - 1} {
+		t.Run(fmt.Sprint(at), func(t *testing.T) {
+			var b bytes.Buffer
+			// Three short lines, then filler up to the planted position on
+			// one long line, then the token, then a newline and a second copy.
+			b.WriteString("a\nb\nc\n")
+			b.Write(bytes.Repeat([]byte("x "), (at-b.Len())/2))
+			for b.Len() < at {
+				b.WriteByte(' ')
+			}
+			b.WriteString(tok + "\nnext " + tok + "\n")
+			res := Scan(writeTree(t, map[string][]byte{"/l": b.Bytes()}), []string{"/l"}, Options{})
+			if len(res.Leaks) != 1 || res.Leaks[0].Count != 2 || res.Leaks[0].First.Line != 4 || res.Leaks[0].Last.Line != 5 {
+				t.Fatalf("leaks = %+v", res.Leaks)
+			}
+		})
+	}
+}
