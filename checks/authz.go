@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
 
@@ -42,7 +42,7 @@ func audienceAny(in *Input, svc inventory.Service) []Result {
 			Actual:   strings.Join(g.audiences, ", "),
 		}
 		if implicit {
-			r.Severity = sev(finding.Info)
+			r.Severity = sev(vocab.Info)
 			r.Message = fmt.Sprintf("%s lists the \"any\" audience %s for %s; this service accepts it whatever the configuration says (scitokens-cpp), so listing it only documents the exposure", svc.Label(), strings.Join(anys, ", "), strings.Join(g.issuers, ", "))
 		}
 		out = append(out, r)
@@ -67,7 +67,7 @@ func missingScheme(svc inventory.Service, scheme string) (Result, bool) {
 	return Result{
 		Source:   src,
 		Key:      "audience-scheme:" + scheme,
-		Severity: sev(finding.Info),
+		Severity: sev(vocab.Info),
 		Message:  fmt.Sprintf("%s always accepts the \"any\" audiences (ANY, https://wlcg.cern.ch/jwt/v1/any) and has no %s audience of its own, so VOs cannot scope a token to this CE", svc.Label(), scheme),
 		Expected: "SCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) " + scheme + "$(COLLECTOR_HOST)",
 		Actual:   strings.Join(auds, " "),
@@ -365,7 +365,7 @@ func tokenInURL(in *Input, svc inventory.Service) []Result {
 			Actual:   "http.header2cgi " + strings.Join(s.Values, " "),
 		}
 		if !redirects {
-			r.Severity = sev(finding.Info)
+			r.Severity = sev(vocab.Info)
 			r.Message = fmt.Sprintf("%s copies the Authorization header into the URL's CGI (%s); as a plain data server it does not redirect, but a later role change would put tokens into redirect URLs", svc.Label(), strings.Join(s.Values, " "))
 		}
 		out = append(out, r)

@@ -11,14 +11,8 @@ import (
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
-)
-
-// Environment values of the site profile.
-const (
-	Production  = "production"
-	Testbed     = "testbed"
-	Development = "development"
 )
 
 // Profile is what the checks need to know of the site profile, already
@@ -54,7 +48,7 @@ type Result struct {
 	Key string
 	// Severity, when set, replaces the recipe's severity for this result
 	// (for example info instead of critical on a testbed host).
-	Severity *finding.Severity
+	Severity *vocab.Severity
 }
 
 // Func evaluates one check against one service.
@@ -82,7 +76,7 @@ var registry = map[string]Func{
 	"log-token-leak":            logTokenLeak,
 	"token-in-url":              tokenInURL,
 	"upgrade-pending":           upgradePending,
-	"scan-incomplete":           scanIncomplete,
+	vocab.CheckScanIncomplete:   scanIncomplete,
 	"ban-shadowed":              banShadowed,
 	"legacy-gsi":                legacyGSI,
 	"authn-anonymous":           authnAnonymous,
@@ -96,7 +90,7 @@ var registry = map[string]Func{
 
 // metadataOnly are check ids raised outside this package that still need
 // recipe metadata.
-var metadataOnly = []string{"waiver-expired", "waiver-unused", LogCheck}
+var metadataOnly = []string{vocab.CheckWaiverExpired, vocab.CheckWaiverUnused, vocab.CheckLogsTokenLeaked}
 
 // IDs returns the ids of the checks evaluated on services, sorted.
 func IDs() []string {
@@ -169,7 +163,7 @@ func NewFinding(set *recipes.Set, id, service, instance string, r Result) (findi
 	if !ok {
 		return finding.Finding{}, fmt.Errorf("recipes (%s) have no check block for %s", set.Source, id)
 	}
-	sev, err := finding.ParseSeverity(meta.SeverityRaw)
+	sev, err := vocab.ParseSeverity(meta.SeverityRaw)
 	if err != nil {
 		return finding.Finding{}, fmt.Errorf("%s:%d: %w", meta.Range.Filename, meta.Range.Start.Line, err)
 	}
@@ -180,7 +174,7 @@ func NewFinding(set *recipes.Set, id, service, instance string, r Result) (findi
 		Check:       id,
 		Title:       meta.Title,
 		Severity:    sev,
-		Status:      finding.StatusFail,
+		Status:      vocab.StatusFail,
 		Service:     service,
 		Instance:    instance,
 		Message:     r.Message,
@@ -207,7 +201,7 @@ func FillMetadata(set *recipes.Set, fs []finding.Finding) error {
 		if !ok {
 			return fmt.Errorf("recipes (%s) have no check block for %s", set.Source, f.Check)
 		}
-		sev, err := finding.ParseSeverity(meta.SeverityRaw)
+		sev, err := vocab.ParseSeverity(meta.SeverityRaw)
 		if err != nil {
 			return err
 		}
@@ -227,7 +221,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func sev(s finding.Severity) *finding.Severity { return &s }
+func sev(s vocab.Severity) *vocab.Severity { return &s }
 
 // at returns the first known source among candidates.
 func at(candidates ...inventory.Source) inventory.Source {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
 
@@ -61,7 +62,7 @@ func evaluate(t *testing.T, set *recipes.Set, svc inventory.Service, p Profile, 
 
 func TestChecks(t *testing.T) {
 	set := recipeSet(t)
-	prod := Profile{Environment: Production, VOs: []string{"atlas", "dteam"}, VOsStated: true, DeclaredIssuers: map[string]string{"https://iam.example.org/": "sec@example.org"}}
+	prod := Profile{Environment: vocab.Production, VOs: []string{"atlas", "dteam"}, VOsStated: true, DeclaredIssuers: map[string]string{"https://iam.example.org/": "sec@example.org"}}
 	with := func(iss string, f func(*inventory.Trust)) inventory.Trust {
 		tr := good(iss)
 		f(&tr)
@@ -77,7 +78,7 @@ func TestChecks(t *testing.T) {
 		wantMsg string // optional: a fragment of the message
 	}{
 		{"dev VO on production", "issuer-dev-vo", prod, service(good(wlcg), good(dteam)), 1, "critical", "development VO"},
-		{"dev VO on testbed is info", "issuer-dev-vo", Profile{Environment: Testbed}, service(good(wlcg)), 1, "info", ""},
+		{"dev VO on testbed is info", "issuer-dev-vo", Profile{Environment: vocab.Testbed}, service(good(wlcg)), 1, "info", ""},
 		{"no dev VO", "issuer-dev-vo", prod, service(good(atlas), good(dteam)), 0, "", ""},
 		{"wildcard issuer", "issuer-wildcard", prod, service(with("", func(t *inventory.Trust) { t.AnyIssuer = true; t.Name = "all" })), 1, "critical", "any issuer"},
 		{"named issuers only", "issuer-wildcard", prod, service(good(atlas)), 0, "", ""},
@@ -95,7 +96,7 @@ func TestChecks(t *testing.T) {
 		{"near miss is not also unknown", "issuer-unknown", prod, service(good("https://atlas-auth.cern.ch")), 0, "", ""},
 		{"unsupported VO", "issuer-unsupported-vo", prod, service(good("https://lhcb-auth.cern.ch/")), 1, "medium", "lhcb"},
 		{"supported VO", "issuer-unsupported-vo", prod, service(good(atlas)), 0, "", ""},
-		{"no VO list: nothing is unsupported", "issuer-unsupported-vo", Profile{Environment: Production}, service(good("https://lhcb-auth.cern.ch/")), 0, "", ""},
+		{"no VO list: nothing is unsupported", "issuer-unsupported-vo", Profile{Environment: vocab.Production}, service(good("https://lhcb-auth.cern.ch/")), 0, "", ""},
 		{"dev VO on production is issuer-dev-vo's", "issuer-unsupported-vo", prod, service(good(wlcg)), 0, "", ""},
 		{"DTeam missing", "issuer-dteam-missing", prod, service(good(atlas)), 1, "low", ""},
 		{"DTeam trusted", "issuer-dteam-missing", prod, service(good(atlas), good(dteam)), 0, "", ""},
@@ -172,7 +173,7 @@ func TestSettingChecks(t *testing.T) {
 		t.Run(tc.check+"/"+tc.name, func(t *testing.T) {
 			svc := service(good(dteam))
 			svc.Settings = tc.settings
-			got := evaluate(t, set, svc, Profile{Environment: Production}, tc.check)
+			got := evaluate(t, set, svc, Profile{Environment: vocab.Production}, tc.check)
 			if len(got) != tc.want {
 				t.Fatalf("%d finding(s), want %d: %+v", len(got), tc.want, got)
 			}

@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
 
@@ -182,8 +182,8 @@ func issuerDevVO(in *Input, svc inventory.Service) []Result {
 			Expected: "no development-VO issuer on production hosts (use DTeam for site tests)",
 			Actual:   "issuer " + t.Issuer,
 		}
-		if in.Profile.Environment != Production {
-			r.Severity = sev(finding.Info)
+		if in.Profile.Environment != vocab.Production {
+			r.Severity = sev(vocab.Info)
 			r.Expected = "fine on a " + in.Profile.Environment + " host; never on production"
 		}
 		out = append(out, r)
@@ -289,7 +289,7 @@ func issuerUnsupportedVO(in *Input, svc inventory.Service) []Result {
 		}
 		// The development VO on a production host is issuer-dev-vo's
 		// (critical) finding already; saying it twice adds noise only.
-		if c.vo.Purpose == recipes.PurposeDevelopment && in.Profile.Environment == Production {
+		if c.vo.Purpose == recipes.PurposeDevelopment && in.Profile.Environment == vocab.Production {
 			continue
 		}
 		out = append(out, Result{

@@ -8,11 +8,9 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/logscan"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
-
-// LogCheck is the id of leaked-token findings.
-const LogCheck = "logs-token-leaked"
 
 // logDirs attributes log directories to services.
 var logDirs = map[string]string{
@@ -58,19 +56,19 @@ func LogFindings(set *recipes.Set, res *logscan.Result, now time.Time) ([]findin
 			who += " (" + vo.Title + ", legacy issuer)"
 		}
 		validity := "no expiry"
-		sev := finding.Critical
+		sev := vocab.Critical
 		if c.Expires > 0 {
 			exp := time.Unix(c.Expires, 0).UTC()
 			if exp.After(now) {
 				validity = "valid until " + exp.Format(time.RFC3339) + " — still usable at scan time"
 			} else {
 				validity = "expired " + exp.Format(time.RFC3339)
-				sev = finding.High
+				sev = vocab.High
 			}
 		}
 		msg := fmt.Sprintf("bearer token %s of %s, sub %s, aud %s, scope %q, %s; seen %d time(s), first at %s:%d, last at %s:%d; line: %s",
 			l.Fingerprint, who, orNone(c.Subject), orNone(strings.Join(c.Audience, " ")), c.Scope, validity, l.Count, l.First.File, l.First.Line, l.Last.File, l.Last.Line, l.Sample)
-		f, err := NewFinding(set, LogCheck, serviceOfLog(l.First.File), "", Result{
+		f, err := NewFinding(set, vocab.CheckLogsTokenLeaked, serviceOfLog(l.First.File), "", Result{
 			Source:   inventory.Source{File: l.First.File, Line: int(l.First.Line)},
 			Key:      l.Fingerprint,
 			Message:  msg,
@@ -84,7 +82,7 @@ func LogFindings(set *recipes.Set, res *logscan.Result, now time.Time) ([]findin
 		out = append(out, f)
 	}
 	for _, p := range res.Problems {
-		f, err := NewFinding(set, "scan-incomplete", serviceOfLog(p.Source.File), "", Result{
+		f, err := NewFinding(set, vocab.CheckScanIncomplete, serviceOfLog(p.Source.File), "", Result{
 			Source: p.Source, Key: "log:" + p.Reason,
 			Message:  fmt.Sprintf("log %s could not be read: %s; tokens in it are not found", p.Source.File, p.Reason),
 			Expected: "a readable log", Actual: p.Reason,

@@ -5,8 +5,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 // probeSubject stands for "some subject" when probing identity patterns.
@@ -148,7 +148,7 @@ func authnAnonymous(_ *Input, svc inventory.Service) []Result {
 					Actual:   strings.Join(s.Values, ", "),
 				}
 				if key == "ALLOW_ADMINISTRATOR" {
-					r.Severity = sev(finding.Critical)
+					r.Severity = sev(vocab.Critical)
 				}
 				out = append(out, r)
 				break

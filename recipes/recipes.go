@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -19,6 +18,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 //go:embed *.hcl
@@ -109,9 +109,11 @@ type LogLeak struct {
 
 // Check is the metadata of one check.
 type Check struct {
-	ID          string    `hcl:"id,label"`
-	Title       string    `hcl:"title"`
-	SeverityRaw string    `hcl:"severity"`
+	ID          string `hcl:"id,label"`
+	Title       string `hcl:"title"`
+	SeverityRaw string `hcl:"severity"`
+	// Severity is SeverityRaw, validated when the set is loaded.
+	Severity    vocab.Severity
 	Rationale   string    `hcl:"rationale"`
 	Remediation string    `hcl:"remediation"`
 	References  []string  `hcl:"references"`
@@ -276,25 +278,17 @@ func build(m fileSchema) (*Set, hcl.Diagnostics) {
 			errAt(c.Range, "duplicate check "+c.ID, "")
 			continue
 		}
-		if _, err := parseSeverity(c.SeverityRaw); err != nil {
+		sev, err := vocab.ParseSeverity(c.SeverityRaw)
+		if err != nil {
 			errAt(c.Range, "invalid severity for check "+c.ID, err.Error())
 		}
+		c.Severity = sev
 		if len(c.References) == 0 {
 			errAt(c.Range, "check "+c.ID+" has no references", "cite the source a check rests on")
 		}
 		set.Checks[c.ID] = c
 	}
 	return set, diags
-}
-
-// parseSeverity validates without importing the finding package, so that
-// recipes stay a leaf package.
-func parseSeverity(s string) (string, error) {
-	switch s {
-	case "info", "low", "medium", "high", "critical":
-		return s, nil
-	}
-	return "", errors.New(`severity must be one of info, low, medium, high, critical, not "` + s + `"`)
 }
 
 // VOByIssuer returns the VO whose current issuer is iss (exact compare).

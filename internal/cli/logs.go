@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/report"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 func newLogsCommand(s streams) *cobra.Command {
@@ -36,7 +36,7 @@ host (/var/log/xrootd, /var/log/condor-ce, /var/log/arc, /var/log/dcache,
 	f.StringVar(&opt.recipes, "recipes", "", "directory of *.hcl recipes replacing the embedded set")
 	f.StringArrayVar(&opt.formats, "format", []string{"text"}, "report format, repeatable, fmt or fmt=path: "+strings.Join(report.Names(), "|"))
 	f.StringVar(&opt.output, "output", "", "write the report to this file instead of standard output")
-	f.StringVar(&opt.failOn, "fail-on", "medium", "exit 1 when an unwaived finding is at or above: "+strings.Join(finding.SeverityNames(), "|"))
+	f.StringVar(&opt.failOn, "fail-on", "medium", "exit 1 when an unwaived finding is at or above: "+strings.Join(vocab.SeverityNames(), "|"))
 	f.StringVar(&opt.now, "now", "", "judge token expiry as of this date (YYYY-MM-DD)")
 	_ = f.MarkHidden("now")
 	return cmd

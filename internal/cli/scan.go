@@ -18,6 +18,7 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/report"
 	"github.com/ttt-wg/ttt-check/internal/scan"
 	"github.com/ttt-wg/ttt-check/internal/site"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
 
@@ -106,7 +107,7 @@ Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
 	f.StringVar(&opt.baseline, "baseline", "", "previous JSON report: mark findings new or unchanged and list resolved ones")
 	f.BoolVar(&opt.failOnNew, "fail-on-new", false, "with --baseline: exit 1 only for new findings at or above --fail-on")
 	f.BoolVar(&opt.logs, "logs", false, "also search the services' log directories for leaked bearer tokens")
-	f.StringVar(&opt.failOn, "fail-on", "medium", "exit 1 when an unwaived finding is at or above: "+strings.Join(finding.SeverityNames(), "|"))
+	f.StringVar(&opt.failOn, "fail-on", "medium", "exit 1 when an unwaived finding is at or above: "+strings.Join(vocab.SeverityNames(), "|"))
 	f.StringVar(&opt.now, "now", "", "evaluate waivers as of this date (YYYY-MM-DD), for reproducible reports")
 	_ = f.MarkHidden("now")
 	return cmd
@@ -122,7 +123,7 @@ func nagiosOnStdout(opt scanOptions) bool {
 }
 
 func runScan(s streams, opt scanOptions) error {
-	failOn, err := finding.ParseSeverity(opt.failOn)
+	failOn, err := vocab.ParseSeverity(opt.failOn)
 	if err != nil {
 		return usageError("--fail-on: %w", err)
 	}

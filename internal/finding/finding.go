@@ -6,72 +6,11 @@ package finding
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
-)
-
-// Severity orders how urgent a deviation is.
-type Severity int
-
-// Severities from least to most urgent.
-const (
-	Info Severity = iota
-	Low
-	Medium
-	High
-	Critical
-)
-
-var severityNames = []string{"info", "low", "medium", "high", "critical"}
-
-// SeverityNames lists the severities from least to most urgent, for help
-// text and validation.
-func SeverityNames() []string { return append([]string(nil), severityNames...) }
-
-// String returns the lower-case name used in every output.
-func (s Severity) String() string {
-	if s < Info || s > Critical {
-		return fmt.Sprintf("severity(%d)", int(s))
-	}
-	return severityNames[s]
-}
-
-// ParseSeverity reads a severity name (case-insensitive).
-func ParseSeverity(name string) (Severity, error) {
-	for i, n := range severityNames {
-		if strings.EqualFold(name, n) {
-			return Severity(i), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown severity %q (want one of %s)", name, strings.Join(severityNames, ", "))
-}
-
-// MarshalText makes severities appear by name in JSON.
-func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// UnmarshalText reads a severity by name.
-func (s *Severity) UnmarshalText(b []byte) error {
-	v, err := ParseSeverity(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
-
-// Status says whether a finding counts against the host.
-type Status string
-
-// Finding statuses.
-const (
-	// StatusFail is an open deviation.
-	StatusFail Status = "fail"
-	// StatusWaived is a deviation covered by an unexpired waiver.
-	StatusWaived Status = "waived"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 // Waiver is the site profile's reason for accepting a deviation.
@@ -84,21 +23,21 @@ type Waiver struct {
 
 // Finding is one deviation from the recipes.
 type Finding struct {
-	Check       string   `json:"check"`
-	Title       string   `json:"title"`
-	Severity    Severity `json:"severity"`
-	Status      Status   `json:"status"`
-	Service     string   `json:"service"`
-	Instance    string   `json:"instance,omitempty"`
-	Message     string   `json:"message"`
-	Expected    string   `json:"expected,omitempty"`
-	Actual      string   `json:"actual,omitempty"`
-	File        string   `json:"file"`
-	Line        int      `json:"line"`
-	Remediation string   `json:"remediation"`
-	References  []string `json:"references,omitempty"`
-	Fingerprint string   `json:"fingerprint"`
-	Waiver      *Waiver  `json:"waiver,omitempty"`
+	Check       string         `json:"check"`
+	Title       string         `json:"title"`
+	Severity    vocab.Severity `json:"severity"`
+	Status      vocab.Status   `json:"status"`
+	Service     string         `json:"service"`
+	Instance    string         `json:"instance,omitempty"`
+	Message     string         `json:"message"`
+	Expected    string         `json:"expected,omitempty"`
+	Actual      string         `json:"actual,omitempty"`
+	File        string         `json:"file"`
+	Line        int            `json:"line"`
+	Remediation string         `json:"remediation"`
+	References  []string       `json:"references,omitempty"`
+	Fingerprint string         `json:"fingerprint"`
+	Waiver      *Waiver        `json:"waiver,omitempty"`
 	// Baseline is "new" or "unchanged" when the scan was compared with a
 	// previous report (--baseline), by fingerprint.
 	Baseline string `json:"baseline,omitempty"`
@@ -137,12 +76,12 @@ type Summary struct {
 // apart.
 func Summarize(fs []Finding) Summary {
 	s := Summary{BySeverity: map[string]int{}}
-	for _, n := range severityNames {
+	for _, n := range vocab.SeverityNames() {
 		s.BySeverity[n] = 0
 	}
 	for _, f := range fs {
 		s.Total++
-		if f.Status == StatusWaived {
+		if f.Status == vocab.StatusWaived {
 			s.Waived++
 			continue
 		}
@@ -181,10 +120,10 @@ func Sort(fs []Finding) {
 
 // Worst returns the highest severity among failing findings and whether
 // there is any.
-func Worst(fs []Finding) (Severity, bool) {
-	worst, any := Info, false
+func Worst(fs []Finding) (vocab.Severity, bool) {
+	worst, any := vocab.Info, false
 	for _, f := range fs {
-		if f.Status != StatusFail {
+		if f.Status != vocab.StatusFail {
 			continue
 		}
 		if !any || f.Severity > worst {
@@ -196,9 +135,9 @@ func Worst(fs []Finding) (Severity, bool) {
 
 // AtOrAbove reports whether any failing finding is at or above the
 // threshold: the exit-code policy of scan.
-func AtOrAbove(fs []Finding, threshold Severity) bool {
+func AtOrAbove(fs []Finding, threshold vocab.Severity) bool {
 	for _, f := range fs {
-		if f.Status == StatusFail && f.Severity >= threshold {
+		if f.Status == vocab.StatusFail && f.Severity >= threshold {
 			return true
 		}
 	}
@@ -236,7 +175,7 @@ type Report struct {
 	Root          string              `json:"root"`
 	ScannedAt     time.Time           `json:"scanned_at"`
 	Profile       Profile             `json:"profile"`
-	FailOn        Severity            `json:"fail_on"`
+	FailOn        vocab.Severity      `json:"fail_on"`
 	Summary       Summary             `json:"summary"`
 	Inventory     inventory.Inventory `json:"inventory"`
 	Findings      []Finding           `json:"findings"`
@@ -264,7 +203,7 @@ func CompareBaseline(current []Finding, previous []Finding) (marked []Finding, r
 		marked[i] = f
 	}
 	for _, f := range previous {
-		if f.Status == StatusFail && !cur[f.Fingerprint] {
+		if f.Status == vocab.StatusFail && !cur[f.Fingerprint] {
 			resolved = append(resolved, f)
 		}
 	}
@@ -272,9 +211,9 @@ func CompareBaseline(current []Finding, previous []Finding) (marked []Finding, r
 }
 
 // NewAtOrAbove is AtOrAbove for findings marked new by a baseline.
-func NewAtOrAbove(fs []Finding, threshold Severity) bool {
+func NewAtOrAbove(fs []Finding, threshold vocab.Severity) bool {
 	for _, f := range fs {
-		if f.Status == StatusFail && f.Baseline == "new" && f.Severity >= threshold {
+		if f.Status == vocab.StatusFail && f.Baseline == "new" && f.Severity >= threshold {
 			return true
 		}
 	}

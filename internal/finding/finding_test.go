@@ -1,45 +1,27 @@
 package finding
 
 import (
-	"encoding/json"
 	"testing"
-)
 
-func TestSeverity(t *testing.T) {
-	for _, name := range SeverityNames() {
-		s, err := ParseSeverity(name)
-		if err != nil || s.String() != name {
-			t.Errorf("ParseSeverity(%s) = %v, %v", name, s, err)
-		}
-	}
-	if s, err := ParseSeverity("HIGH"); err != nil || s != High {
-		t.Errorf("case-insensitive parse failed: %v %v", s, err)
-	}
-	if _, err := ParseSeverity("severe"); err == nil {
-		t.Error("ParseSeverity accepted severe")
-	}
-	b, _ := json.Marshal(struct{ S Severity }{Critical})
-	if string(b) != `{"S":"critical"}` {
-		t.Errorf("JSON = %s", b)
-	}
-}
+	"github.com/ttt-wg/ttt-check/internal/vocab"
+)
 
 func TestExitPolicy(t *testing.T) {
 	fs := []Finding{
-		{Check: "a", Severity: Critical, Status: StatusWaived},
-		{Check: "b", Severity: Medium, Status: StatusFail},
-		{Check: "c", Severity: Info, Status: StatusFail},
+		{Check: "a", Severity: vocab.Critical, Status: vocab.StatusWaived},
+		{Check: "b", Severity: vocab.Medium, Status: vocab.StatusFail},
+		{Check: "c", Severity: vocab.Info, Status: vocab.StatusFail},
 	}
 	tests := []struct {
-		threshold Severity
+		threshold vocab.Severity
 		want      bool
-	}{{Info, true}, {Medium, true}, {High, false}, {Critical, false}}
+	}{{vocab.Info, true}, {vocab.Medium, true}, {vocab.High, false}, {vocab.Critical, false}}
 	for _, tc := range tests {
 		if got := AtOrAbove(fs, tc.threshold); got != tc.want {
 			t.Errorf("AtOrAbove(%s) = %v, want %v (a waived critical must not count)", tc.threshold, got, tc.want)
 		}
 	}
-	if w, ok := Worst(fs); !ok || w != Medium {
+	if w, ok := Worst(fs); !ok || w != vocab.Medium {
 		t.Errorf("Worst = %s %v, want medium", w, ok)
 	}
 	s := Summarize(fs)

@@ -16,20 +16,21 @@ import (
 	"time"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 // Host is one host's summary.
 type Host struct {
-	Host          string           `json:"host"`
-	File          string           `json:"file"`
-	ScannedAt     time.Time        `json:"scanned_at"`
-	RecipeVersion string           `json:"recipe_version"`
-	Worst         string           `json:"worst"`
-	Failed        int              `json:"failed"`
-	Checks        map[string]int   `json:"checks"`
-	Stale         bool             `json:"stale"`
-	OldRecipes    bool             `json:"old_recipes"`
-	worst         finding.Severity `json:"-"`
+	Host          string         `json:"host"`
+	File          string         `json:"file"`
+	ScannedAt     time.Time      `json:"scanned_at"`
+	RecipeVersion string         `json:"recipe_version"`
+	Worst         string         `json:"worst"`
+	Failed        int            `json:"failed"`
+	Checks        map[string]int `json:"checks"`
+	Stale         bool           `json:"stale"`
+	OldRecipes    bool           `json:"old_recipes"`
+	worst         vocab.Severity `json:"-"`
 }
 
 // Waiver is a waiver that expires soon.
@@ -131,7 +132,7 @@ func Aggregate(files []string, opt Options) *Report {
 		h.Stale = opt.StaleAfter > 0 && opt.Now.Sub(r.ScannedAt) > opt.StaleAfter
 		h.OldRecipes = opt.RecipeVersion != "" && r.Recipes.Version != opt.RecipeVersion
 		for _, fd := range r.Findings {
-			if fd.Status == finding.StatusWaived {
+			if fd.Status == vocab.StatusWaived {
 				if fd.Waiver != nil {
 					if exp, err := time.Parse("2006-01-02", fd.Waiver.Expires); err == nil && exp.Sub(opt.Now) <= 30*24*time.Hour {
 						rep.Expiring = append(rep.Expiring, Waiver{Host: r.Host, Check: fd.Check, Expires: fd.Waiver.Expires, Reason: fd.Waiver.Reason})

@@ -1,4 +1,4 @@
-package hostfs
+package hostfs_test
 
 import (
 	"errors"
@@ -6,30 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// tree builds a root with files and symlinks; values starting with "->"
-// are link targets.
-func tree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for p, content := range files {
-		real := filepath.Join(root, p)
-		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if target, ok := strings.CutPrefix(content, "->"); ok {
-			if err := os.Symlink(target, real); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.WriteFile(real, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
+	"github.com/ttt-wg/ttt-check/internal/hostfs"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
+)
 
 func TestReadFileStaysInsideRoot(t *testing.T) {
 	outside := t.TempDir()
@@ -37,7 +17,7 @@ func TestReadFileStaysInsideRoot(t *testing.T) {
 	if err := os.WriteFile(secret, []byte("SECRET"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	root := tree(t, map[string]string{
+	root := testkit.HostTree(t, map[string]string{
 		"etc/real.cfg":          "inside",
 		"etc/abs-link.cfg":      "->/etc/real.cfg",
 		"etc/rel-link.cfg":      "->real.cfg",
@@ -47,7 +27,7 @@ func TestReadFileStaysInsideRoot(t *testing.T) {
 		"etc/dir-link":          "->/etc",
 		"etc/sub/placeholder":   "",
 	})
-	fsys, err := New(root)
+	fsys, err := hostfs.New(root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,25 +84,25 @@ func TestReadFileRefusesHugeFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	fsys, err := New(root)
+	fsys, err := hostfs.New(root)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = fsys.ReadFile("/etc/huge.cfg")
-	if !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("ReadFile(huge) error = %v, want ErrTooLarge", err)
+	if !errors.Is(err, hostfs.ErrTooLarge) {
+		t.Fatalf("ReadFile(huge) error = %v, want hostfs.ErrTooLarge", err)
 	}
 }
 
 func TestGlobAndResolve(t *testing.T) {
-	root := tree(t, map[string]string{
+	root := testkit.HostTree(t, map[string]string{
 		"etc/xrootd/b.cfg":      "",
 		"etc/xrootd/a.cfg":      "",
 		"etc/xrootd/notes.txt":  "",
 		"etc/xrootd/link.cfg":   "->/etc/xrootd/a.cfg",
 		"etc/other/ignored.cfg": "",
 	})
-	fsys, err := New(root)
+	fsys, err := hostfs.New(root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,10 +130,10 @@ func TestNewRejectsNonDirectories(t *testing.T) {
 	if err := os.WriteFile(f, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(f); err == nil {
-		t.Error("New(file) succeeded")
+	if _, err := hostfs.New(f); err == nil {
+		t.Error("hostfs.New(file) succeeded")
 	}
-	if _, err := New(filepath.Join(t.TempDir(), "missing")); err == nil {
-		t.Error("New(missing) succeeded")
+	if _, err := hostfs.New(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("hostfs.New(missing) succeeded")
 	}
 }

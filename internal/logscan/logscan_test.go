@@ -7,12 +7,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/ttt-wg/ttt-check/internal/hostfs"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
 // makeToken builds a JWT-shaped token with the given claims and a random
@@ -30,23 +28,6 @@ func makeToken(t testing.TB, claims map[string]any) string {
 
 func token(t testing.TB, sub string, exp int64) string {
 	return makeToken(t, map[string]any{"iss": "https://atlas-auth.cern.ch/", "sub": sub, "aud": "https://se.example.org", "scope": "storage.read:/", "exp": exp, "iat": exp - 3600, "wlcg.ver": "1.0"})
-}
-
-func writeTree(t testing.TB, files map[string][]byte) *hostfs.FS {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		full := filepath.Join(dir, p)
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		if err := os.WriteFile(full, c, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fsys, err := hostfs.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fsys
 }
 
 func TestEveryForm(t *testing.T) {
@@ -71,7 +52,7 @@ func TestEveryForm(t *testing.T) {
 	for i, f := range forms {
 		fmt.Fprintf(&b, "noise line %d without anything\n%s\n", i, f.line)
 	}
-	res := Scan(writeTree(t, map[string][]byte{"/var/log/xrootd/x.log": []byte(strings.TrimSuffix(b.String(), "\n"))}), []string{"/var/log/xrootd"}, Options{})
+	res := Scan(testkit.HostFS(t, map[string][]byte{"/var/log/xrootd/x.log": []byte(strings.TrimSuffix(b.String(), "\n"))}), []string{"/var/log/xrootd"}, Options{})
 	if len(res.Leaks) != 1 {
 		t.Fatalf("distinct tokens = %d, want 1 (one token in many forms): %+v", len(res.Leaks), res.Leaks)
 	}
@@ -103,7 +84,7 @@ func TestLookalikesAreNotReported(t *testing.T) {
 		"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
 		"xeyJhbGciOiJFUzI1NiJ9Z.eyJhIjoxfQ.sig", // tail of a longer run
 	}
-	res := Scan(writeTree(t, map[string][]byte{"/l": []byte(strings.Join(lines, "\n"))}), []string{"/l"}, Options{})
+	res := Scan(testkit.HostFS(t, map[string][]byte{"/l": []byte(strings.Join(lines, "\n"))}), []string{"/l"}, Options{})
 	if len(res.Leaks) != 0 {
 		t.Errorf("lookalikes reported: %+v", res.Leaks)
 	}
@@ -123,7 +104,7 @@ func TestGzipTruncatedBinaryAndHugeLines(t *testing.T) {
 	huge = append(huge, []byte(" "+valid)...)
 	binary := append([]byte{0, 1, 2, 0xff, 0xfe, '\n'}, []byte("\x00\x00Bearer "+expired+"\x00\n")...)
 	truncated := "Authorization: Bearer " + valid[:len(valid)/2] + "\n"
-	fsys := writeTree(t, map[string][]byte{
+	fsys := testkit.HostFS(t, map[string][]byte{
 		"/var/log/dcache/a.log.1.gz": gz.Bytes(),
 		"/var/log/dcache/huge.log":   huge,
 		"/var/log/dcache/bin.dat":    binary,
@@ -173,7 +154,7 @@ func TestBlockBoundaries(t *testing.T) {
 				b.WriteByte(' ')
 			}
 			b.WriteString(tok + "\nnext " + tok + "\n")
-			res := Scan(writeTree(t, map[string][]byte{"/l": b.Bytes()}), []string{"/l"}, Options{})
+			res := Scan(testkit.HostFS(t, map[string][]byte{"/l": b.Bytes()}), []string{"/l"}, Options{})
 			if len(res.Leaks) != 1 || res.Leaks[0].Count != 2 || res.Leaks[0].First.Line != 4 || res.Leaks[0].Last.Line != 5 {
 				t.Fatalf("leaks = %+v", res.Leaks)
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 // JUnit writes one testcase per check and service (CI systems show JUnit
@@ -56,7 +57,7 @@ func JUnit(w io.Writer, r *finding.Report, _ Options) error {
 			cases[k] = c
 			keys = append(keys, k)
 		}
-		if f.Status == finding.StatusWaived {
+		if f.Status == vocab.StatusWaived {
 			if c.Skipped == nil && len(c.Failures) == 0 {
 				c.Skipped = &skipped{Message: "waived: " + f.Waiver.Reason}
 			}
@@ -115,11 +116,11 @@ func hasPrefix(keys []string, prefix, except string) bool {
 }
 
 // sarifLevel maps severities to SARIF levels.
-func sarifLevel(s finding.Severity) string {
+func sarifLevel(s vocab.Severity) string {
 	switch s {
-	case finding.Critical, finding.High:
+	case vocab.Critical, vocab.High:
 		return "error"
-	case finding.Medium, finding.Low:
+	case vocab.Medium, vocab.Low:
 		return "warning"
 	}
 	return "note"
@@ -168,7 +169,7 @@ func buildSARIF(r *finding.Report) (*sarif.Report, error) {
 			props.Add("actual", f.Actual)
 		}
 		res.WithProperties(props)
-		if f.Status == finding.StatusWaived {
+		if f.Status == vocab.StatusWaived {
 			sup := sarif.NewSuppression()
 			sup.WithKind("external")
 			sup.WithJustification(f.Waiver.Reason)
@@ -194,7 +195,7 @@ func Nagios(w io.Writer, r *finding.Report, _ Options) error {
 	s := finding.Summarize(r.Findings)
 	state := []string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}[NagiosCode(r)]
 	var parts []string
-	for sev := finding.Critical; sev >= finding.Info; sev-- {
+	for sev := vocab.Critical; sev >= vocab.Info; sev-- {
 		if n := s.BySeverity[sev.String()]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
 		}
@@ -204,13 +205,13 @@ func Nagios(w io.Writer, r *finding.Report, _ Options) error {
 		summary = strings.Join(parts, ", ") + " token-trust deviation(s)"
 	}
 	var perf []string
-	for _, n := range finding.SeverityNames() {
+	for _, n := range vocab.SeverityNames() {
 		perf = append(perf, fmt.Sprintf("%s=%d;;;0", n, s.BySeverity[n]))
 	}
 	perf = append(perf, fmt.Sprintf("waived=%d;;;0", s.Waived))
 	fmt.Fprintf(w, "TTT-CHECK %s - %s on %s | %s\n", state, summary, r.Host, strings.Join(perf, " "))
 	for _, f := range r.Findings {
-		if f.Status != finding.StatusFail {
+		if f.Status != vocab.StatusFail {
 			continue
 		}
 		fmt.Fprintf(w, "[%s] %s %s %s: %s\n", strings.ToUpper(f.Severity.String()), f.Service, f.Check, f.Location(), f.Message)
@@ -224,9 +225,9 @@ func Nagios(w io.Writer, r *finding.Report, _ Options) error {
 func NagiosCode(r *finding.Report) int {
 	worst, any := finding.Worst(r.Findings)
 	switch {
-	case !any || worst == finding.Info:
+	case !any || worst == vocab.Info:
 		return 0
-	case worst >= finding.High:
+	case worst >= vocab.High:
 		return 2
 	}
 	return 1
@@ -244,7 +245,7 @@ func Prometheus(w io.Writer, r *finding.Report, _ Options) error {
 	counts := map[key]int{}
 	var keys []key
 	for _, f := range r.Findings {
-		if f.Status != finding.StatusFail {
+		if f.Status != vocab.StatusFail {
 			continue
 		}
 		k := key{f.Severity.String(), f.Check, f.Service}
@@ -263,7 +264,7 @@ func Prometheus(w io.Writer, r *finding.Report, _ Options) error {
 	s := finding.Summarize(r.Findings)
 	fmt.Fprintln(w, "# HELP ttt_check_findings_by_severity Unwaived findings per severity.")
 	fmt.Fprintln(w, "# TYPE ttt_check_findings_by_severity gauge")
-	for _, n := range finding.SeverityNames() {
+	for _, n := range vocab.SeverityNames() {
 		fmt.Fprintf(w, "ttt_check_findings_by_severity{severity=\"%s\"} %d\n", n, s.BySeverity[n])
 	}
 	fmt.Fprintln(w, "# HELP ttt_check_findings_waived Findings covered by an unexpired waiver.")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 // TestSARIFValidatesAgainstTheOfficialSchema uses go-sarif's embedded copy
@@ -72,19 +73,19 @@ func TestJUnit(t *testing.T) {
 func TestNagios(t *testing.T) {
 	tests := []struct {
 		name  string
-		sev   finding.Severity
+		sev   vocab.Severity
 		code  int
 		state string
 	}{
-		{"critical finding", finding.Critical, 2, "CRITICAL"},
-		{"high finding", finding.High, 2, "CRITICAL"},
-		{"medium finding", finding.Medium, 1, "WARNING"},
-		{"info only", finding.Info, 0, "OK"},
+		{"critical finding", vocab.Critical, 2, "CRITICAL"},
+		{"high finding", vocab.High, 2, "CRITICAL"},
+		{"medium finding", vocab.Medium, 1, "WARNING"},
+		{"info only", vocab.Info, 0, "OK"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := sample()["empty"]
-			r.Findings = []finding.Finding{{Check: "x", Severity: tc.sev, Status: finding.StatusFail, Service: "xrootd", File: "/f", Line: 1, Message: "m", Fingerprint: "0000000000000000"}}
+			r.Findings = []finding.Finding{{Check: "x", Severity: tc.sev, Status: vocab.StatusFail, Service: "xrootd", File: "/f", Line: 1, Message: "m", Fingerprint: "0000000000000000"}}
 			var buf bytes.Buffer
 			if err := Nagios(&buf, r, Options{}); err != nil {
 				t.Fatal(err)
@@ -129,7 +130,7 @@ func TestPrometheusWithPromtool(t *testing.T) {
 
 func TestBaselineInText(t *testing.T) {
 	r := sample()["many"]
-	prev := []finding.Finding{r.Findings[0], {Check: "gone", Status: finding.StatusFail, Fingerprint: "ffffffffffffffff", File: "/etc/old.cfg", Line: 3, Message: "was here"}}
+	prev := []finding.Finding{r.Findings[0], {Check: "gone", Status: vocab.StatusFail, Fingerprint: "ffffffffffffffff", File: "/etc/old.cfg", Line: 3, Message: "was here"}}
 	r.Findings, r.Resolved = finding.CompareBaseline(r.Findings, prev)
 	var buf bytes.Buffer
 	if err := Text(&buf, r, Options{}); err != nil {

@@ -2,8 +2,6 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,9 +11,9 @@ import (
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata golden files")
 
 // A JWT-shaped string made for the tests; not a real token.
 const fakeJWT = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLW5vdC1yZWFs"
@@ -29,7 +27,7 @@ func sample() map[string]*finding.Report {
 			Recipes: finding.Recipes{Version: "2026.11.0", Digest: "sha256:" + strings.Repeat("ab", 32), Source: "embedded"},
 			Host:    "se01.example.org", Root: "/", ScannedAt: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC),
 			Profile:   finding.Profile{Environment: "production", Assumed: true},
-			FailOn:    finding.Medium,
+			FailOn:    vocab.Medium,
 			Inventory: inventory.Inventory{Host: "se01.example.org", Root: "/"},
 		}
 	}
@@ -56,13 +54,13 @@ func sample() map[string]*finding.Report {
 	many := base()
 	many.Inventory = inv.Inventory
 	many.Findings = []finding.Finding{
-		{Check: "issuer-dev-vo", Title: "Development VO issuer", Severity: finding.Critical, Status: finding.StatusFail, Service: "xrootd", Instance: "standalone",
+		{Check: "issuer-dev-vo", Title: "Development VO issuer", Severity: vocab.Critical, Status: vocab.StatusFail, Service: "xrootd", Instance: "standalone",
 			Message: "trusts the dev VO", Expected: "no dev VO", Actual: "https://wlcg.cloud.cnaf.infn.it/", File: "/etc/xrootd/scitokens.cfg", Line: 6,
 			Remediation: "Remove it.\nMore detail.", References: []string{"https://example.org/ref"}, Fingerprint: "0123456789abcdef"},
-		{Check: "audience-any", Title: "Any audience", Severity: finding.Low, Status: finding.StatusWaived, Service: "xrootd", Instance: "standalone",
+		{Check: "audience-any", Title: "Any audience", Severity: vocab.Low, Status: vocab.StatusWaived, Service: "xrootd", Instance: "standalone",
 			Message: "any audience", File: "/etc/xrootd/scitokens.cfg", Line: 2, Remediation: "Fix it.", Fingerprint: "fedcba9876543210",
 			Waiver: &finding.Waiver{Reason: "compliance testbed", Expires: "2027-01-31", Approver: "J. Admin", Source: "/etc/ttt-check/site.toml:20"}},
-		{Check: "log-token-leak", Title: "Tokens in logs", Severity: finding.High, Status: finding.StatusFail, Service: "dcache",
+		{Check: "log-token-leak", Title: "Tokens in logs", Severity: vocab.High, Status: vocab.StatusFail, Service: "dcache",
 			Message: "log line Authorization: Bearer " + fakeJWT + " and password=hunter2", File: "/etc/dcache/dcache.conf", Line: 3,
 			Remediation: "Lower the level.", Fingerprint: "00112233445566ff"},
 	}
@@ -82,20 +80,7 @@ func TestGolden(t *testing.T) {
 				if err := w(&buf, r, Options{}); err != nil {
 					t.Fatal(err)
 				}
-				golden := filepath.Join("testdata", name+"."+format)
-				if *update {
-					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./internal/report -update)", err)
-				}
-				if !bytes.Equal(buf.Bytes(), want) {
-					t.Errorf("%s differs from golden:\n%s", golden, buf.String())
-				}
+				testkit.Golden(t, filepath.Join("testdata", name+"."+format), buf.Bytes())
 			})
 		}
 	}

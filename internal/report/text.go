@@ -8,14 +8,15 @@ import (
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
-var severityColor = map[finding.Severity]string{
-	finding.Critical: "\x1b[1;31m",
-	finding.High:     "\x1b[31m",
-	finding.Medium:   "\x1b[33m",
-	finding.Low:      "\x1b[36m",
-	finding.Info:     "\x1b[2m",
+var severityColor = map[vocab.Severity]string{
+	vocab.Critical: "\x1b[1;31m",
+	vocab.High:     "\x1b[31m",
+	vocab.Medium:   "\x1b[33m",
+	vocab.Low:      "\x1b[36m",
+	vocab.Info:     "\x1b[2m",
 }
 
 const reset = "\x1b[0m"
@@ -33,7 +34,7 @@ func (t *textWriter) printf(format string, a ...any) {
 	_, t.err = fmt.Fprintf(t.w, format, a...)
 }
 
-func (t *textWriter) sev(s finding.Severity, label string) string {
+func (t *textWriter) sev(s vocab.Severity, label string) string {
 	if !t.opt.Color {
 		return label
 	}
@@ -65,7 +66,7 @@ func Text(w io.Writer, r *finding.Report, opt Options) error {
 		t.printf("%s\n", g.label)
 		for _, f := range g.findings {
 			label := fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String()))
-			if f.Status == finding.StatusWaived {
+			if f.Status == vocab.StatusWaived {
 				label = fmt.Sprintf("%-8s", "WAIVED")
 			}
 			tag := ""
@@ -107,7 +108,7 @@ func Text(w io.Writer, r *finding.Report, opt Options) error {
 func summaryLine(r *finding.Report) string {
 	s := finding.Summarize(r.Findings)
 	var parts []string
-	for sev := finding.Critical; sev >= finding.Info; sev-- {
+	for sev := vocab.Critical; sev >= vocab.Info; sev-- {
 		if n := s.BySeverity[sev.String()]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
 		}
@@ -125,7 +126,7 @@ func summaryLine(r *finding.Report) string {
 
 type group struct {
 	label    string
-	worst    finding.Severity
+	worst    vocab.Severity
 	findings []finding.Finding
 }
 
@@ -153,14 +154,14 @@ func groupFindings(fs []finding.Finding) []group {
 		sort.SliceStable(g.findings, func(a, b int) bool {
 			fa, fb := g.findings[a], g.findings[b]
 			// Open findings before waived ones, then worst first.
-			if (fa.Status == finding.StatusWaived) != (fb.Status == finding.StatusWaived) {
-				return fb.Status == finding.StatusWaived
+			if (fa.Status == vocab.StatusWaived) != (fb.Status == vocab.StatusWaived) {
+				return fb.Status == vocab.StatusWaived
 			}
 			return fa.Severity > fb.Severity
 		})
-		g.worst = finding.Info
+		g.worst = vocab.Info
 		for _, f := range g.findings {
-			if f.Status == finding.StatusFail && f.Severity > g.worst {
+			if f.Status == vocab.StatusFail && f.Severity > g.worst {
 				g.worst = f.Severity
 			}
 		}

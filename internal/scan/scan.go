@@ -26,6 +26,7 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/readers/storm"
 	"github.com/ttt-wg/ttt-check/internal/readers/xrootd"
 	"github.com/ttt-wg/ttt-check/internal/site"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
 
@@ -65,7 +66,7 @@ type Options struct {
 	// Now is the scan time (waiver expiry, report timestamp).
 	Now time.Time
 	// FailOn is the exit threshold recorded in the report.
-	FailOn finding.Severity
+	FailOn vocab.Severity
 	// Logs also scans the detected services' log directories for leaked
 	// tokens (scan --logs).
 	Logs bool
@@ -239,7 +240,7 @@ func Run(opt Options) (*finding.Report, error) {
 func checkProfile(e site.Effective) checks.Profile {
 	p := checks.Profile{Environment: e.Environment, DeclaredIssuers: map[string]string{}}
 	if p.Environment == "" {
-		p.Environment = checks.Production
+		p.Environment = vocab.Production
 	}
 	if e.VOs != nil {
 		p.VOs, p.VOsStated = e.VOs, true

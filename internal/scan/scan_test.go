@@ -3,7 +3,6 @@ package scan
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,10 +14,10 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/report"
 	"github.com/ttt-wg/ttt-check/internal/site"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under fixtures/golden")
 
 const fixtures = "../../fixtures/hosts"
 
@@ -57,7 +56,7 @@ func scanFixture(t testing.TB, root string) *finding.Report {
 		}
 	}
 	// Fixture scans include the log search (scan --logs).
-	rep, err := Run(Options{Root: root, Recipes: set, Profile: profile, Now: scanDay, FailOn: finding.Medium, Logs: true})
+	rep, err := Run(Options{Root: root, Recipes: set, Profile: profile, Now: scanDay, FailOn: vocab.Medium, Logs: true})
 	if err != nil {
 		t.Fatalf("scan %s: %v", root, err)
 	}
@@ -96,27 +95,21 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			code := 0
-			if finding.AtOrAbove(rep.Findings, finding.Medium) {
+			if finding.AtOrAbove(rep.Findings, vocab.Medium) {
 				code = 1
 			}
 			golden := filepath.Join("../../fixtures/golden", name+"."+string(rune('0'+code))+".txt")
-			if *update {
+			if testkit.Updating() {
+				// The exit code is in the name: drop a golden file of
+				// another code so that a change of verdict is one rename.
 				old, _ := filepath.Glob(filepath.Join("../../fixtures/golden", name+".?.txt"))
 				for _, o := range old {
-					os.Remove(o)
+					if o != golden {
+						os.Remove(o)
+					}
 				}
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
 			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("read golden (exit code %d): %v; run go test ./internal/scan -update and review the diff", code, err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("report of %s differs from %s; run go test ./internal/scan -update and review the diff\n--- got\n%s", name, golden, buf.String())
-			}
+			testkit.Golden(t, golden, buf.Bytes())
 		})
 	}
 }
@@ -256,7 +249,7 @@ func TestDevVOIsInfoOnTestbed(t *testing.T) {
 	for _, f := range rep.Findings {
 		if f.Check == "issuer-dev-vo" {
 			n++
-			if f.Severity != finding.Info {
+			if f.Severity != vocab.Info {
 				t.Errorf("issuer-dev-vo on a testbed host has severity %s, want info", f.Severity)
 			}
 		}
@@ -452,7 +445,7 @@ func BenchmarkScanDemo(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		rep, err := Run(Options{Root: root, Recipes: set, Profile: profile, Now: scanDay, FailOn: finding.Medium})
+		rep, err := Run(Options{Root: root, Recipes: set, Profile: profile, Now: scanDay, FailOn: vocab.Medium})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -7,12 +7,7 @@ import (
 	"time"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
-)
-
-// Check ids of the findings Apply raises about the profile itself.
-const (
-	CheckWaiverExpired = "waiver-expired"
-	CheckWaiverUnused  = "waiver-unused"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 // Apply puts the host's profile to work on its findings and returns a new
@@ -42,10 +37,10 @@ func Apply(e Effective, fs []finding.Finding, today time.Time) []finding.Finding
 		}
 		for i := range out {
 			f := &out[i]
-			if f.Status == finding.StatusWaived || !w.matches(*f) {
+			if f.Status == vocab.StatusWaived || !w.matches(*f) {
 				continue
 			}
-			f.Status = finding.StatusWaived
+			f.Status = vocab.StatusWaived
 			f.Waiver = &finding.Waiver{
 				Reason:   w.Reason,
 				Expires:  w.Expires.Format(time.DateOnly),
@@ -61,7 +56,7 @@ func Apply(e Effective, fs []finding.Finding, today time.Time) []finding.Finding
 		for _, f := range out {
 			if w.matches(f) {
 				matched++
-				if f.Status != finding.StatusWaived {
+				if f.Status != vocab.StatusWaived {
 					open++
 				}
 			}
@@ -73,10 +68,10 @@ func Apply(e Effective, fs []finding.Finding, today time.Time) []finding.Finding
 			if expired(w) {
 				msg += fmt.Sprintf(" (it also expired on %s)", exp)
 			}
-			extra = append(extra, waiverFinding(e, w, CheckWaiverUnused, msg,
+			extra = append(extra, waiverFinding(e, w, vocab.CheckWaiverUnused, msg,
 				"a waiver that matches at least one finding", "matches no finding"))
 		case expired(w):
-			extra = append(extra, waiverFinding(e, w, CheckWaiverExpired,
+			extra = append(extra, waiverFinding(e, w, vocab.CheckWaiverExpired,
 				fmt.Sprintf("the waiver for %s%s expired on %s; it no longer covers %d finding(s), which count against the host again", w.Check, scope(w), exp, open),
 				"a waiver that has not expired", "expires = "+exp))
 		}
@@ -125,7 +120,7 @@ func waiverFinding(e Effective, w Waiver, check, msg, expected, actual string) f
 	key := "waiver:" + w.Check + "|" + w.Service + "|" + w.File
 	return finding.Finding{
 		Check:       check,
-		Status:      finding.StatusFail,
+		Status:      vocab.StatusFail,
 		Service:     "",
 		Message:     msg,
 		Expected:    expected,

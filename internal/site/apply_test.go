@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -36,11 +37,11 @@ func TestApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := p.ForHost("se1.example.org")
-	xrdAny := finding.Finding{Check: "audience-any", Service: "xrootd", File: "/etc/xrootd/scitokens.cfg", Line: 3, Severity: finding.Low, Status: finding.StatusFail}
-	xrdAnyElsewhere := finding.Finding{Check: "audience-any", Service: "xrootd", File: "/etc/xrootd/conf.d/x.conf", Severity: finding.Low, Status: finding.StatusFail}
-	dcacheAny := finding.Finding{Check: "audience-any", Service: "dcache", File: "/etc/xrootd/x.cfg", Severity: finding.Low, Status: finding.StatusFail}
-	leak := finding.Finding{Check: "log-token-leak", Service: "xrootd", File: "/var/log/xrootd/xrootd.log", Severity: finding.High, Status: finding.StatusFail}
-	other := finding.Finding{Check: "issuer-unknown", Service: "xrootd", File: "/etc/xrootd/x.cfg", Severity: finding.Medium, Status: finding.StatusFail}
+	xrdAny := finding.Finding{Check: "audience-any", Service: "xrootd", File: "/etc/xrootd/scitokens.cfg", Line: 3, Severity: vocab.Low, Status: vocab.StatusFail}
+	xrdAnyElsewhere := finding.Finding{Check: "audience-any", Service: "xrootd", File: "/etc/xrootd/conf.d/x.conf", Severity: vocab.Low, Status: vocab.StatusFail}
+	dcacheAny := finding.Finding{Check: "audience-any", Service: "dcache", File: "/etc/xrootd/x.cfg", Severity: vocab.Low, Status: vocab.StatusFail}
+	leak := finding.Finding{Check: "log-token-leak", Service: "xrootd", File: "/var/log/xrootd/xrootd.log", Severity: vocab.High, Status: vocab.StatusFail}
+	other := finding.Finding{Check: "issuer-unknown", Service: "xrootd", File: "/etc/xrootd/x.cfg", Severity: vocab.Medium, Status: vocab.StatusFail}
 
 	// result is a compact view of a finding: check service file status severity [waiver source].
 	result := func(f finding.Finding) string {
@@ -116,7 +117,7 @@ func TestApplyWaiverDetails(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := p.ForHost("se1")
-	xrdAny := finding.Finding{Check: "audience-any", Service: "xrootd", File: "/etc/xrootd/a.cfg", Status: finding.StatusFail}
+	xrdAny := finding.Finding{Check: "audience-any", Service: "xrootd", File: "/etc/xrootd/a.cfg", Status: vocab.StatusFail}
 	xrdAny2 := xrdAny
 	xrdAny2.File = "/etc/xrootd/b.cfg"
 
@@ -131,7 +132,7 @@ func TestApplyWaiverDetails(t *testing.T) {
 		out := Apply(e, []finding.Finding{xrdAny, xrdAny2}, day(2026, 11, 23))
 		var exp []finding.Finding
 		for _, f := range out {
-			if f.Check == CheckWaiverExpired {
+			if f.Check == vocab.CheckWaiverExpired {
 				exp = append(exp, f)
 			}
 		}
@@ -141,9 +142,9 @@ func TestApplyWaiverDetails(t *testing.T) {
 		f := exp[0]
 		wantMsg := "the waiver for audience-any (service xrootd, file /etc/xrootd/*.cfg) expired on 2026-11-22; it no longer covers 2 finding(s), which count against the host again"
 		key := "waiver:audience-any|xrootd|/etc/xrootd/*.cfg"
-		if f.Message != wantMsg || f.Service != "" || f.File != profilePath || f.Line != 4 || f.Status != finding.StatusFail ||
-			f.Key != key || f.Fingerprint != finding.Fingerprint(CheckWaiverExpired, "", "", profilePath, key) ||
-			f.Title != "" || f.Remediation != "" || f.Severity != finding.Info {
+		if f.Message != wantMsg || f.Service != "" || f.File != profilePath || f.Line != 4 || f.Status != vocab.StatusFail ||
+			f.Key != key || f.Fingerprint != finding.Fingerprint(vocab.CheckWaiverExpired, "", "", profilePath, key) ||
+			f.Title != "" || f.Remediation != "" || f.Severity != vocab.Info {
 			t.Errorf("waiver-expired finding = %+v", f)
 		}
 	})
@@ -170,7 +171,7 @@ func TestApplyWaiverDetails(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out := Apply(p.ForHost("h"), []finding.Finding{{Check: "a", Service: "xrootd", Status: finding.StatusFail}}, day(2026, 1, 1))
+		out := Apply(p.ForHost("h"), []finding.Finding{{Check: "a", Service: "xrootd", Status: vocab.StatusFail}}, day(2026, 1, 1))
 		if len(out) != 1 || out[0].Waiver == nil || out[0].Waiver.Reason != "first" {
 			t.Errorf("Apply = %+v", out)
 		}
@@ -180,16 +181,16 @@ func TestApplyWaiverDetails(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out := Apply(p.ForHost("h"), []finding.Finding{{Check: "a", Service: "xrootd", Status: finding.StatusFail}}, day(2026, 1, 1))
-		if len(out) != 2 || out[0].Status != finding.StatusWaived || out[0].Waiver.Reason != "new" ||
-			out[1].Check != CheckWaiverExpired || !strings.Contains(out[1].Message, "no longer covers 0 finding(s)") {
+		out := Apply(p.ForHost("h"), []finding.Finding{{Check: "a", Service: "xrootd", Status: vocab.StatusFail}}, day(2026, 1, 1))
+		if len(out) != 2 || out[0].Status != vocab.StatusWaived || out[0].Waiver.Reason != "new" ||
+			out[1].Check != vocab.CheckWaiverExpired || !strings.Contains(out[1].Message, "no longer covers 0 finding(s)") {
 			t.Errorf("Apply = %+v", out)
 		}
 	})
 	t.Run("default profile changes nothing", func(t *testing.T) {
 		in := []finding.Finding{xrdAny}
 		out := Apply(Default(), in, day(2026, 1, 1))
-		if len(out) != 1 || out[0].Status != finding.StatusFail || out[0].Waiver != nil {
+		if len(out) != 1 || out[0].Status != vocab.StatusFail || out[0].Waiver != nil {
 			t.Errorf("Apply(Default) = %+v", out)
 		}
 	})

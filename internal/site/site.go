@@ -14,12 +14,11 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-
-	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 // Environments a host may be in, most demanding first.
-var environments = []string{"production", "testbed", "development"}
+var environments = vocab.Environments()
 
 // Profile is a loaded, validated site profile.
 type Profile struct {
@@ -31,7 +30,7 @@ type Profile struct {
 	VOs      []string
 	Hosts    []Host
 	Issuers  []Issuer
-	Severity map[string]finding.Severity
+	Severity map[string]vocab.Severity
 	Waivers  []Waiver
 	refs     []Ref
 }
@@ -145,12 +144,12 @@ func Load(file string, data []byte) (*Profile, error) {
 		l.fail(k.line, "unknown key %s", strconv.Quote(k.key))
 	}
 
-	p := &Profile{File: file, Severity: map[string]finding.Severity{}}
+	p := &Profile{File: file, Severity: map[string]vocab.Severity{}}
 	top := func(key string) int { return l.pos.within(extend("", key)) }
 	p.Site = l.str(raw.Site, top("site"), "site")
 	p.Environment = l.environment(raw.Environment, top("environment"), "")
 	if p.Environment == "" {
-		p.Environment = "production"
+		p.Environment = vocab.Production
 	}
 	p.VOs = l.vos(raw.VOs, extend("", "vos"), "", &p.refs)
 	l.hosts(p, raw.Hosts)
@@ -247,10 +246,10 @@ func (l *loader) severity(p *Profile, raw map[string]any) {
 		}
 		name, ok := raw[id].(string)
 		if !ok {
-			l.fail(line, "severity of %s must be one of %s, not %s", id, strings.Join(finding.SeverityNames(), ", "), typeName(raw[id]))
+			l.fail(line, "severity of %s must be one of %s, not %s", id, strings.Join(vocab.SeverityNames(), ", "), typeName(raw[id]))
 			continue
 		}
-		sev, err := finding.ParseSeverity(name)
+		sev, err := vocab.ParseSeverity(name)
 		if err != nil {
 			l.fail(line, "severity of %s: %v", id, err)
 			continue
@@ -424,14 +423,14 @@ type Effective struct {
 	// VOs is nil when the profile does not say which VOs are supported.
 	VOs      []string
 	Issuers  []Issuer
-	Severity map[string]finding.Severity
+	Severity map[string]vocab.Severity
 	Waivers  []Waiver
 }
 
 // Default is what applies without a profile: a production host, so that a
 // missing profile never makes the checks more lenient.
 func Default() Effective {
-	return Effective{Environment: "production", Assumed: true, Severity: map[string]finding.Severity{}}
+	return Effective{Environment: vocab.Production, Assumed: true, Severity: map[string]vocab.Severity{}}
 }
 
 // ForHost resolves the profile for a host name. The first [[hosts]] entry
@@ -448,7 +447,7 @@ func (p *Profile) ForHost(hostname string) Effective {
 		Waivers:  slices.Clone(p.Waivers),
 	}
 	if e.Severity == nil {
-		e.Severity = map[string]finding.Severity{}
+		e.Severity = map[string]vocab.Severity{}
 	}
 	name := strings.TrimSuffix(strings.ToLower(hostname), ".")
 	for _, h := range p.Hosts {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 const profilePath = "/etc/ttt-check/site.toml"
@@ -49,7 +50,7 @@ func TestLoadTestdata(t *testing.T) {
 	if !slices.Equal(p.Issuers, wantIssuers) {
 		t.Errorf("issuers = %+v\nwant      %+v", p.Issuers, wantIssuers)
 	}
-	if p.Severity["issuer-dteam-missing"] != finding.Info || p.Severity["audience-any"] != finding.Medium || len(p.Severity) != 2 {
+	if p.Severity["issuer-dteam-missing"] != vocab.Info || p.Severity["audience-any"] != vocab.Medium || len(p.Severity) != 2 {
 		t.Errorf("severity = %v", p.Severity)
 	}
 	wantWaivers := []Waiver{
@@ -232,7 +233,7 @@ func TestForHost(t *testing.T) {
 	})
 	t.Run("effective profile is a copy", func(t *testing.T) {
 		e := p.ForHost("se01.example.org")
-		e.VOs[0], e.Severity["x"] = "changed", finding.High
+		e.VOs[0], e.Severity["x"] = "changed", vocab.High
 		if p.VOs[0] != "atlas" || len(p.Severity) != 2 {
 			t.Error("changing an Effective changed the Profile")
 		}

@@ -8,9 +8,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-)
 
-const corpus = "../../../../shared/corpus/arc"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
+)
 
 func TestParse(t *testing.T) {
 	text := "orphan = 1\n# comment\n[common]\nhostname = ce.example.org\n\n[authgroup: g1]\nauthtokens = a b c d e\nauthtokens=x y z w v\n-authtokens = * https://x/ * * *\n[queue:short]\ncomment = x # not a comment\nnovalue\n[common\nlost = 1\n[authgroup:g1]\nreplaced = yes\n#[authgroup: old]\n[arex/ws/jobs]\r\nallowaccess = g1\r\n"
@@ -117,12 +117,13 @@ func TestAgainstArcconfigParser(t *testing.T) {
 	if err := os.WriteFile(empty, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(corpus, "*.conf"))
-	more, _ := filepath.Glob("../../../fixtures/hosts/*/etc/arc.conf")
-	files = append(files, more...)
+	// The fixtures' arc.conf files always take part; the corpus's when
+	// ../shared is beside the repository.
+	files, _ := filepath.Glob("../../../fixtures/hosts/*/etc/arc.conf")
 	if len(files) < 5 {
-		t.Fatalf("only %d arc.conf files; is ../shared beside the repository?", len(files))
+		t.Fatalf("only %d fixture arc.conf files", len(files))
 	}
+	files = append(files, testkit.CorpusFiles("arc", "*.conf")...)
 	for _, f := range files {
 		t.Run(strings.TrimPrefix(f, "../"), func(t *testing.T) {
 			// Run it by its own #! line (/usr/bin/python3): another python3 first
@@ -162,8 +163,7 @@ func TestAgainstArcconfigParser(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(corpus, "*.conf"))
-	for _, file := range files {
+	for _, file := range testkit.CorpusFiles("arc", "*.conf") {
 		if data, err := os.ReadFile(file); err == nil {
 			f.Add(data)
 		}

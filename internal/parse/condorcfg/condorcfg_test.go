@@ -7,33 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
-const corpus = "../../../../shared/corpus/htcondor-ce"
-
-func fsWith(t testing.TB, files map[string]string) *hostfs.FS {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		real := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fsys, err := hostfs.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fsys
-}
-
 func read(t testing.TB, files map[string]string) *Config {
-	p := NewParser(fsWith(t, files), Options{})
+	p := NewParser(testkit.HostFS(t, files), Options{})
 	p.File("/c.conf", inventory.Source{})
 	return p.Config()
 }
@@ -103,9 +82,9 @@ func TestLanguage(t *testing.T) {
 // TestSecurityTemplatesMatchHTCondor compares the embedded SECURITY
 // metaknobs with HTCondor's parameter table.
 func TestSecurityTemplatesMatchHTCondor(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(corpus, "REFERENCE-htcondor-param_info.in"))
+	data, err := os.ReadFile(testkit.SharedPath(t, "corpus", "htcondor-ce", "REFERENCE-htcondor-param_info.in"))
 	if err != nil {
-		t.Skip("HTCondor param_info.in not found: ../shared must be beside the repository")
+		t.Fatal(err)
 	}
 	norm := func(body string) string {
 		var out []string
@@ -150,7 +129,7 @@ func TestSecurityTemplatesMatchHTCondor(t *testing.T) {
 // TestCorpus reads every real HTCondor-CE config of the corpus (ERB
 // templates included: they are reported, not misread as values).
 func TestCorpus(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpus, "*"))
+	files := testkit.Corpus(t, "htcondor-ce", "*")
 	n := 0
 	for _, f := range files {
 		base := filepath.Base(f)
@@ -180,8 +159,7 @@ func TestCorpus(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(corpus, "*.conf"))
-	for _, file := range files {
+	for _, file := range testkit.CorpusFiles("htcondor-ce", "*.conf") {
 		if data, err := os.ReadFile(file); err == nil {
 			f.Add(data)
 		}

@@ -6,32 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ttt-wg/ttt-check/internal/hostfs"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
-const corpus = "../../../../shared/corpus/htcondor-ce"
-
-func fsWith(t testing.TB, files map[string]string) *hostfs.FS {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		real := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fsys, err := hostfs.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fsys
-}
-
 func TestRead(t *testing.T) {
-	m := Read(fsWith(t, map[string]string{
+	m := Read(testkit.HostFS(t, map[string]string{
 		"/etc/condor_mapfile":         "# comment\n@include /etc/mapfiles.d/\n@include /usr/mapfiles.d/\n",
 		"/etc/mapfiles.d/90-ban.conf": "SCITOKENS /^a,b$/ u@banned.htcondor.org\n",
 		"/etc/mapfiles.d/10-tok.conf": "SCITOKENS /^https\\:\\/\\/x\\/,/ user1\nSCITOKENS \"https://x/,with space\" user2\nSSL /CN=a\\/b/ user3\nSCITOKENS /i-flag/i user4\n",
@@ -76,7 +55,7 @@ func TestBadInput(t *testing.T) {
 			if tc.content != "" {
 				files["/m"] = tc.content
 			}
-			m := Read(fsWith(t, files), "/m")
+			m := Read(testkit.HostFS(t, files), "/m")
 			var ps []string
 			for _, p := range m.Problems {
 				ps = append(ps, p.Reason)
@@ -89,17 +68,14 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestCorpus(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpus, "*mapfile*"))
-	if len(files) == 0 {
-		t.Skip("corpus absent: ../shared must be beside the repository")
-	}
+	files := testkit.Corpus(t, "htcondor-ce", "*mapfile*")
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			m := Read(fsWith(t, map[string]string{"/m": string(data)}), "/m")
+			m := Read(testkit.HostFS(t, map[string]string{"/m": string(data)}), "/m")
 			if strings.HasPrefix(filepath.Base(f), "TEMPLATE-") && len(m.Problems) == 0 {
 				t.Error("template read without a problem")
 			}
@@ -117,15 +93,14 @@ func TestCorpus(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(corpus, "*mapfile*"))
-	for _, file := range files {
+	for _, file := range testkit.CorpusFiles("htcondor-ce", "*mapfile*") {
 		if data, err := os.ReadFile(file); err == nil {
 			f.Add(data)
 		}
 	}
 	f.Add([]byte("SCITOKENS /\\/ x\n@include\n@include /m\nGSI \"a\\\"b\" c\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m := Read(fsWith(t, map[string]string{"/m": string(data)}), "/m")
+		m := Read(testkit.HostFS(t, map[string]string{"/m": string(data)}), "/m")
 		for _, r := range m.Rules {
 			if r.Canonical == "" || r.Source.Line < 1 {
 				t.Fatalf("rule without canonical or line: %+v", r)

@@ -2,8 +2,9 @@ package dcacheprops
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
 func TestParseAndScopes(t *testing.T) {
@@ -31,8 +32,7 @@ func TestParseAndScopes(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("../../../../shared/corpus/dcache/*.conf")
-	for _, file := range files {
+	for _, file := range testkit.CorpusFiles("dcache", "*.conf") {
 		if data, err := os.ReadFile(file); err == nil {
 			f.Add(data)
 		}

@@ -2,9 +2,10 @@ package javaprops
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
 func TestParse(t *testing.T) {
@@ -29,8 +30,7 @@ func TestParse(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("../../../../shared/corpus/storm/*.properties*")
-	for _, file := range files {
+	for _, file := range testkit.CorpusFiles("storm", "*.properties*") {
 		if data, err := os.ReadFile(file); err == nil {
 			f.Add(data)
 		}

@@ -9,35 +9,8 @@ import (
 	"testing"
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
-
-const corpus = "../../../../shared/corpus"
-
-// root writes files (host path -> content) into a temporary root.
-func root(t testing.TB, files map[string]string) *hostfs.FS {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		real := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if target, ok := strings.CutPrefix(c, "->"); ok {
-			if err := os.Symlink(target, real); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fsys, err := hostfs.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fsys
-}
 
 // render prints directives as "file:line name args" for comparison.
 func render(c *Config) string {
@@ -97,7 +70,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := Parse(root(t, tc.files), "/c.cfg", opt)
+			cfg := Parse(testkit.HostFS(t, tc.files), "/c.cfg", opt)
 			if got := render(cfg); got != tc.want {
 				t.Errorf("directives:\n%s\nwant:\n%s", got, tc.want)
 			}
@@ -113,7 +86,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestDirectiveSourcesNameIncludedFiles(t *testing.T) {
-	cfg := Parse(root(t, map[string]string{"/c.cfg": "\n\ncontinue /d/\n", "/d/a.cfg": "\nhttp.trace all\n"}), "/c.cfg", Options{})
+	cfg := Parse(testkit.HostFS(t, map[string]string{"/c.cfg": "\n\ncontinue /d/\n", "/d/a.cfg": "\nhttp.trace all\n"}), "/c.cfg", Options{})
 	if len(cfg.Directives) != 1 || cfg.Directives[0].Source.String() != "/d/a.cfg:2" {
 		t.Fatalf("directives = %+v", cfg.Directives)
 	}
@@ -162,12 +135,17 @@ func TestAgainstCconfig(t *testing.T) {
 	for name := range files {
 		cases = append(cases, filepath.Join(dir, name))
 	}
-	for _, pattern := range []string{"xrootd/*.cfg", "xrootd/*.cfg.plugin", "eos/*xrd.cf.*"} {
-		m, _ := filepath.Glob(filepath.Join(corpus, pattern))
-		cases = append(cases, m...)
+	// The fixture hosts' configs always take part; the real-world corpus
+	// when ../shared is beside the repository.
+	// (instance configs only; the bad-* hosts hold links out of the tree).
+	fixtureCfgs, _ := filepath.Glob("../../../fixtures/hosts/*/etc/xrootd/xrootd-*.cfg")
+	for _, f := range fixtureCfgs {
+		if !strings.Contains(f, "/bad-") {
+			cases = append(cases, f)
+		}
 	}
-	if len(cases) < 5 {
-		t.Fatalf("only %d configs to compare; is ../shared beside the repository?", len(cases))
+	for _, pattern := range []struct{ dir, glob string }{{"xrootd", "*.cfg"}, {"xrootd", "*.cfg.plugin"}, {"eos", "*xrd.cf.*"}} {
+		cases = append(cases, testkit.CorpusFiles(pattern.dir, pattern.glob)...)
 	}
 	for _, file := range cases {
 		for _, host := range []string{"red.example.org", "blue.other.org"} {
@@ -216,8 +194,7 @@ func iniFile(file string) bool {
 }
 
 func FuzzParse(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join(corpus, "xrootd", "*.cfg"))
-	for _, s := range seeds {
+	for _, s := range testkit.CorpusFiles("xrootd", "*.cfg") {
 		if data, err := os.ReadFile(s); err == nil {
 			f.Add(data)
 		}
@@ -225,7 +202,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("set x = $(x)$(x)\nif $(x) named\nelse if\nelse\nelse\nfi\nfi\ncontinue /f.cfg\n\\"))
 	f.Add([]byte("all.a ${unterminated $( $\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fsys := root(t, map[string]string{"/f.cfg": string(data)})
+		fsys := testkit.HostFS(t, map[string]string{"/f.cfg": string(data)})
 		cfg := Parse(fsys, "/f.cfg", Options{Host: "h", Instance: "i", Program: "xrootd"})
 		for _, d := range cfg.Directives {
 			if d.Source.Line < 1 {

@@ -6,29 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
-	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
-
-func host(t *testing.T, files map[string]string) readers.Host {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		real := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fsys, err := hostfs.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return readers.Host{FS: fsys, Name: "arc.example.org"}
-}
 
 func setting(s inventory.Service, key string) string {
 	v, _ := s.Setting(key)
@@ -48,7 +28,7 @@ func TestVersion(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			svcs, err := Read(host(t, tc.files))
+			svcs, err := Read(testkit.Host(t, "arc.example.org", tc.files))
 			if err != nil || len(svcs) != 1 {
 				t.Fatal(svcs, err)
 			}
@@ -73,7 +53,7 @@ allowaccess = pilots
 denyaccess = pilots
 denyaccess = ghost
 `
-	svcs, err := Read(host(t, map[string]string{"/etc/arc.conf": conf}))
+	svcs, err := Read(testkit.Host(t, "arc.example.org", map[string]string{"/etc/arc.conf": conf}))
 	if err != nil || len(svcs) != 1 {
 		t.Fatal(svcs, err)
 	}
@@ -111,17 +91,14 @@ denyaccess = ghost
 // TestCorpus reads every real arc.conf: no panic; unrendered templates
 // are reported.
 func TestCorpus(t *testing.T) {
-	files, _ := filepath.Glob("../../../../shared/corpus/arc/*")
-	if len(files) == 0 {
-		t.Skip("corpus absent: ../shared must be beside the repository")
-	}
+	files := testkit.Corpus(t, "arc", "*")
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			svcs, err := Read(host(t, map[string]string{"/etc/arc.conf": string(data)}))
+			svcs, err := Read(testkit.Host(t, "arc.example.org", map[string]string{"/etc/arc.conf": string(data)}))
 			if err != nil || len(svcs) != 1 {
 				t.Fatal(svcs, err)
 			}

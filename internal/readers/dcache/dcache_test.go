@@ -6,32 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
-	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
-func host(t *testing.T, files map[string]string) readers.Host {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		real := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fsys, err := hostfs.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return readers.Host{FS: fsys, Name: "dc.example.org"}
-}
-
 func TestLayoutScopes(t *testing.T) {
-	h := host(t, map[string]string{
+	h := testkit.Host(t, "dc.example.org", map[string]string{
 		DcacheConf:                    "gplazma.oidc.audience-targets = global\n",
 		"/etc/dcache/layouts/dc.conf": "[core]\n[core/gplazma]\ngplazma.oidc.provider!atlas = https://atlas-auth.cern.ch/ -profile=wlcg -prefix=/data/atlas -suppress=offline -authz-id=\"uid:2999 username:atlas_oidc\"\ngplazma.oidc.audience-targets = \"https://dc.example.org\" dc.example.org\n[pools/pool]\ngplazma.oidc.provider!other = https://x/\n",
 		"/etc/dcache/gplazma.conf":    "auth optional oidc\n",
@@ -55,10 +35,7 @@ func TestLayoutScopes(t *testing.T) {
 }
 
 func TestCorpus(t *testing.T) {
-	files, _ := filepath.Glob("../../../../shared/corpus/dcache/*")
-	if len(files) == 0 {
-		t.Skip("corpus absent: ../shared must be beside the repository")
-	}
+	files := testkit.Corpus(t, "dcache", "*")
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -75,7 +52,7 @@ func TestCorpus(t *testing.T) {
 			case strings.Contains(base, "multi"):
 				target = "/etc/dcache/multi-mapfile"
 			}
-			svcs, err := Read(host(t, map[string]string{target: string(data), "/etc/dcache/gplazma.conf": "auth optional oidc\nmap sufficient multimap\n"}))
+			svcs, err := Read(testkit.Host(t, "dc.example.org", map[string]string{target: string(data), "/etc/dcache/gplazma.conf": "auth optional oidc\nmap sufficient multimap\n"}))
 			if err != nil || len(svcs) != 1 {
 				t.Fatalf("Read = %+v %v", svcs, err)
 			}

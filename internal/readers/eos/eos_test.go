@@ -6,35 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ttt-wg/ttt-check/internal/hostfs"
-	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
-const corpus = "../../../../shared/corpus/eos"
-
-func host(t *testing.T, files map[string]string) readers.Host {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		real := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fsys, err := hostfs.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return readers.Host{FS: fsys, Name: "eos.example.org"}
-}
-
 func TestCorpus(t *testing.T) {
+	corpus := testkit.SharedPath(t, "corpus", "eos")
 	st, err := os.ReadFile(filepath.Join(corpus, "doc-scitokens.cfg"))
 	if err != nil {
-		t.Skip("corpus absent: ../shared must be beside the repository")
+		t.Fatal(err)
 	}
 	for _, name := range []string{"doc-mgm-http-token-xrd.cf.mgm", "official-xrd.cf.mgm", "official-xrd.cf.fst", "TEMPLATE-eos-charts-mgm-configmap.yaml"} {
 		t.Run(name, func(t *testing.T) {
@@ -42,7 +21,7 @@ func TestCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			svcs, err := Read(host(t, map[string]string{MGMConfig: string(mgm), "/etc/xrootd/scitokens.cfg": string(st)}))
+			svcs, err := Read(testkit.Host(t, "eos.example.org", map[string]string{MGMConfig: string(mgm), "/etc/xrootd/scitokens.cfg": string(st)}))
 			if err != nil || len(svcs) != 1 || svcs[0].Name != "eos" {
 				t.Fatalf("Read = %+v %v", svcs, err)
 			}
@@ -59,7 +38,7 @@ func TestCorpus(t *testing.T) {
 			}
 		})
 	}
-	if svcs, _ := Read(host(t, map[string]string{"/etc/hostname": "x"})); len(svcs) != 0 {
+	if svcs, _ := Read(testkit.Host(t, "eos.example.org", map[string]string{"/etc/hostname": "x"})); len(svcs) != 0 {
 		t.Error("EOS found without /etc/xrd.cf.mgm")
 	}
 }

@@ -6,8 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ttt-wg/ttt-check/internal/hostfs"
-	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
 func TestLiteralIdentity(t *testing.T) {
@@ -34,31 +33,12 @@ func TestLiteralIdentity(t *testing.T) {
 	}
 }
 
-func host(t *testing.T, files map[string]string) readers.Host {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		real := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fsys, err := hostfs.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return readers.Host{FS: fsys, Name: "ce.example.org"}
-}
-
 func TestRead(t *testing.T) {
-	svcs, err := Read(host(t, map[string]string{"/etc/hostname": "x"}))
+	svcs, err := Read(testkit.Host(t, "ce.example.org", map[string]string{"/etc/hostname": "x"}))
 	if err != nil || len(svcs) != 0 {
 		t.Fatalf("no CE: %+v %v", svcs, err)
 	}
-	h := host(t, map[string]string{
+	h := testkit.Host(t, "ce.example.org", map[string]string{
 		"/etc/condor-ce/condor_config":           "LOCAL_CONFIG_DIR = /etc/condor-ce/config.d\n",
 		"/etc/condor-ce/config.d/01.conf":        "SEC_DEFAULT_AUTHENTICATION_METHODS = FS, SCITOKENS\nCOLLECTOR_HOST = $(FULL_HOSTNAME):9619\nSCITOKENS_SERVER_AUDIENCE = $(COLLECTOR_HOST)\n",
 		"/etc/condor-ce/config.d/02.conf":        "SCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) condor://$(COLLECTOR_HOST)\nCERTIFICATE_MAPFILE = /etc/condor-ce/my_mapfile\n",
@@ -89,10 +69,7 @@ func TestRead(t *testing.T) {
 // TestCorpus runs every real HTCondor-CE config and mapfile of the corpus
 // through the reader as a site file: no panic, templates reported.
 func TestCorpus(t *testing.T) {
-	files, _ := filepath.Glob("../../../../shared/corpus/htcondor-ce/*")
-	if len(files) == 0 {
-		t.Skip("corpus absent: ../shared must be beside the repository")
-	}
+	files := testkit.Corpus(t, "htcondor-ce", "*")
 	for _, f := range files {
 		base := filepath.Base(f)
 		if strings.HasPrefix(base, "REFERENCE") {
@@ -107,7 +84,7 @@ func TestCorpus(t *testing.T) {
 			if strings.Contains(base, "mapfile") {
 				target = "/etc/condor-ce/condor_mapfile"
 			}
-			svcs, err := Read(host(t, map[string]string{"/etc/condor-ce/condor_config": "", target: string(data)}))
+			svcs, err := Read(testkit.Host(t, "ce.example.org", map[string]string{"/etc/condor-ce/condor_config": "", target: string(data)}))
 			if err != nil || len(svcs) != 1 {
 				t.Fatalf("Read = %+v, %v", svcs, err)
 			}

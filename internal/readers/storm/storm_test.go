@@ -6,32 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
-	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
-func host(t *testing.T, files map[string]string) readers.Host {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		real := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fsys, err := hostfs.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return readers.Host{FS: fsys, Name: "storm.example.org"}
-}
-
 func TestDefaultsAndPlaceholders(t *testing.T) {
-	h := host(t, map[string]string{
+	h := testkit.Host(t, "storm.example.org", map[string]string{
 		ApplicationYML:              "oauth:\n  issuers:\n  - name: a\n    issuer: ${ISS:https://atlas-auth.cern.ch/}\n    enforce-audience-checks: ${AUD_CHECK:false}\n    audiences:\n    - https://storm.example.org\n",
 		Sysconfig:                   "AUD_CHECK=true\n",
 		SADir + "/atlas.properties": "name=atlas\naccessPoints=/atlas\norgs=https://atlas-auth.cern.ch/\norgsGrantReadPermission=false\nwlcgScopeAuthzEnabled=true\n",
@@ -51,10 +31,7 @@ func TestDefaultsAndPlaceholders(t *testing.T) {
 }
 
 func TestCorpus(t *testing.T) {
-	files, _ := filepath.Glob("../../../../shared/corpus/storm/*")
-	if len(files) == 0 {
-		t.Skip("corpus absent: ../shared must be beside the repository")
-	}
+	files := testkit.Corpus(t, "storm", "*")
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -65,7 +42,7 @@ func TestCorpus(t *testing.T) {
 			if strings.Contains(f, "properties") {
 				target = SADir + "/x.properties"
 			}
-			svcs, err := Read(host(t, map[string]string{target: string(data)}))
+			svcs, err := Read(testkit.Host(t, "storm.example.org", map[string]string{target: string(data)}))
 			if err != nil || len(svcs) != 1 {
 				t.Fatalf("Read = %+v %v", svcs, err)
 			}

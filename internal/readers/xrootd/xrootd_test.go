@@ -6,30 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/parse/xrootdcfg"
-	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
-
-func host(t *testing.T, files map[string]string) readers.Host {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		real := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(real, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fsys, err := hostfs.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return readers.Host{FS: fsys, Name: "xrd.example.org"}
-}
 
 const sci = "[Global]\naudience = https://xrd.example.org:1094\n\n[Issuer ATLAS]\nissuer = https://atlas-auth.cern.ch/\nbase_path = /data/atlas\ndefault_user = xrootd\n"
 
@@ -130,7 +110,7 @@ func TestRead(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			svcs, err := Read(host(t, tc.files))
+			svcs, err := Read(testkit.Host(t, "xrd.example.org", tc.files))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,12 +130,12 @@ func strategies(t inventory.Trust) []string {
 // TestEOSMGMCorpus adapts the EOS MGM config of the EOS docs with its
 // scitokens.cfg: the same reader serves EOS (issue: EOS reader).
 func TestEOSMGMCorpus(t *testing.T) {
-	mgm, err1 := os.ReadFile("../../../../shared/corpus/eos/doc-mgm-http-token-xrd.cf.mgm")
-	st, err2 := os.ReadFile("../../../../shared/corpus/eos/doc-scitokens.cfg")
+	mgm, err1 := os.ReadFile(testkit.SharedPath(t, "corpus", "eos", "doc-mgm-http-token-xrd.cf.mgm"))
+	st, err2 := os.ReadFile(testkit.SharedPath(t, "corpus", "eos", "doc-scitokens.cfg"))
 	if err1 != nil || err2 != nil {
-		t.Skip("corpus absent: ../shared is not beside the repository")
+		t.Fatal(err1, err2)
 	}
-	h := host(t, map[string]string{"/etc/xrd.cf.mgm": string(mgm), "/etc/xrootd/scitokens.cfg": string(st)})
+	h := testkit.Host(t, "xrd.example.org", map[string]string{"/etc/xrd.cf.mgm": string(mgm), "/etc/xrootd/scitokens.cfg": string(st)})
 	cfg := xrootdcfg.Parse(h.FS, "/etc/xrd.cf.mgm", xrootdcfg.Options{Host: h.Name, Program: "xrootd"})
 	svc := Adapt(h, "eos", "", cfg)
 	if !svc.TokensEnabled || len(svc.Trusts) != 1 {
@@ -172,17 +152,14 @@ func TestEOSMGMCorpus(t *testing.T) {
 // TestCorpusConfigs reads every xrootd-language file of the corpus as an
 // instance config: no panic, and every directive keeps its line.
 func TestCorpusConfigs(t *testing.T) {
-	files, _ := filepath.Glob("../../../../shared/corpus/xrootd/*.cfg*")
-	if len(files) == 0 {
-		t.Skip("corpus absent")
-	}
+	files := testkit.Corpus(t, "xrootd", "*.cfg*")
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			h := host(t, map[string]string{"/etc/xrootd/xrootd-c.cfg": string(data)})
+			h := testkit.Host(t, "xrd.example.org", map[string]string{"/etc/xrootd/xrootd-c.cfg": string(data)})
 			svcs, err := Read(h)
 			if err != nil {
 				t.Fatal(err)
@@ -205,7 +182,7 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("acc.authdb /etc/xrootd/auth_file\nofs.authlib ++ libXrdAccSciTokens.so\n"), []byte(sci), []byte("u xrootd /data a\nu * /x -rw\n"))
 	f.Add([]byte("sec.protocol ztn\nofs.authlib libXrdAccSciTokens.so config=/etc/xrootd/scitokens.cfg\n"), []byte("[Issuer A]\nissuer=x\nbase_path=,\n"), []byte("u"))
 	f.Fuzz(func(t *testing.T, cfg, st, authdb []byte) {
-		h := host(t, map[string]string{"/etc/xrootd/xrootd-f.cfg": string(cfg), "/etc/xrootd/scitokens.cfg": string(st), "/etc/xrootd/auth_file": string(authdb)})
+		h := testkit.Host(t, "xrd.example.org", map[string]string{"/etc/xrootd/xrootd-f.cfg": string(cfg), "/etc/xrootd/scitokens.cfg": string(st), "/etc/xrootd/auth_file": string(authdb)})
 		svcs, err := Read(h)
 		if err != nil {
 			t.Fatal(err)
