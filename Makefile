@@ -54,7 +54,7 @@ bench-scan:
 ## ripgrep's and gitleaks's (when installed).
 LOGS_MB ?= 2048
 bench-logs: build
-	$(GO) test -run '^TestBenchLogs$$' -count=1 -v -timeout 60m ./internal/logscan -args -benchlogs -benchlogs.mb=$(LOGS_MB) -benchlogs.bin=$(abspath $(BIN))
+	$(GO) test -run '^TestBenchLogs$$' -count=1 -v -timeout 60m ./internal/logsearch -args -benchlogs -benchlogs.mb=$(LOGS_MB) -benchlogs.bin=$(abspath $(BIN))
 
 ## bench-fleet: aggregate 10,000 host results (target: seconds).
 bench-fleet:

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -94,7 +95,7 @@ func accessOpen(_ *Input, svc inventory.Service) []Result {
 			continue
 		}
 		for _, st := range s.Values {
-			if g, ok := strings.CutPrefix(st, "allowaccess:"); ok && contains(all, g) {
+			if g, ok := strings.CutPrefix(st, "allowaccess:"); ok && slices.Contains(all, g) {
 				out = append(out, Result{
 					Source:   s.Source,
 					Key:      "all:" + block + ":" + g,

@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -178,7 +179,7 @@ func mappingPrivileged(in *Input, svc inventory.Service) []Result {
 	for _, t := range svc.Trusts {
 		// HTCondor canonical names may carry a domain (condor@…).
 		local, _, _ := strings.Cut(strings.TrimSpace(t.Account), "@")
-		if t.Account == "" || !contains(accounts, local) {
+		if t.Account == "" || !slices.Contains(accounts, local) {
 			continue
 		}
 		out = append(out, Result{
@@ -243,7 +244,7 @@ func authzOnMissingAllow(in *Input, svc inventory.Service) []Result {
 func authzGroupFallback(in *Input, svc inventory.Service) []Result {
 	// The VOs' capability-only wish is about storage access; compute
 	// elements map subjects by design.
-	if rs, ok := in.Recipes.Services[svc.Name]; !ok || rs.Kind != "storage" {
+	if svc.Kind != vocab.KindStorage {
 		return nil
 	}
 	var out []Result

@@ -6,6 +6,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -120,7 +121,7 @@ func Validate(set *recipes.Set) error {
 	}
 	var unknown []string
 	for id := range set.Checks {
-		if _, ok := registry[id]; !ok && !contains(metadataOnly, id) {
+		if _, ok := registry[id]; !ok && !slices.Contains(metadataOnly, id) {
 			unknown = append(unknown, id)
 		}
 	}
@@ -135,11 +136,9 @@ func Validate(set *recipes.Set) error {
 	return nil
 }
 
-// Evaluate runs every check on every service of the inventory.
+// Evaluate runs every check on every service of the inventory. The recipe
+// set must have passed Validate (the scan does so once, when it loads it).
 func Evaluate(in *Input) ([]finding.Finding, error) {
-	if err := Validate(in.Recipes); err != nil {
-		return nil, err
-	}
 	var out []finding.Finding
 	for _, svc := range in.Inventory.Services {
 		svc = resolvePatterns(in, svc)
@@ -210,15 +209,6 @@ func FillMetadata(set *recipes.Set, fs []finding.Finding) error {
 		f.References = meta.References
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func sev(s vocab.Severity) *vocab.Severity { return &s }

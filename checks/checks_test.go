@@ -32,7 +32,7 @@ func good(iss string) inventory.Trust {
 }
 
 func service(trusts ...inventory.Trust) inventory.Service {
-	return inventory.Service{Name: "xrootd", TokensEnabled: true, TokensSource: src(1), Trusts: trusts}
+	return inventory.Service{Name: "xrootd", Kind: vocab.KindStorage, TokensEnabled: true, TokensSource: src(1), Trusts: trusts}
 }
 
 const (

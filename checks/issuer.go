@@ -3,9 +3,11 @@ package checks
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/agext/levenshtein"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
@@ -94,7 +96,7 @@ func nearMiss(in *Input, iss string) (near string, vo *recipes.VO, why string, o
 		if len(kn) < 10 {
 			continue
 		}
-		if d := levenshtein(n, kn); d > 0 && d < bestD {
+		if d := levenshtein.Distance(n, kn, nil); d > 0 && d < bestD {
 			best, bestD = i, d
 		}
 	}
@@ -137,26 +139,6 @@ func differences(got, want string) string {
 	return strings.Join(d, ", ")
 }
 
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // concreteTrusts are the trusts naming one issuer (not a wildcard).
 func concreteTrusts(svc inventory.Service) []inventory.Trust {
 	var out []inventory.Trust
@@ -172,7 +154,7 @@ func issuerDevVO(in *Input, svc inventory.Service) []Result {
 	var out []Result
 	for _, t := range concreteTrusts(svc) {
 		c := classify(in, t.Issuer)
-		if c.kind != kindCurrent && c.kind != kindLegacy || c.vo == nil || c.vo.Purpose != recipes.PurposeDevelopment {
+		if c.kind != kindCurrent && c.kind != kindLegacy || c.vo == nil || c.vo.Purpose != vocab.PurposeDevelopment {
 			continue
 		}
 		r := Result{
@@ -284,12 +266,12 @@ func issuerUnsupportedVO(in *Input, svc inventory.Service) []Result {
 		if (c.kind != kindCurrent && c.kind != kindLegacy) || c.vo == nil {
 			continue
 		}
-		if contains(in.Profile.VOs, c.vo.Name) {
+		if slices.Contains(in.Profile.VOs, c.vo.Name) {
 			continue
 		}
 		// The development VO on a production host is issuer-dev-vo's
 		// (critical) finding already; saying it twice adds noise only.
-		if c.vo.Purpose == recipes.PurposeDevelopment && in.Profile.Environment == vocab.Production {
+		if c.vo.Purpose == vocab.PurposeDevelopment && in.Profile.Environment == vocab.Production {
 			continue
 		}
 		out = append(out, Result{

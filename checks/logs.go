@@ -7,43 +7,14 @@ import (
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
-	"github.com/ttt-wg/ttt-check/internal/logscan"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
 
-// logDirs attributes log directories to services.
-var logDirs = map[string]string{
-	"/var/log/xrootd/":    "xrootd",
-	"/var/log/condor-ce/": "htcondor-ce",
-	"/var/log/arc/":       "arc-ce",
-	"/var/log/dcache/":    "dcache",
-	"/var/log/storm/":     "storm-webdav",
-	"/var/log/eos/":       "eos",
-}
-
-// LogDir returns the log directory of a service.
-func LogDir(service string) string {
-	for dir, s := range logDirs {
-		if s == service {
-			return strings.TrimSuffix(dir, "/")
-		}
-	}
-	return ""
-}
-
-func serviceOfLog(file string) string {
-	for dir, s := range logDirs {
-		if strings.HasPrefix(file, dir) {
-			return s
-		}
-	}
-	return ""
-}
-
 // LogFindings turns leaked tokens into findings: critical while the token
-// is still valid at scan time, high once expired.
-func LogFindings(set *recipes.Set, res *logscan.Result, now time.Time) ([]finding.Finding, error) {
+// is still valid at scan time, high once expired. serviceOf names the
+// service whose log a file is ("" for none).
+func LogFindings(set *recipes.Set, res *inventory.LogSearch, now time.Time, serviceOf func(file string) string) ([]finding.Finding, error) {
 	var out []finding.Finding
 	for _, l := range res.Leaks {
 		c := l.Claims
@@ -68,7 +39,7 @@ func LogFindings(set *recipes.Set, res *logscan.Result, now time.Time) ([]findin
 		}
 		msg := fmt.Sprintf("bearer token %s of %s, sub %s, aud %s, scope %q, %s; seen %d time(s), first at %s:%d, last at %s:%d; line: %s",
 			l.Fingerprint, who, orNone(c.Subject), orNone(strings.Join(c.Audience, " ")), c.Scope, validity, l.Count, l.First.File, l.First.Line, l.Last.File, l.Last.Line, l.Sample)
-		f, err := NewFinding(set, vocab.CheckLogsTokenLeaked, serviceOfLog(l.First.File), "", Result{
+		f, err := NewFinding(set, vocab.CheckLogsTokenLeaked, serviceOf(l.First.File), "", Result{
 			Source:   inventory.Source{File: l.First.File, Line: int(l.First.Line)},
 			Key:      l.Fingerprint,
 			Message:  msg,
@@ -82,7 +53,7 @@ func LogFindings(set *recipes.Set, res *logscan.Result, now time.Time) ([]findin
 		out = append(out, f)
 	}
 	for _, p := range res.Problems {
-		f, err := NewFinding(set, vocab.CheckScanIncomplete, serviceOfLog(p.Source.File), "", Result{
+		f, err := NewFinding(set, vocab.CheckScanIncomplete, serviceOf(p.Source.File), "", Result{
 			Source: p.Source, Key: "log:" + p.Reason,
 			Message:  fmt.Sprintf("log %s could not be read: %s; tokens in it are not found", p.Source.File, p.Reason),
 			Expected: "a readable log", Actual: p.Reason,

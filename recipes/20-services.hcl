@@ -1,8 +1,6 @@
 # Reference expectations per service.
 
 service "xrootd" {
-  title = "XRootD with the SciTokens plugin"
-  kind  = "storage"
   # The WG recipe maps tokens to default_user = xrootd (wlcg-authz-docs
   # configuration/xrootd.md), so only root is privileged here.
   privileged_accounts = ["root"]
@@ -33,8 +31,6 @@ service "xrootd" {
 }
 
 service "htcondor-ce" {
-  title = "HTCondor-CE"
-  kind  = "compute"
   # QUEUE_SUPER_USERS = condor, root (05-ce-auth-defaults.conf): tokens
   # mapped to either administer every job on the CE.
   privileged_accounts = ["root", "condor"]
@@ -52,8 +48,6 @@ service "htcondor-ce" {
 }
 
 service "arc-ce" {
-  title = "ARC CE"
-  kind  = "compute"
   # "when grid-identity is mapped to "root" account - request processing
   # fails implicitely" (arc.conf.reference [mapping]); still never a target.
   privileged_accounts = ["root"]
@@ -71,8 +65,6 @@ service "arc-ce" {
 }
 
 service "eos" {
-  title = "EOS MGM with the XRootD SciTokens plugin"
-  kind  = "storage"
   # EOS maps tokens to default_user (dteam001, atlas001 in the docs); root
   # and the daemon account are the MGM's own.
   privileged_accounts = ["root", "daemon"]
@@ -93,8 +85,6 @@ service "eos" {
 }
 
 service "storm-webdav" {
-  title = "StoRM WebDAV"
-  kind  = "storage"
   references = [
     "https://github.com/italiangrid/storm-webdav/blob/master/doc/storage-area-configuration.md",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/storm.md",
@@ -102,8 +92,6 @@ service "storm-webdav" {
 }
 
 service "dcache" {
-  title = "dCache (gPlazma)"
-  kind  = "storage"
   privileged_accounts = ["root", "uid:0"]
   log_leak "dcache.log.level.file" {
     # OidcAuthPlugin.java: LOG.debug("Found bearer token: {}", token).

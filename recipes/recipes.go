@@ -24,13 +24,6 @@ import (
 //go:embed *.hcl
 var embedded embed.FS
 
-// Purposes a VO's issuer may serve.
-const (
-	PurposeProduction  = "production"
-	PurposeOperations  = "operations"
-	PurposeDevelopment = "development"
-)
-
 // Set is a loaded, validated recipe set.
 type Set struct {
 	Version     string
@@ -72,11 +65,7 @@ type RobotSubject struct {
 
 // Service is the reference expectation for one kind of service.
 type Service struct {
-	Name  string `hcl:"name,label"`
-	Title string `hcl:"title"`
-	// Kind is "storage" or "compute": capability-only wishes of a VO are
-	// about storage access (requirements.md), and CEs map subjects.
-	Kind string `hcl:"kind"`
+	Name string `hcl:"name,label"`
 	// PrivilegedAccounts are accounts no token may be mapped to (besides
 	// root and uid 0, which are privileged everywhere).
 	PrivilegedAccounts []string `hcl:"privileged_accounts,optional"`
@@ -255,7 +244,7 @@ func build(m fileSchema) (*Set, hcl.Diagnostics) {
 			continue
 		}
 		switch vo.Purpose {
-		case PurposeProduction, PurposeOperations, PurposeDevelopment:
+		case vocab.PurposeProduction, vocab.PurposeOperations, vocab.PurposeDevelopment:
 		default:
 			errAt(vo.Range, "invalid purpose for vo "+vo.Name, fmt.Sprintf("%q is not one of production, operations, development", vo.Purpose))
 		}
@@ -268,9 +257,6 @@ func build(m fileSchema) (*Set, hcl.Diagnostics) {
 		set.VOs[vo.Name] = vo
 	}
 	for _, s := range m.Services {
-		if s.Kind != "storage" && s.Kind != "compute" {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "invalid kind for service " + s.Name, Detail: fmt.Sprintf("%q is not storage or compute", s.Kind)})
-		}
 		set.Services[s.Name] = s
 	}
 	for _, c := range m.Checks {

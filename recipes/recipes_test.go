@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 func TestEmbeddedSet(t *testing.T) {
@@ -45,7 +47,7 @@ func TestEmbeddedSet(t *testing.T) {
 	if len(set.Checks) != len(want) {
 		t.Errorf("%d checks, want %d", len(set.Checks), len(want))
 	}
-	purposes := map[string]string{"atlas": PurposeProduction, "cms": PurposeProduction, "lhcb": PurposeProduction, "alice": PurposeProduction, "dteam": PurposeOperations, "wlcg": PurposeDevelopment}
+	purposes := map[string]string{"atlas": vocab.PurposeProduction, "cms": vocab.PurposeProduction, "lhcb": vocab.PurposeProduction, "alice": vocab.PurposeProduction, "dteam": vocab.PurposeOperations, "wlcg": vocab.PurposeDevelopment}
 	for name, purpose := range purposes {
 		vo, ok := set.VOs[name]
 		if !ok {

@@ -12,7 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/ttt-wg/ttt-check/checks"
-	"github.com/ttt-wg/ttt-check/internal/report"
+	"github.com/ttt-wg/ttt-check/internal/output"
 )
 
 const hosts = "../../fixtures/hosts/"
@@ -89,7 +89,7 @@ func TestScanJSONMatchesSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	schemaDoc, err := jsonschema.UnmarshalJSON(bytes.NewReader(report.Schema()))
+	schemaDoc, err := jsonschema.UnmarshalJSON(bytes.NewReader(output.Schema()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +248,7 @@ func TestLogsNeverPrintTokens(t *testing.T) {
 	os.WriteFile(filepath.Join(root, "etc/hostname"), []byte("se.example.org\n"), 0o644)
 	os.WriteFile(filepath.Join(root, "etc/xrootd/xrootd-a.cfg"), []byte("all.export /data\n"), 0o644)
 	os.WriteFile(filepath.Join(logDir, "xrootd.log"), []byte("open /f?authz=Bearer%20"+valid+"\nAuthorization: Bearer "+expired+"\n"), 0o644)
-	for _, format := range report.Names() {
+	for _, format := range output.Names(output.DocReport) {
 		t.Run(format, func(t *testing.T) {
 			code, out, stderr := run("logs", "--root", root, "--format", format)
 			if format == "nagios" {

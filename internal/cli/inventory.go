@@ -2,10 +2,11 @@ package cli
 
 import (
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ttt-wg/ttt-check/internal/report"
+	"github.com/ttt-wg/ttt-check/internal/output"
 	"github.com/ttt-wg/ttt-check/internal/scan"
 )
 
@@ -26,25 +27,21 @@ the file:line each value comes from. It judges nothing and always exits 0 when
 it could read the host.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var write func(io.Writer, bool) error
-			inv, err := scan.Inventory(opt.root)
+			write, err := output.LookupInventory(opt.format)
+			if err != nil {
+				return usageError("--format: %w", err)
+			}
+			scanner, err := scan.New(scan.Config{Root: opt.root, SkipProfile: true})
 			if err != nil {
 				return usageError("inventory: %w", err)
 			}
-			switch opt.format {
-			case "text":
-				write = func(w io.Writer, c bool) error { return report.InventoryText(w, inv, report.Options{Color: c}) }
-			case "json":
-				write = func(w io.Writer, c bool) error { return report.InventoryJSON(w, inv, report.Options{Color: c}) }
-			default:
-				return usageError("--format: unknown format %q (want text or json)", opt.format)
-			}
-			return emit(s, opt.output, write)
+			inv := scanner.Inventory()
+			return emit(s, opt.output, func(w io.Writer, o output.Options) error { return write(w, inv, o) })
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&opt.root, "root", "/", "read a copy of a host's filesystem as if it were /")
-	f.StringVar(&opt.format, "format", "text", "output format: text|json")
+	f.StringVar(&opt.format, "format", "text", "output format: "+strings.Join(output.Names(output.DocInventory), "|"))
 	f.StringVar(&opt.output, "output", "", "write to this file instead of standard output")
 	return cmd
 }

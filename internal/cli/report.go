@@ -8,7 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ttt-wg/ttt-check/internal/fleet"
-	"github.com/ttt-wg/ttt-check/recipes"
+	"github.com/ttt-wg/ttt-check/internal/output"
+	"github.com/ttt-wg/ttt-check/internal/scan"
 )
 
 type reportOptions struct {
@@ -31,30 +32,24 @@ from another recipe version.`,
 		Example: "  ttt-check report /srv/ttt-check/results --format html --output fleet.html",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			write, ok := fleet.Writers[opt.format]
-			if !ok {
-				return usageError("--format: unknown format %q (want one of %s)", opt.format, strings.Join(fleet.Names(), ", "))
-			}
-			set, err := loadRecipes(opt.recipes)
+			write, err := output.LookupFleet(opt.format)
 			if err != nil {
-				return err
+				return usageError("--format: %w", err)
+			}
+			cat, err := scan.LoadCatalog(opt.recipes)
+			if err != nil {
+				return &ExitError{Code: ExitUsage, Err: err}
 			}
 			files, err := fleet.Files(args)
 			if err != nil {
 				return usageError("report: %w", err)
 			}
-			var dev []string
-			for _, vo := range set.SortedVOs() {
-				if vo.Purpose == recipes.PurposeDevelopment {
-					dev = append(dev, vo.Issuer)
-				}
-			}
-			rep := fleet.Aggregate(files, fleet.Options{Now: time.Now(), StaleAfter: opt.stale, RecipeVersion: set.Version, DevelopmentIssuers: dev})
-			return emit(s, opt.output, func(w io.Writer, _ bool) error { return write(w, rep) })
+			rep := fleet.Aggregate(files, fleet.Options{Now: time.Now(), StaleAfter: opt.stale, RecipeVersion: cat.RecipesVersion, DevelopmentIssuers: cat.DevelopmentIssuers()})
+			return emit(s, opt.output, func(w io.Writer, _ output.Options) error { return write(w, rep, output.Options{}) })
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opt.format, "format", "html", "fleet report format: "+strings.Join(fleet.Names(), "|"))
+	f.StringVar(&opt.format, "format", "html", "fleet report format: "+strings.Join(output.Names(output.DocFleet), "|"))
 	f.StringVar(&opt.output, "output", "", "write to this file instead of standard output")
 	f.DurationVar(&opt.stale, "stale", 7*24*time.Hour, "flag results older than this")
 	f.StringVar(&opt.recipes, "recipes", "", "directory of *.hcl recipes replacing the embedded set")

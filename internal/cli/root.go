@@ -1,6 +1,8 @@
 // Package cli holds the cobra commands of ttt-check. Each command has one
 // constructor, decodes its flags into an options struct and returns errors
-// from RunE; main turns them into exit codes.
+// from RunE; main turns them into exit codes. The commands call only the
+// pipeline's entry (internal/scan), the output registry (internal/output)
+// and the fleet aggregation (internal/fleet).
 package cli
 
 import (
@@ -13,9 +15,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/ttt-wg/ttt-check/checks"
-	"github.com/ttt-wg/ttt-check/internal/buildinfo"
-	"github.com/ttt-wg/ttt-check/recipes"
+	"github.com/ttt-wg/ttt-check/internal/output"
+	"github.com/ttt-wg/ttt-check/internal/scan"
 )
 
 // Exit codes, the contract with Ansible, Puppet and CI callers.
@@ -57,7 +58,7 @@ func NewRootCommand(out, errOut io.Writer) *cobra.Command {
 		Use:   "ttt-check",
 		Short: "Check a grid host's token trust against the WLCG TTT working group's recipes",
 		Long: `ttt-check reads the token-trust configuration of the grid services on a host
-(` + strings.Join(serviceNames(), ", ") + `), builds one inventory of which token issuers
+(` + strings.Join(scan.ServiceNames(), ", ") + `), builds one inventory of which token issuers
 each service trusts, for what, mapped to which account, compares it with the
 Token Trust and Traceability working group's reference recipes, and reports every
 deviation with file:line, why it matters and how to fix it.
@@ -65,7 +66,7 @@ deviation with file:line, why it matters and how to fix it.
 It only reads files; it never executes anything it finds in a config.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       buildinfo.String(),
+		Version:       scan.ToolVersion(),
 	}
 	root.SetOut(out)
 	root.SetErr(errOut)
@@ -80,7 +81,7 @@ It only reads files; it never executes anything it finds in a config.`,
 		newVersionCommand(s),
 		newReportCommand(s),
 		newLogsCommand(s),
-		newDocsCommand(func() *cobra.Command { return NewRootCommand(out, errOut) }),
+		newDocsCommand(s, func() *cobra.Command { return NewRootCommand(out, errOut) }),
 	)
 	return root
 }
@@ -106,27 +107,6 @@ func Execute(args []string, out, errOut io.Writer) int {
 	return ExitUsage
 }
 
-// loadRecipes returns the embedded recipe set or the one in dir, checked
-// against the checks this binary implements.
-func loadRecipes(dir string) (*recipes.Set, error) {
-	var (
-		set *recipes.Set
-		err error
-	)
-	if dir == "" {
-		set, err = recipes.Embedded()
-	} else {
-		set, err = recipes.Load(os.DirFS(dir), dir, dir)
-	}
-	if err != nil {
-		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("invalid recipes:\n%w", err)}
-	}
-	if err := checks.Validate(set); err != nil {
-		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("invalid recipes: %w", err)}
-	}
-	return set, nil
-}
-
 // colorFor says whether w is a terminal that should get colour.
 func colorFor(w io.Writer) bool {
 	if os.Getenv("NO_COLOR") != "" {
@@ -134,4 +114,24 @@ func colorFor(w io.Writer) bool {
 	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// emit writes to the output file or standard output; colour only on a
+// terminal.
+func emit(s streams, file string, write func(io.Writer, output.Options) error) error {
+	if file == "" {
+		return write(s.out, output.Options{Color: colorFor(s.out)})
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return usageError("create %s: %w", file, err)
+	}
+	if err := write(f, output.Options{}); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", file, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", file, err)
+	}
+	return nil
 }

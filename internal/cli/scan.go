@@ -1,27 +1,20 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ttt-wg/ttt-check/internal/finding"
-	"github.com/ttt-wg/ttt-check/internal/hostfs"
-	"github.com/ttt-wg/ttt-check/internal/report"
+	"github.com/ttt-wg/ttt-check/internal/output"
 	"github.com/ttt-wg/ttt-check/internal/scan"
-	"github.com/ttt-wg/ttt-check/internal/site"
-	"github.com/ttt-wg/ttt-check/internal/vocab"
-	"github.com/ttt-wg/ttt-check/recipes"
 )
 
+// scanOptions are the flags of scan and logs.
 type scanOptions struct {
 	root      string
 	site      string
@@ -42,22 +35,22 @@ type scanOptions struct {
 type target struct {
 	name  string
 	path  string
-	write report.Writer
+	write output.Writer
 }
 
 // parseTargets reads repeated --format fmt[=path] values; --output is
 // where the one format without a path goes.
-func parseTargets(formats []string, output string) ([]target, error) {
+func parseTargets(formats []string, file string) ([]target, error) {
 	var out []target
 	toStdout := 0
 	for _, f := range formats {
 		name, path, _ := strings.Cut(f, "=")
-		w, err := report.Lookup(name)
+		w, err := output.Lookup(name)
 		if err != nil {
 			return nil, err
 		}
 		if path == "" {
-			path = output
+			path = file
 			if path == "" {
 				toStdout++
 			}
@@ -100,17 +93,24 @@ Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
 	}
 	f := cmd.Flags()
 	f.StringVar(&opt.root, "root", "/", "scan a copy of a host's filesystem as if it were /")
-	f.StringVar(&opt.site, "site", "", "site profile (default: "+scan.DefaultProfilePath+" under --root, if present)")
-	f.StringVar(&opt.recipes, "recipes", "", "directory of *.hcl recipes replacing the embedded set")
-	f.StringArrayVar(&opt.formats, "format", []string{"text"}, "report format, repeatable, fmt or fmt=path: "+strings.Join(report.Names(), "|"))
-	f.StringVar(&opt.output, "output", "", "write the report to this file instead of standard output")
+	addJudgeFlags(cmd, &opt)
 	f.StringVar(&opt.baseline, "baseline", "", "previous JSON report: mark findings new or unchanged and list resolved ones")
 	f.BoolVar(&opt.failOnNew, "fail-on-new", false, "with --baseline: exit 1 only for new findings at or above --fail-on")
 	f.BoolVar(&opt.logs, "logs", false, "also search the services' log directories for leaked bearer tokens")
-	f.StringVar(&opt.failOn, "fail-on", "medium", "exit 1 when an unwaived finding is at or above: "+strings.Join(vocab.SeverityNames(), "|"))
 	f.StringVar(&opt.now, "now", "", "evaluate waivers as of this date (YYYY-MM-DD), for reproducible reports")
 	_ = f.MarkHidden("now")
 	return cmd
+}
+
+// addJudgeFlags adds the flags scan and logs share: what to judge against
+// and how to report.
+func addJudgeFlags(cmd *cobra.Command, opt *scanOptions) {
+	f := cmd.Flags()
+	f.StringVar(&opt.site, "site", "", "site profile (default: "+scan.DefaultProfilePath+" under --root, if present)")
+	f.StringVar(&opt.recipes, "recipes", "", "directory of *.hcl recipes replacing the embedded set")
+	f.StringArrayVar(&opt.formats, "format", []string{"text"}, "report format, repeatable, fmt or fmt=path: "+strings.Join(output.Names(output.DocReport), "|"))
+	f.StringVar(&opt.output, "output", "", "write the report to this file instead of standard output")
+	f.StringVar(&opt.failOn, "fail-on", "medium", "exit 1 when an unwaived finding is at or above: "+strings.Join(scan.SeverityNames(), "|"))
 }
 
 func nagiosOnStdout(opt scanOptions) bool {
@@ -123,7 +123,7 @@ func nagiosOnStdout(opt scanOptions) bool {
 }
 
 func runScan(s streams, opt scanOptions) error {
-	failOn, err := vocab.ParseSeverity(opt.failOn)
+	failOn, err := scan.ParseSeverity(opt.failOn)
 	if err != nil {
 		return usageError("--fail-on: %w", err)
 	}
@@ -140,125 +140,35 @@ func runScan(s streams, opt scanOptions) error {
 			return usageError("--now: %w", err)
 		}
 	}
-	set, err := loadRecipes(opt.recipes)
+	scanner, err := scan.New(scan.Config{Root: opt.root, ProfileFile: opt.site, RecipesDir: opt.recipes})
 	if err != nil {
-		return err
+		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	profile, err := loadProfile(opt.root, opt.site, set)
-	if err != nil {
-		return err
-	}
-	so := scan.Options{Root: opt.root, Recipes: set, Profile: profile, Now: now, FailOn: failOn, Logs: opt.logs, LogPaths: opt.logPaths, OnlyLogs: opt.onlyLogs}
+	so := scan.Options{Now: now, FailOn: failOn, FailOnNew: opt.failOnNew, Baseline: opt.baseline, Logs: opt.logs, LogPaths: opt.logPaths, OnlyLogs: opt.onlyLogs}
 	if (opt.logs || opt.onlyLogs) && colorFor(s.err) && len(targets) == 1 && targets[0].name == "text" {
 		so.Progress = progressBar(s.err)
 	}
-	rep, err := scan.Run(so)
+	rep, err := scanner.Run(so)
 	if err != nil {
 		return usageError("scan: %w", err)
 	}
-	if opt.baseline != "" {
-		prev, err := readBaseline(opt.baseline)
-		if err != nil {
-			return usageError("--baseline: %w", err)
-		}
-		rep.Findings, rep.Resolved = finding.CompareBaseline(rep.Findings, prev)
-	}
 	for _, t := range targets {
-		t := t
-		if err := emit(s, t.path, func(w io.Writer, color bool) error {
-			return t.write(w, rep, report.Options{Color: color})
+		if err := emit(s, t.path, func(w io.Writer, o output.Options) error {
+			return t.write(w, rep, o)
 		}); err != nil {
 			return err
 		}
 	}
 	if nagiosOnStdout(opt) {
-		if code := report.NagiosCode(rep); code != 0 {
+		if code := output.NagiosCode(rep); code != 0 {
 			return &ExitError{Code: code}
 		}
 		return nil
 	}
-	deviates := finding.AtOrAbove(rep.Findings, failOn)
-	if opt.failOnNew {
-		deviates = finding.NewAtOrAbove(rep.Findings, failOn)
-	}
-	if deviates {
+	if rep.Fails() {
 		return &ExitError{Code: ExitDeviation}
 	}
 	return nil
-}
-
-// readBaseline reads the findings of a previous JSON report.
-func readBaseline(file string) ([]finding.Finding, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", file, err)
-	}
-	var prev struct {
-		SchemaVersion string            `json:"schema_version"`
-		Findings      []finding.Finding `json:"findings"`
-	}
-	if err := json.Unmarshal(data, &prev); err != nil {
-		return nil, fmt.Errorf("read %s: %w", file, err)
-	}
-	if !strings.HasPrefix(prev.SchemaVersion, "1.") {
-		return nil, fmt.Errorf("read %s: not a ttt-check JSON report (schema_version %q)", file, prev.SchemaVersion)
-	}
-	return prev.Findings, nil
-}
-
-// emit writes to --output or standard output; colour only on a terminal.
-func emit(s streams, output string, write func(io.Writer, bool) error) error {
-	if output == "" {
-		return write(s.out, colorFor(s.out))
-	}
-	f, err := os.Create(output)
-	if err != nil {
-		return usageError("create %s: %w", output, err)
-	}
-	if err := write(f, false); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", output, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", output, err)
-	}
-	return nil
-}
-
-// loadProfile reads --site from this machine, or the host's own
-// /etc/ttt-check/site.toml under --root; no profile is not an error.
-func loadProfile(root, file string, set *recipes.Set) (*site.Profile, error) {
-	var (
-		data []byte
-		name string
-		err  error
-	)
-	if file != "" {
-		name = file
-		if data, err = os.ReadFile(file); err != nil {
-			return nil, usageError("read site profile: %w", err)
-		}
-	} else {
-		fsys, err := hostfs.New(root)
-		if err != nil {
-			return nil, usageError("--root: %w", err)
-		}
-		name = scan.DefaultProfilePath
-		if data, err = fsys.ReadFile(name); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, nil
-			}
-			return nil, usageError("read site profile: %w", err)
-		}
-	}
-	p, err := site.Load(name, data)
-	if err != nil {
-		return nil, usageError("invalid site profile: %w", err)
-	}
-	if err := scan.ValidateProfile(p, set); err != nil {
-		return nil, usageError("invalid site profile:\n%w", err)
-	}
-	return p, nil
 }
 
 // progressBar draws a one-line progress bar on a terminal, at most a few

@@ -167,21 +167,33 @@ const SchemaVersion = "1.0.0"
 
 // Report is everything one scan produced for one host.
 type Report struct {
-	SchemaVersion string              `json:"schema_version"`
-	Tool          string              `json:"tool"`
-	ToolVersion   string              `json:"tool_version"`
-	Recipes       Recipes             `json:"recipes"`
-	Host          string              `json:"host"`
-	Root          string              `json:"root"`
-	ScannedAt     time.Time           `json:"scanned_at"`
-	Profile       Profile             `json:"profile"`
-	FailOn        vocab.Severity      `json:"fail_on"`
-	Summary       Summary             `json:"summary"`
-	Inventory     inventory.Inventory `json:"inventory"`
-	Findings      []Finding           `json:"findings"`
+	SchemaVersion string         `json:"schema_version"`
+	Tool          string         `json:"tool"`
+	ToolVersion   string         `json:"tool_version"`
+	Recipes       Recipes        `json:"recipes"`
+	Host          string         `json:"host"`
+	Root          string         `json:"root"`
+	ScannedAt     time.Time      `json:"scanned_at"`
+	Profile       Profile        `json:"profile"`
+	FailOn        vocab.Severity `json:"fail_on"`
+	// FailOnNew makes only findings new against the baseline count for
+	// the verdict (--fail-on-new).
+	FailOnNew bool                `json:"-"`
+	Summary   Summary             `json:"summary"`
+	Inventory inventory.Inventory `json:"inventory"`
+	Findings  []Finding           `json:"findings"`
 	// Resolved are the previous report's failing findings that are gone,
 	// when the scan was compared with one (--baseline).
 	Resolved []Finding `json:"resolved,omitempty"`
+}
+
+// Fails is the scan's verdict, the exit-code policy of scan and logs: an
+// unwaived finding at or above FailOn (only new ones with FailOnNew).
+func (r *Report) Fails() bool {
+	if r.FailOnNew {
+		return NewAtOrAbove(r.Findings, r.FailOn)
+	}
+	return AtOrAbove(r.Findings, r.FailOn)
 }
 
 // CompareBaseline marks each finding new or unchanged against a previous

@@ -166,6 +166,8 @@ type Service struct {
 	// Name is the registry name (xrootd, htcondor-ce, arc-ce, dcache,
 	// storm-webdav, eos).
 	Name string `json:"name"`
+	// Kind is "storage" or "compute" (the service registry's word for it).
+	Kind string `json:"kind"`
 	// Instance distinguishes several instances of one service on a host.
 	Instance string `json:"instance,omitempty"`
 	// TokensEnabled is true when the service is configured to accept bearer
@@ -202,6 +204,48 @@ func (s Service) Setting(key string) (Setting, bool) {
 		}
 	}
 	return Setting{}, false
+}
+
+// LogPlace is where in a log a token was seen.
+type LogPlace struct {
+	File string `json:"file"`
+	Line int64  `json:"line"`
+}
+
+// TokenClaims are the parts of a leaked token worth reporting. None is
+// secret: the token itself is never kept.
+type TokenClaims struct {
+	Issuer   string   `json:"iss,omitempty"`
+	Subject  string   `json:"sub,omitempty"`
+	Audience []string `json:"aud,omitempty"`
+	Scope    string   `json:"scope,omitempty"`
+	IssuedAt int64    `json:"iat,omitempty"`
+	Expires  int64    `json:"exp,omitempty"`
+	Alg      string   `json:"alg,omitempty"`
+}
+
+// LeakedToken is one distinct bearer token found in logs, and everywhere
+// it was seen.
+type LeakedToken struct {
+	// Fingerprint names the token (a sha256 prefix) without revealing it.
+	Fingerprint string      `json:"fingerprint"`
+	Claims      TokenClaims `json:"claims"`
+	Count       int         `json:"count"`
+	First       LogPlace    `json:"first"`
+	Last        LogPlace    `json:"last"`
+	// Sample is the first line it was seen on, with every token replaced
+	// by its fingerprint and cut to a readable length.
+	Sample string `json:"sample"`
+}
+
+// LogSearch is what a search of logs for leaked tokens found.
+type LogSearch struct {
+	// Paths are the files and directories searched, as on the host.
+	Paths    []string      `json:"paths"`
+	Files    int           `json:"files"`
+	Bytes    int64         `json:"bytes"`
+	Leaks    []LeakedToken `json:"leaks"`
+	Problems []Problem     `json:"problems"`
 }
 
 // Inventory is everything a scan learned about one host.

@@ -20,6 +20,30 @@ type Host struct {
 	Name string
 }
 
+// Service describes one kind of service ttt-check reads: what the software
+// is and where it keeps its files, facts that do not depend on how a host
+// configured it. Each reader package declares its own; internal/services
+// lists them all, and the scan, the log search, help texts and the
+// README's "What is read" table are derived from them.
+type Service struct {
+	// Name is the service's name in every output, in recipes (service
+	// "NAME" blocks) and in site-profile waivers.
+	Name string
+	// Title is the name admins know it by.
+	Title string
+	// Kind is vocab.KindStorage or vocab.KindCompute.
+	Kind string
+	// Reader reads the service's configuration on a host.
+	Reader Reader
+	// Files says, in Markdown, which files are read (the README table).
+	Files string
+	// Reads says, in Markdown, what is read from them.
+	Reads string
+	// LogDirs are the directories the service logs into, searched by
+	// `ttt-check logs` and `scan --logs`.
+	LogDirs []string
+}
+
 // Reader reads one kind of service.
 type Reader interface {
 	// Read returns the instances of the service configured on the host, or

@@ -1,124 +1,222 @@
-// Package scan runs the pipeline: detect the services under a root, read
-// their configs into the trust inventory, evaluate the checks with the
-// recipes and the site profile, and return the report. It is the only
-// place that knows every stage; each stage knows only its neighbours' data.
+// Package scan is the one way into the pipeline:
+//
+//	host files → readers → inventory → checks → site profile → report
+//
+// New opens the host filesystem once and loads and validates the recipes
+// and the site profile once; Run reads every registered service into the
+// trust inventory, evaluates the checks, applies the profile and returns
+// the report. It is the only package that knows every stage; each stage
+// knows only its neighbours' data. The CLI calls nothing else of the
+// pipeline.
 package scan
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
-
+	"io/fs"
+	"os"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/ttt-wg/ttt-check/checks"
 	"github.com/ttt-wg/ttt-check/internal/buildinfo"
+	"github.com/ttt-wg/ttt-check/internal/catalog"
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
-	"github.com/ttt-wg/ttt-check/internal/logscan"
+	"github.com/ttt-wg/ttt-check/internal/logsearch"
 	"github.com/ttt-wg/ttt-check/internal/readers"
-	"github.com/ttt-wg/ttt-check/internal/readers/arcce"
-	"github.com/ttt-wg/ttt-check/internal/readers/dcache"
-	"github.com/ttt-wg/ttt-check/internal/readers/eos"
-	"github.com/ttt-wg/ttt-check/internal/readers/htcondorce"
-	"github.com/ttt-wg/ttt-check/internal/readers/storm"
-	"github.com/ttt-wg/ttt-check/internal/readers/xrootd"
+	"github.com/ttt-wg/ttt-check/internal/services"
 	"github.com/ttt-wg/ttt-check/internal/site"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
 
-// services is the registry of service readers, by the service names used
-// in every output.
-var services = map[string]readers.Reader{
-	"arc-ce":       arcce.Reader,
-	"dcache":       dcache.Reader,
-	"eos":          eos.Reader,
-	"htcondor-ce":  htcondorce.Reader,
-	"storm-webdav": storm.Reader,
-	"xrootd":       xrootd.Reader,
-}
-
-// ServiceNames returns the names of the services ttt-check reads, sorted.
-func ServiceNames() []string {
-	names := make([]string, 0, len(services))
-	for n := range services {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+// DefaultProfilePath is where a host keeps its site profile.
+const DefaultProfilePath = "/etc/ttt-check/site.toml"
 
 // leftoverSuffixes are what RPM and dpkg leave beside a config file they
 // did not overwrite or remove.
 var leftoverSuffixes = []string{".rpmnew", ".rpmsave", ".rpmorig", ".dpkg-dist", ".dpkg-new", ".dpkg-old", ".ucf-dist"}
 
-// Options configures a scan.
-type Options struct {
-	// Root is the directory read as the host's /; "" or "/" is the live host.
+// Config says what a Scanner reads and what it judges against.
+type Config struct {
+	// Root is the directory read as the host's /; "" or "/" is this host.
 	Root string
-	// Recipes is the recipe set to judge against.
-	Recipes *recipes.Set
-	// Profile is the site profile; nil when there is none.
-	Profile *site.Profile
-	// Now is the scan time (waiver expiry, report timestamp).
-	Now time.Time
-	// FailOn is the exit threshold recorded in the report.
-	FailOn vocab.Severity
-	// Logs also scans the detected services' log directories for leaked
-	// tokens (scan --logs).
-	Logs bool
-	// LogPaths, when set, are scanned instead (ttt-check logs PATH…).
-	LogPaths []string
-	// OnlyLogs skips the configuration checks (ttt-check logs).
-	OnlyLogs bool
-	// Progress reports log-scan progress (a terminal progress bar).
-	Progress logscan.Progress
+	// ProfileFile is a site profile on this machine (--site); "" reads the
+	// host's own DefaultProfilePath under Root, if present.
+	ProfileFile string
+	// SkipProfile reads no site profile at all (the inventory judges
+	// nothing, so a profile would only be a way to fail).
+	SkipProfile bool
+	// RecipesDir replaces the embedded recipes with the *.hcl files in it.
+	RecipesDir string
 }
 
-// LogPaths are the log directories of the services in the inventory.
-func LogPaths(inv *inventory.Inventory) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range inv.Services {
-		if d := checks.LogDir(s.Name); d != "" && !seen[d] {
-			seen[d] = true
-			out = append(out, d)
-		}
-	}
-	return out
+// Scanner scans one host: its filesystem, recipes and profile are opened
+// and validated once, by New.
+type Scanner struct {
+	fsys    *hostfs.FS
+	recipes *recipes.Set
+	profile *site.Profile
 }
 
-// Inventory reads every service under root into the trust inventory.
-func Inventory(root string) (*inventory.Inventory, error) {
-	fsys, err := hostfs.New(root)
+// New opens the host's filesystem and loads and validates the recipes and
+// the site profile. Every error it returns is the operator's to fix (a
+// missing root, an invalid profile or recipe set), with file:line.
+func New(cfg Config) (*Scanner, error) {
+	set, err := loadRecipes(cfg.RecipesDir)
 	if err != nil {
 		return nil, err
 	}
-	return readInventory(fsys)
+	root := cfg.Root
+	if root == "" {
+		root = "/"
+	}
+	fsys, err := hostfs.New(root)
+	if err != nil {
+		return nil, fmt.Errorf("--root: %w", err)
+	}
+	s := &Scanner{fsys: fsys, recipes: set}
+	if !cfg.SkipProfile {
+		if s.profile, err = loadProfile(fsys, cfg.ProfileFile, set); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
-func readInventory(fsys *hostfs.FS) (*inventory.Inventory, error) {
-	host := HostName(fsys)
-	inv := &inventory.Inventory{Host: host, Root: fsys.Root()}
-	h := readers.Host{FS: fsys, Name: host}
-	for _, name := range ServiceNames() {
-		svcs, err := services[name].Read(h)
+// loadRecipes returns the embedded recipe set or the one in dir, checked
+// against the checks this binary implements.
+func loadRecipes(dir string) (*recipes.Set, error) {
+	var (
+		set *recipes.Set
+		err error
+	)
+	if dir == "" {
+		set, err = recipes.Embedded()
+	} else {
+		set, err = recipes.Load(os.DirFS(dir), dir, dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("invalid recipes:\n%w", err)
+	}
+	if err := checks.Validate(set); err != nil {
+		return nil, fmt.Errorf("invalid recipes: %w", err)
+	}
+	return set, nil
+}
+
+// loadProfile reads the profile file from this machine, or the host's own
+// profile through fsys; no profile is not an error.
+func loadProfile(fsys *hostfs.FS, file string, set *recipes.Set) (*site.Profile, error) {
+	var (
+		data []byte
+		name = file
+		err  error
+	)
+	if file != "" {
+		if data, err = os.ReadFile(file); err != nil {
+			return nil, fmt.Errorf("read site profile: %w", err)
+		}
+	} else {
+		name = DefaultProfilePath
+		if data, err = fsys.ReadFile(name); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, nil
+			}
+			return nil, fmt.Errorf("read site profile: %w", err)
+		}
+	}
+	p, err := site.Load(name, data)
+	if err != nil {
+		return nil, fmt.Errorf("invalid site profile: %w", err)
+	}
+	if err := validateProfile(p, set); err != nil {
+		return nil, fmt.Errorf("invalid site profile:\n%w", err)
+	}
+	return p, nil
+}
+
+// validateProfile checks the profile's references (VO names, check ids)
+// against the recipes, so that a typo is an error (exit 2) rather than a
+// waiver or VO that silently applies to nothing.
+func validateProfile(p *site.Profile, set *recipes.Set) error {
+	var errs []string
+	for _, r := range p.References() {
+		switch r.Kind {
+		case "vo":
+			if _, ok := set.VOs[r.Name]; !ok {
+				var known []string
+				for _, vo := range set.SortedVOs() {
+					known = append(known, vo.Name)
+				}
+				errs = append(errs, fmt.Sprintf("%s:%d: unknown VO %q (known: %s)", p.File, r.Line, r.Name, strings.Join(known, ", ")))
+			}
+		case "check":
+			if _, ok := set.Checks[r.Name]; !ok {
+				errs = append(errs, fmt.Sprintf("%s:%d: unknown check %q (see ttt-check checks)", p.File, r.Line, r.Name))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+// Options are the choices of one run.
+type Options struct {
+	// Now is the scan time (waiver expiry, token validity, report
+	// timestamp); zero means the current time.
+	Now time.Time
+	// FailOn is the exit threshold recorded in the report.
+	FailOn vocab.Severity
+	// FailOnNew makes the verdict count only findings new against the
+	// baseline.
+	FailOnNew bool
+	// Baseline is a previous JSON report on this machine: findings are
+	// marked new or unchanged, and gone ones listed as resolved.
+	Baseline string
+	// Logs also searches the detected services' log directories for
+	// leaked tokens (scan --logs).
+	Logs bool
+	// LogPaths, when set, are searched instead (ttt-check logs PATH…).
+	LogPaths []string
+	// OnlyLogs skips the configuration checks (ttt-check logs).
+	OnlyLogs bool
+	// Progress reports log-search progress (a terminal progress bar).
+	Progress func(done, total int64)
+}
+
+// Inventory reads every registered service on the host into the trust
+// inventory.
+func (s *Scanner) Inventory() *inventory.Inventory {
+	host := hostName(s.fsys)
+	inv := &inventory.Inventory{Host: host, Root: s.rootShown()}
+	h := readers.Host{FS: s.fsys, Name: host}
+	for _, svc := range services.All() {
+		found, err := svc.Reader.Read(h)
 		if err != nil {
 			// A reader that fails outright still leaves a trace: the
 			// service's trust was not judged, and the admin must know.
-			svcs = []inventory.Service{{Name: name, Problems: []inventory.Problem{{Reason: err.Error()}}}}
+			found = []inventory.Service{{Name: svc.Name, Problems: []inventory.Problem{{Reason: err.Error()}}}}
 		}
-		for i := range svcs {
-			svcs[i].PendingUpgrades = append(svcs[i].PendingUpgrades, leftovers(fsys, svcs[i].ConfigFiles)...)
-			ensureSlices(&svcs[i])
+		for i := range found {
+			found[i].Kind = svc.Kind
+			found[i].PendingUpgrades = append(found[i].PendingUpgrades, leftovers(s.fsys, found[i].ConfigFiles)...)
+			ensureSlices(&found[i])
 		}
-		inv.Services = append(inv.Services, svcs...)
+		inv.Services = append(inv.Services, found...)
 	}
 	inv.Sort()
-	return inv, nil
+	return inv
+}
+
+func (s *Scanner) rootShown() string {
+	return s.fsys.Root()
 }
 
 func ensureSlices(s *inventory.Service) {
@@ -133,9 +231,9 @@ func ensureSlices(s *inventory.Service) {
 	}
 }
 
-// HostName reads the host's name from its /etc/hostname, as the issue of
-// scanning a snapshot requires: the machine running the scan may be another.
-func HostName(fsys *hostfs.FS) string {
+// hostName reads the host's name from its /etc/hostname: the machine
+// running the scan may be another.
+func hostName(fsys *hostfs.FS) string {
 	data, err := fsys.ReadFile("/etc/hostname")
 	if err != nil {
 		return "unknown"
@@ -169,29 +267,27 @@ func leftovers(fsys *hostfs.FS, files []string) []inventory.Source {
 	return out
 }
 
-// Run scans one host and returns its report.
-func Run(opt Options) (*finding.Report, error) {
-	if opt.Recipes == nil {
-		return nil, errors.New("scan: no recipes")
-	}
+// Run scans the host and returns its report.
+func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	fsys, err := hostfs.New(opt.Root)
-	if err != nil {
-		return nil, err
+	var prev []finding.Finding
+	if opt.Baseline != "" {
+		var err error
+		if prev, err = readBaseline(opt.Baseline); err != nil {
+			return nil, fmt.Errorf("--baseline: %w", err)
+		}
 	}
-	inv, err := readInventory(fsys)
-	if err != nil {
-		return nil, err
-	}
+	inv := s.Inventory()
 	eff := site.Default()
-	if opt.Profile != nil {
-		eff = opt.Profile.ForHost(inv.Host)
+	if s.profile != nil {
+		eff = s.profile.ForHost(inv.Host)
 	}
-	in := &checks.Input{Inventory: inv, Recipes: opt.Recipes, Profile: checkProfile(eff)}
+	in := &checks.Input{Inventory: inv, Recipes: s.recipes, Profile: checkProfile(eff)}
 	var fs []finding.Finding
 	if !opt.OnlyLogs {
+		var err error
 		if fs, err = checks.Evaluate(in); err != nil {
 			return nil, err
 		}
@@ -199,42 +295,54 @@ func Run(opt Options) (*finding.Report, error) {
 	if opt.Logs || opt.OnlyLogs {
 		paths := opt.LogPaths
 		if len(paths) == 0 {
-			paths = LogPaths(inv)
+			paths = logDirs(inv)
 		}
-		res := logscan.Scan(fsys, paths, logscan.Options{Progress: opt.Progress})
-		lf, err := checks.LogFindings(opt.Recipes, res, opt.Now)
+		res := logsearch.Search(s.fsys, paths, logsearch.Options{Progress: opt.Progress})
+		lf, err := checks.LogFindings(s.recipes, res, opt.Now, services.OfLog)
 		if err != nil {
 			return nil, err
 		}
 		fs = append(fs, lf...)
 	}
 	fs = site.Apply(eff, fs, opt.Now)
-	if err := checks.FillMetadata(opt.Recipes, fs); err != nil {
+	if err := checks.FillMetadata(s.recipes, fs); err != nil {
 		return nil, err
 	}
 	finding.Sort(fs)
 	if fs == nil {
 		fs = []finding.Finding{}
 	}
-	rootShown := "/"
-	if fsys.Root() != "/" {
-		rootShown = fsys.Root()
-	}
-	inv.Root = rootShown
-	return &finding.Report{
+	rep := &finding.Report{
 		SchemaVersion: finding.SchemaVersion,
 		Tool:          "ttt-check",
 		ToolVersion:   buildinfo.String(),
-		Recipes:       finding.Recipes{Version: opt.Recipes.Version, Digest: opt.Recipes.Digest, Source: opt.Recipes.Source},
+		Recipes:       finding.Recipes{Version: s.recipes.Version, Digest: s.recipes.Digest, Source: s.recipes.Source},
 		Host:          inv.Host,
-		Root:          rootShown,
+		Root:          s.rootShown(),
 		ScannedAt:     opt.Now.UTC(),
 		Profile:       finding.Profile{File: eff.File, Site: eff.Site, Environment: eff.Environment, Assumed: eff.Assumed},
 		FailOn:        opt.FailOn,
+		FailOnNew:     opt.FailOnNew,
 		Summary:       finding.Summarize(fs),
 		Inventory:     *inv,
 		Findings:      fs,
-	}, nil
+	}
+	if opt.Baseline != "" {
+		rep.Findings, rep.Resolved = finding.CompareBaseline(rep.Findings, prev)
+	}
+	return rep, nil
+}
+
+// logDirs are the log directories of the services in the inventory.
+func logDirs(inv *inventory.Inventory) []string {
+	var names []string
+	for _, s := range inv.Services {
+		names = append(names, s.Name)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return services.LogDirs(names...)
 }
 
 func checkProfile(e site.Effective) checks.Profile {
@@ -253,36 +361,76 @@ func checkProfile(e site.Effective) checks.Profile {
 	return p
 }
 
-// ValidateProfile checks the profile's references (VO names, check ids)
-// against the recipes and the checks, so that a typo is an error (exit 2)
-// rather than a waiver or VO that silently applies to nothing.
-func ValidateProfile(p *site.Profile, set *recipes.Set) error {
-	var errs []string
-	for _, r := range p.References() {
-		switch r.Kind {
-		case "vo":
-			if _, ok := set.VOs[r.Name]; !ok {
-				errs = append(errs, fmt.Sprintf("%s:%d: unknown VO %q (known: %s)", p.File, r.Line, r.Name, strings.Join(voNames(set), ", ")))
-			}
-		case "check":
-			if _, ok := set.Checks[r.Name]; !ok {
-				errs = append(errs, fmt.Sprintf("%s:%d: unknown check %q (see ttt-check checks)", p.File, r.Line, r.Name))
-			}
-		}
+// readBaseline reads the findings of a previous JSON report.
+func readBaseline(file string) ([]finding.Finding, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
-	if len(errs) > 0 {
-		return errors.New(strings.Join(errs, "\n"))
+	var prev struct {
+		SchemaVersion string            `json:"schema_version"`
+		Findings      []finding.Finding `json:"findings"`
 	}
-	return nil
+	if err := json.Unmarshal(data, &prev); err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	if !strings.HasPrefix(prev.SchemaVersion, "1.") {
+		return nil, fmt.Errorf("read %s: not a ttt-check JSON report (schema_version %q)", file, prev.SchemaVersion)
+	}
+	return prev.Findings, nil
 }
 
-func voNames(set *recipes.Set) []string {
-	var n []string
+// Catalog describes the tool's checks and services with the loaded
+// recipes.
+func (s *Scanner) Catalog() *catalog.Catalog { return buildCatalog(s.recipes) }
+
+// LoadCatalog loads the recipes (embedded, or from dir) and describes the
+// tool's checks and services, for commands that need no host.
+func LoadCatalog(recipesDir string) (*catalog.Catalog, error) {
+	set, err := loadRecipes(recipesDir)
+	if err != nil {
+		return nil, err
+	}
+	return buildCatalog(set), nil
+}
+
+func buildCatalog(set *recipes.Set) *catalog.Catalog {
+	c := &catalog.Catalog{
+		ToolVersion:    buildinfo.String(),
+		RecipesVersion: set.Version,
+		RecipesSource:  set.Source,
+		RecipesDigest:  set.Digest,
+	}
+	for _, id := range checks.AllIDs() {
+		m := set.Checks[id]
+		c.Checks = append(c.Checks, catalog.Check{
+			ID: id, Title: m.Title, Severity: m.Severity,
+			Rationale: m.Rationale, Remediation: m.Remediation, References: m.References,
+		})
+	}
 	for _, vo := range set.SortedVOs() {
-		n = append(n, vo.Name)
+		c.VOs = append(c.VOs, catalog.VO{Name: vo.Name, Title: vo.Title, Issuer: vo.Issuer, Purpose: vo.Purpose})
 	}
-	return n
+	for _, svc := range services.All() {
+		c.Services = append(c.Services, catalog.Service{
+			Name: svc.Name, Title: svc.Title, Kind: svc.Kind,
+			Files: svc.Files, Reads: svc.Reads, LogDirs: svc.LogDirs,
+		})
+	}
+	return c
 }
 
-// DefaultProfilePath is where a host keeps its site profile.
-const DefaultProfilePath = "/etc/ttt-check/site.toml"
+// ToolVersion is the version of this build of ttt-check.
+func ToolVersion() string { return buildinfo.String() }
+
+// ServiceNames are the services ttt-check reads, sorted.
+func ServiceNames() []string { return services.Names() }
+
+// LogDirs are the log directories of every service ttt-check reads.
+func LogDirs() []string { return services.LogDirs() }
+
+// SeverityNames are the severities, least urgent first.
+func SeverityNames() []string { return vocab.SeverityNames() }
+
+// ParseSeverity reads a severity name for Options.FailOn.
+func ParseSeverity(name string) (vocab.Severity, error) { return vocab.ParseSeverity(name) }

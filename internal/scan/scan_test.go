@@ -11,9 +11,7 @@ import (
 	"time"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
-	"github.com/ttt-wg/ttt-check/internal/hostfs"
-	"github.com/ttt-wg/ttt-check/internal/report"
-	"github.com/ttt-wg/ttt-check/internal/site"
+	"github.com/ttt-wg/ttt-check/internal/output"
 	"github.com/ttt-wg/ttt-check/internal/testkit"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
@@ -40,23 +38,12 @@ func embedded(t testing.TB) *recipes.Set {
 // carries (if any), as `ttt-check scan --root` does.
 func scanFixture(t testing.TB, root string) *finding.Report {
 	t.Helper()
-	set := embedded(t)
-	var profile *site.Profile
-	fsys, err := hostfs.New(root)
+	s, err := New(Config{Root: root})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if data, err := fsys.ReadFile(DefaultProfilePath); err == nil {
-		profile, err = site.Load(DefaultProfilePath, data)
-		if err != nil {
-			t.Fatalf("load site profile of %s: %v", root, err)
-		}
-		if err := ValidateProfile(profile, set); err != nil {
-			t.Fatalf("site profile of %s: %v", root, err)
-		}
+		t.Fatalf("open %s: %v", root, err)
 	}
 	// Fixture scans include the log search (scan --logs).
-	rep, err := Run(Options{Root: root, Recipes: set, Profile: profile, Now: scanDay, FailOn: vocab.Medium, Logs: true})
+	rep, err := s.Run(Options{Now: scanDay, FailOn: vocab.Medium, Logs: true})
 	if err != nil {
 		t.Fatalf("scan %s: %v", root, err)
 	}
@@ -91,7 +78,7 @@ func TestGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			rep := scanFixture(t, filepath.Join(fixtures, name))
 			var buf bytes.Buffer
-			if err := report.Text(&buf, rep, report.Options{}); err != nil {
+			if err := output.Text(&buf, rep, output.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			code := 0
@@ -431,25 +418,20 @@ func TestCRLFReadsTheSameTrust(t *testing.T) {
 }
 
 // BenchmarkScanDemo measures a full scan of the demo snapshot: read,
-// inventory, checks, site profile and report. Target: milliseconds.
+// inventory, checks, site profile and report (the recipes and profile are
+// loaded once, as for many scans in one process). Target: milliseconds.
 func BenchmarkScanDemo(b *testing.B) {
-	root := filepath.Join(fixtures, "demo")
-	set := embedded(b)
-	data, err := os.ReadFile(filepath.Join(root, "etc/ttt-check/site.toml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	profile, err := site.Load(DefaultProfilePath, data)
+	s, err := New(Config{Root: filepath.Join(fixtures, "demo")})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		rep, err := Run(Options{Root: root, Recipes: set, Profile: profile, Now: scanDay, FailOn: vocab.Medium})
+		rep, err := s.Run(Options{Now: scanDay, FailOn: vocab.Medium})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := report.JSON(&bytes.Buffer{}, rep, report.Options{}); err != nil {
+		if err := output.JSON(&bytes.Buffer{}, rep, output.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -87,6 +87,13 @@ const (
 	KindCompute = "compute"
 )
 
+// Purposes a VO's token issuer serves (the recipes' VO registry).
+const (
+	PurposeProduction  = "production"
+	PurposeOperations  = "operations"
+	PurposeDevelopment = "development"
+)
+
 // Check ids raised by the pipeline rather than by a check of a service's
 // inventory. They are reserved: recipes must describe them, and the check
 // registry must not reuse them for something else.

@@ -18,15 +18,12 @@ const ConfigFile = "/etc/arc.conf"
 // dpkgStatus tells the installed ARC version on Debian-family hosts.
 const dpkgStatus = "/var/lib/dpkg/status"
 
-// Reader reads ARC CE.
-var Reader readers.Reader = readers.Func(Read)
-
 // Read returns the ARC CE service, or nothing when /etc/arc.conf is absent.
 func Read(h readers.Host) ([]inventory.Service, error) {
 	if !h.FS.Exists(ConfigFile) {
 		return nil, nil
 	}
-	svc := inventory.Service{Name: "arc-ce", ConfigFiles: []string{ConfigFile}}
+	svc := inventory.Service{Name: name, ConfigFiles: []string{ConfigFile}}
 	data, err := h.FS.ReadFile(ConfigFile)
 	if err != nil {
 		svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: ConfigFile}, Reason: err.Error()})
@@ -162,7 +159,7 @@ func adapt(h readers.Host, cfg *arcconf.Config, svc *inventory.Service) {
 			acct, mapfile, asrc := account(g)
 			for _, t := range r.tokens {
 				tr := inventory.Trust{
-					Service: "arc-ce", Name: "authgroup:" + g, Source: r.src,
+					Service: name, Name: "authgroup:" + g, Source: r.src,
 					Issuer: t.Issuer, AnyIssuer: !t.Constrains("iss"),
 					AnySubject: !t.Constrains("sub") || t.Ops["sub"] == "~", AudienceChecked: t.Constrains("aud"), AudienceSource: r.src,
 					StrategySource: r.src, Account: acct, MapFile: mapfile, AccountSource: asrc,

@@ -19,15 +19,12 @@ const (
 	LayoutDir  = "/etc/dcache/layouts"
 )
 
-// Reader reads dCache.
-var Reader readers.Reader = readers.Func(Read)
-
 // Read returns the dCache gPlazma service, or nothing without dCache.
 func Read(h readers.Host) ([]inventory.Service, error) {
 	if !h.FS.Exists(DcacheConf) && !h.FS.Exists("/etc/dcache/gplazma.conf") {
 		return nil, nil
 	}
-	svc := inventory.Service{Name: "dcache"}
+	svc := inventory.Service{Name: name}
 	short, _, _ := strings.Cut(h.Name, ".")
 	set := dcacheprops.NewSet(map[string]string{
 		"host.name": short, "host.fqdn": h.Name, "dcache.paths.etc": "/etc/dcache",
@@ -279,7 +276,7 @@ func adapt(h readers.Host, set *dcacheprops.Set, svc *inventory.Service) {
 	for _, alias := range order {
 		p := providers[alias]
 		t := inventory.Trust{
-			Service: "dcache", Name: "provider " + alias, Issuer: p.url, AnySubject: true, Source: p.src,
+			Service: name, Name: "provider " + alias, Issuer: p.url, AnySubject: true, Source: p.src,
 			AudienceChecked: len(targets) > 0 && !suppressed(p), AudienceSource: audProp.Source,
 			StrategySource: p.src, PathSource: p.src, AccountSource: p.src,
 		}

@@ -15,16 +15,13 @@ import (
 // MGMConfig is the EOS MGM's XRootD configuration.
 const MGMConfig = "/etc/xrd.cf.mgm"
 
-// Reader reads EOS.
-var Reader readers.Reader = readers.Func(Read)
-
 // Read returns the EOS MGM service, or nothing when there is no MGM config.
 func Read(h readers.Host) ([]inventory.Service, error) {
 	if !h.FS.Exists(MGMConfig) {
 		return nil, nil
 	}
 	cfg := xrootdcfg.Parse(h.FS, MGMConfig, xrootdcfg.Options{Host: h.Name, Instance: "mgm", Program: "xrootd"})
-	svc := xrootd.Adapt(h, "eos", "", cfg)
+	svc := xrootd.Adapt(h, name, "", cfg)
 	if data, err := h.FS.ReadFile(MGMConfig); err == nil && readers.UnrenderedTemplate(data) {
 		svc.Problems = append(svc.Problems, readers.TemplateProblem(MGMConfig))
 	}

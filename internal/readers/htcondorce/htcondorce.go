@@ -32,9 +32,6 @@ const probeIssuer = "https://ttt-check-probe.invalid/"
 // probeSubject stands for "some subject" when a pattern leaves it open.
 const probeSubject = "ttt-check-probe-subject"
 
-// Reader reads HTCondor-CE.
-var Reader readers.Reader = readers.Func(Read)
-
 // Read returns the HTCondor-CE service, or nothing when it is not installed.
 func Read(h readers.Host) ([]inventory.Service, error) {
 	if !h.FS.Exists(MainConfig) && !h.FS.Exists("/etc/condor-ce/config.d") {
@@ -76,7 +73,7 @@ func splitList(v string) []string {
 var settingKeys = []string{"SCITOKENS_SERVER_AUDIENCE", "ALLOW_WRITE", "ALLOW_ADMINISTRATOR", "DENY_WRITE", "CERTIFICATE_MAPFILE", "QUEUE_SUPER_USERS", "SCHEDD_DEBUG", "COLLECTOR_HOST"}
 
 func adapt(h readers.Host, cfg *condorcfg.Config) inventory.Service {
-	svc := inventory.Service{Name: "htcondor-ce", ConfigFiles: append([]string{}, cfg.Files...), Problems: append([]inventory.Problem{}, cfg.Problems...)}
+	svc := inventory.Service{Name: name, ConfigFiles: append([]string{}, cfg.Files...), Problems: append([]inventory.Problem{}, cfg.Problems...)}
 	for _, k := range settingKeys {
 		if v, src, ok := cfg.Value(k); ok {
 			svc.Settings = append(svc.Settings, inventory.Setting{Key: k, Values: splitList(v), Source: src})
@@ -155,7 +152,7 @@ func adapt(h readers.Host, cfg *condorcfg.Config) inventory.Service {
 			continue
 		}
 		t := inventory.Trust{
-			Service: "htcondor-ce", Name: "SCITOKENS /" + r.Principal + "/", Account: r.Canonical, AccountSource: r.Source,
+			Service: name, Name: "SCITOKENS /" + r.Principal + "/", Account: r.Canonical, AccountSource: r.Source,
 			Strategies: []inventory.Strategy{inventory.StrategyMapping}, StrategySource: r.Source, Source: r.Source,
 			Audiences: append([]string{}, audiences...), AudienceChecked: len(audiences) > 0, AudienceSource: audSrc,
 		}

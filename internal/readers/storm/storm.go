@@ -39,15 +39,12 @@ var saKeys = []string{"name", "rootPath", "accessPoints", "filesystemType", "vos
 // DefaultMaxTokenLifetime is the authorization server's default (12 h).
 const DefaultMaxTokenLifetime = 43200
 
-// Reader reads StoRM WebDAV.
-var Reader readers.Reader = readers.Func(Read)
-
 // Read returns the StoRM WebDAV service, or nothing when it is absent.
 func Read(h readers.Host) ([]inventory.Service, error) {
 	if !h.FS.Exists(ApplicationYML) && !h.FS.Exists(SADir) {
 		return nil, nil
 	}
-	svc := inventory.Service{Name: "storm-webdav"}
+	svc := inventory.Service{Name: name}
 	env := environment(h, &svc)
 	issuers := readApplication(h, env, &svc)
 	readAreas(h, issuers, &svc)
@@ -310,7 +307,7 @@ func readAreas(h readers.Host, issuers map[string]issuer, svc *inventory.Service
 				continue
 			}
 			t := inventory.Trust{
-				Service: "storm-webdav", Name: "sa:" + name, Issuer: org, AnySubject: true, Source: orgs.Source,
+				Service: name, Name: "sa:" + name, Issuer: org, AnySubject: true, Source: orgs.Source,
 				AudienceChecked: is.enforce, AudienceSource: is.enforceAt, StrategySource: scopeSrc,
 			}
 			if t.AudienceSource.IsZero() {

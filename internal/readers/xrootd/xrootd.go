@@ -24,9 +24,6 @@ const ConfigDir = "/etc/xrootd"
 // (src/XrdSciTokens/README.md).
 const DefaultSciTokensConfig = "/etc/xrootd/scitokens.cfg"
 
-// Reader reads XRootD.
-var Reader readers.Reader = readers.Func(Read)
-
 // Read returns one service per XRootD instance config on the host.
 func Read(h readers.Host) ([]inventory.Service, error) {
 	candidates, err := h.FS.Glob(ConfigDir, "*.cfg")
@@ -55,7 +52,7 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 		if referenced[m.file] {
 			continue
 		}
-		out = append(out, Adapt(h, "xrootd", m.instance, m.cfg))
+		out = append(out, Adapt(h, name, m.instance, m.cfg))
 	}
 	return out, nil
 }

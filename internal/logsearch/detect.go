@@ -1,10 +1,10 @@
-// Package logscan finds bearer tokens (JWTs) leaked into log files: every
+// Package logsearch finds bearer tokens (JWTs) leaked into log files: every
 // form seen in real logs — bare, after "Bearer ", URL-encoded
 // (Bearer%20…, authz=Bearer%20…, %2E for the dots), inside JSON or quotes —
 // decodes their header and payload (no signature check) to say whose token
 // it is and whether it still works, and never keeps the token itself: only
 // a fingerprint and the claims.
-package logscan
+package logsearch
 
 import (
 	"bytes"
@@ -13,22 +13,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"strings"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
 // MaxToken bounds a token's length; longer runs are not tokens any
 // service accepts (XRootD ztn's hard maximum is 512 KiB, its default 4 KiB).
 const MaxToken = 16 << 10
-
-// Claims are the parts of a token worth reporting. None is secret.
-type Claims struct {
-	Issuer   string   `json:"iss,omitempty"`
-	Subject  string   `json:"sub,omitempty"`
-	Audience []string `json:"aud,omitempty"`
-	Scope    string   `json:"scope,omitempty"`
-	IssuedAt int64    `json:"iat,omitempty"`
-	Expires  int64    `json:"exp,omitempty"`
-	Alg      string   `json:"alg,omitempty"`
-}
 
 // Hit is one token found in a line.
 type Hit struct {
@@ -36,7 +27,7 @@ type Hit struct {
 	// included) in the searched bytes.
 	Start, End  int
 	Fingerprint string
-	Claims      Claims
+	Claims      inventory.TokenClaims
 }
 
 var marker = []byte("eyJ")
@@ -150,7 +141,7 @@ func parse(b []byte, start int) (Hit, bool) {
 	if json.Unmarshal(payload, &raw) != nil {
 		return Hit{}, false
 	}
-	c := Claims{Alg: hdr.Alg}
+	c := inventory.TokenClaims{Alg: hdr.Alg}
 	str := func(k string) string {
 		var s string
 		json.Unmarshal(raw[k], &s)

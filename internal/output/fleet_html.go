@@ -1,12 +1,14 @@
-package fleet
+package output
 
 import (
 	"html/template"
 	"io"
+
+	"github.com/ttt-wg/ttt-check/internal/fleet"
 )
 
-var page = template.Must(template.New("fleet").Funcs(template.FuncMap{
-	"count": func(h *Host, c string) int { return h.Checks[c] },
+var fleetPage = template.Must(template.New("fleet").Funcs(template.FuncMap{
+	"count": func(h *fleet.Host, c string) int { return h.Checks[c] },
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ttt-check fleet report</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.2em .5em}
@@ -24,5 +26,5 @@ var page = template.Must(template.New("fleet").Funcs(template.FuncMap{
 </body></html>
 `))
 
-// HTML writes the fleet view as one self-contained page.
-func HTML(w io.Writer, r *Report) error { return page.Execute(w, r) }
+// FleetHTML writes the fleet view as one self-contained page.
+func FleetHTML(w io.Writer, r *fleet.Report, _ Options) error { return fleetPage.Execute(w, r) }

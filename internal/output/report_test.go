@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ func sample() map[string]*finding.Report {
 	inv := base()
 	inv.Profile = finding.Profile{File: "/etc/ttt-check/site.toml", Site: "EXAMPLE", Environment: "testbed"}
 	inv.Inventory.Services = []inventory.Service{{
-		Name: "xrootd", Instance: "standalone", TokensEnabled: true, TokensSource: src("/etc/xrootd/xrootd-standalone.cfg", 4),
+		Name: "xrootd", Kind: "storage", Instance: "standalone", TokensEnabled: true, TokensSource: src("/etc/xrootd/xrootd-standalone.cfg", 4),
 		ConfigFiles: []string{"/etc/xrootd/xrootd-standalone.cfg", "/etc/xrootd/scitokens.cfg"},
 		Trusts: []inventory.Trust{{
 			Service: "xrootd", Instance: "standalone", Name: "ATLAS", Issuer: "https://atlas-auth.cern.ch/", AnySubject: true,
@@ -70,7 +70,7 @@ func sample() map[string]*finding.Report {
 
 func TestGolden(t *testing.T) {
 	for name, r := range sample() {
-		for _, format := range Names() {
+		for _, format := range Names(DocReport) {
 			t.Run(name+"."+format, func(t *testing.T) {
 				w, err := Lookup(format)
 				if err != nil {
@@ -152,7 +152,7 @@ func TestJSONMatchesSchema(t *testing.T) {
 func TestNoSecretInAnyOutput(t *testing.T) {
 	r := sample()["many"]
 	r.Inventory.Services[0].Trusts[0].Audiences = []string{"Bearer%20" + fakeJWT}
-	for _, format := range Names() {
+	for _, format := range Names(DocReport) {
 		w, _ := Lookup(format)
 		var buf bytes.Buffer
 		if err := w(&buf, r, Options{Color: true}); err != nil {

@@ -1,4 +1,4 @@
-package logscan
+package logsearch
 
 import (
 	"bufio"
@@ -18,32 +18,6 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
-// Place is where a token was seen.
-type Place struct {
-	File string `json:"file"`
-	Line int64  `json:"line"`
-}
-
-// Leak is one distinct token and everywhere it was seen.
-type Leak struct {
-	Fingerprint string `json:"fingerprint"`
-	Claims      Claims `json:"claims"`
-	Count       int    `json:"count"`
-	First       Place  `json:"first"`
-	Last        Place  `json:"last"`
-	// Sample is the first line it was seen on, with every token replaced
-	// by its fingerprint and cut to a readable length.
-	Sample string `json:"sample"`
-}
-
-// Result is a scan of many files.
-type Result struct {
-	Leaks    []Leak              `json:"leaks"`
-	Files    int                 `json:"files"`
-	Bytes    int64               `json:"bytes"`
-	Problems []inventory.Problem `json:"problems"`
-}
-
 // readSize is the read buffer: lines longer than it are scanned in windows
 // that overlap by MaxToken, so memory stays bounded whatever the line.
 const readSize = 1 << 20
@@ -59,10 +33,10 @@ type Options struct {
 	Progress Progress
 }
 
-// Scan reads every file under paths (host paths, through fsys: --root is
+// Search reads every file under paths (host paths, through fsys: --root is
 // respected), recursively, gzip-compressed ones transparently.
-func Scan(fsys *hostfs.FS, paths []string, opt Options) *Result {
-	res := &Result{}
+func Search(fsys *hostfs.FS, paths []string, opt Options) *inventory.LogSearch {
+	res := &inventory.LogSearch{Paths: append([]string{}, paths...)}
 	files, total := collect(fsys, paths, res)
 	if opt.Workers <= 0 {
 		opt.Workers = 4
@@ -70,7 +44,7 @@ func Scan(fsys *hostfs.FS, paths []string, opt Options) *Result {
 	var done int64
 	type fileResult struct {
 		idx   int
-		leaks []Leak
+		leaks []inventory.LeakedToken
 		err   error
 		bytes int64
 	}
@@ -101,7 +75,7 @@ func Scan(fsys *hostfs.FS, paths []string, opt Options) *Result {
 		wg.Wait()
 		close(out)
 	}()
-	perFile := make([][]Leak, len(files))
+	perFile := make([][]inventory.LeakedToken, len(files))
 	for r := range out {
 		perFile[r.idx] = r.leaks
 		res.Bytes += r.bytes
@@ -128,7 +102,7 @@ func Scan(fsys *hostfs.FS, paths []string, opt Options) *Result {
 }
 
 // collect expands paths into regular files, sorted, with their total size.
-func collect(fsys *hostfs.FS, paths []string, res *Result) ([]string, int64) {
+func collect(fsys *hostfs.FS, paths []string, res *inventory.LogSearch) ([]string, int64) {
 	var files []string
 	var total int64
 	seen := map[string]bool{}
@@ -171,7 +145,7 @@ func collect(fsys *hostfs.FS, paths []string, res *Result) ([]string, int64) {
 }
 
 // scanFile streams one file; buf is the worker's reusable window.
-func scanFile(fsys *hostfs.FS, name string, buf []byte, progress func(int64)) ([]Leak, int64, error) {
+func scanFile(fsys *hostfs.FS, name string, buf []byte, progress func(int64)) ([]inventory.LeakedToken, int64, error) {
 	real, err := fsys.Real(name)
 	if err != nil {
 		return nil, 0, err
@@ -228,8 +202,8 @@ func stripPath(err error) error {
 // "eyJ" at memory speed, and newlines are counted (also vectorised) only
 // up to each hit and once per block. A block holds readSize new bytes plus
 // MaxToken carried over, so memory stays bounded whatever the line length.
-func scanStream(src io.Reader, name string, buf []byte) ([]Leak, error) {
-	var leaks []Leak
+func scanStream(src io.Reader, name string, buf []byte) ([]inventory.LeakedToken, error) {
+	var leaks []inventory.LeakedToken
 	index := map[string]int{}
 	line := int64(1)
 	carry, skip := 0, 0
@@ -245,14 +219,14 @@ func scanStream(src io.Reader, name string, buf []byte) ([]Leak, error) {
 		for _, h := range FindFrom(data, skip, limit) {
 			line += int64(bytes.Count(data[pos:h.Start], newline))
 			pos = h.Start
-			p := Place{File: name, Line: line}
+			p := inventory.LogPlace{File: name, Line: line}
 			if i, ok := index[h.Fingerprint]; ok {
 				leaks[i].Count++
 				leaks[i].Last = p
 				continue
 			}
 			index[h.Fingerprint] = len(leaks)
-			leaks = append(leaks, Leak{Fingerprint: h.Fingerprint, Claims: h.Claims, Count: 1, First: p, Last: p, Sample: lineSample(data, h)})
+			leaks = append(leaks, inventory.LeakedToken{Fingerprint: h.Fingerprint, Claims: h.Claims, Count: 1, First: p, Last: p, Sample: lineSample(data, h)})
 			if h.End > limit {
 				// The token runs into the carried tail: do not find its
 				// payload again in the next block.

@@ -1,4 +1,4 @@
-package logscan
+package logsearch
 
 import (
 	"strings"

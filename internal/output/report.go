@@ -1,7 +1,11 @@
-// Package report writes scan reports and inventories for people (text) and
-// programs (JSON, documented by an embedded JSON Schema). Writers take a
-// finished report and know nothing of services.
-package report
+// Package output renders ttt-check's documents — one host's report, its
+// trust inventory, a fleet view of many hosts, the catalog of checks and
+// services — for people (text, Markdown, HTML) and programs (JSON with an
+// embedded JSON Schema, JUnit, SARIF, Nagios, Prometheus, CSV). It is the
+// one registry of output formats: scan, logs, inventory, report and checks
+// all pick their format here. Writers take a finished document and know
+// nothing of services: they never branch on a service name.
+package output
 
 import (
 	_ "embed"
@@ -11,7 +15,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/catalog"
 	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/fleet"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -21,38 +27,111 @@ type Options struct {
 	Color bool
 }
 
-// Writer renders a report.
+// Writer renders a host's report.
 type Writer func(w io.Writer, r *finding.Report, opt Options) error
 
-// formats is the registry of report formats.
-var formats = map[string]Writer{
-	"json":       JSON,
-	"junit":      JUnit,
-	"html":       HTML,
-	"markdown":   Markdown,
-	"nagios":     Nagios,
-	"prometheus": Prometheus,
-	"sarif":      SARIF,
-	"text":       Text,
+// InventoryWriter renders a host's trust inventory.
+type InventoryWriter func(w io.Writer, inv *inventory.Inventory, opt Options) error
+
+// FleetWriter renders the aggregate of many hosts' reports.
+type FleetWriter func(w io.Writer, r *fleet.Report, opt Options) error
+
+// CatalogWriter renders the catalog of checks and services.
+type CatalogWriter func(w io.Writer, c *catalog.Catalog, opt Options) error
+
+// Format is one output format and the documents it renders; a nil writer
+// means the format does not render that document.
+type Format struct {
+	Report    Writer
+	Inventory InventoryWriter
+	Fleet     FleetWriter
+	Catalog   CatalogWriter
 }
 
-// Names returns the format names, sorted, for help text and validation.
-func Names() []string {
-	names := make([]string, 0, len(formats))
-	for n := range formats {
-		names = append(names, n)
+// Document names a kind of document, for Names.
+type Document int
+
+// The documents ttt-check writes.
+const (
+	DocReport Document = iota
+	DocInventory
+	DocFleet
+	DocCatalog
+)
+
+// formats is the explicit registry of output formats: one place that the
+// CLI's --format help, validation and dispatch all read.
+var formats = map[string]Format{
+	"csv":        {Fleet: FleetCSV},
+	"html":       {Report: HTML, Fleet: FleetHTML},
+	"json":       {Report: JSON, Inventory: InventoryJSON, Fleet: FleetJSON, Catalog: CatalogJSON},
+	"junit":      {Report: JUnit},
+	"markdown":   {Report: Markdown, Fleet: FleetMarkdown, Catalog: CatalogMarkdown},
+	"nagios":     {Report: Nagios},
+	"prometheus": {Report: Prometheus},
+	"sarif":      {Report: SARIF},
+	"text":       {Report: Text, Inventory: InventoryText, Catalog: CatalogText},
+}
+
+func (f Format) renders(doc Document) bool {
+	switch doc {
+	case DocReport:
+		return f.Report != nil
+	case DocInventory:
+		return f.Inventory != nil
+	case DocFleet:
+		return f.Fleet != nil
+	case DocCatalog:
+		return f.Catalog != nil
+	}
+	return false
+}
+
+// Names returns the formats that render doc, sorted, for help text and
+// validation.
+func Names(doc Document) []string {
+	var names []string
+	for n, f := range formats {
+		if f.renders(doc) {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	return names
 }
 
-// Lookup returns the writer of a format.
-func Lookup(name string) (Writer, error) {
-	w, ok := formats[name]
-	if !ok {
-		return nil, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(Names(), ", "))
+// lookup returns a format that renders doc; the error lists the valid
+// names.
+func lookup(name string, doc Document) (Format, error) {
+	f, ok := formats[name]
+	if !ok || !f.renders(doc) {
+		return Format{}, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(Names(doc), ", "))
 	}
-	return w, nil
+	return f, nil
+}
+
+// Lookup returns the report writer of a format.
+func Lookup(name string) (Writer, error) {
+	f, err := lookup(name, DocReport)
+	return f.Report, err
+}
+
+// LookupInventory returns the inventory writer of a format.
+func LookupInventory(name string) (InventoryWriter, error) {
+	f, err := lookup(name, DocInventory)
+	return f.Inventory, err
+}
+
+// LookupFleet returns the fleet writer of a format.
+func LookupFleet(name string) (FleetWriter, error) {
+	f, err := lookup(name, DocFleet)
+	return f.Fleet, err
+}
+
+// LookupCatalog returns the catalog writer of a format.
+func LookupCatalog(name string) (CatalogWriter, error) {
+	f, err := lookup(name, DocCatalog)
+	return f.Catalog, err
 }
 
 //go:embed schema/report.schema.json

@@ -1,4 +1,4 @@
-package logscan
+package logsearch
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
@@ -52,7 +53,7 @@ func TestEveryForm(t *testing.T) {
 	for i, f := range forms {
 		fmt.Fprintf(&b, "noise line %d without anything\n%s\n", i, f.line)
 	}
-	res := Scan(testkit.HostFS(t, map[string][]byte{"/var/log/xrootd/x.log": []byte(strings.TrimSuffix(b.String(), "\n"))}), []string{"/var/log/xrootd"}, Options{})
+	res := Search(testkit.HostFS(t, map[string][]byte{"/var/log/xrootd/x.log": []byte(strings.TrimSuffix(b.String(), "\n"))}), []string{"/var/log/xrootd"}, Options{})
 	if len(res.Leaks) != 1 {
 		t.Fatalf("distinct tokens = %d, want 1 (one token in many forms): %+v", len(res.Leaks), res.Leaks)
 	}
@@ -84,7 +85,7 @@ func TestLookalikesAreNotReported(t *testing.T) {
 		"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
 		"xeyJhbGciOiJFUzI1NiJ9Z.eyJhIjoxfQ.sig", // tail of a longer run
 	}
-	res := Scan(testkit.HostFS(t, map[string][]byte{"/l": []byte(strings.Join(lines, "\n"))}), []string{"/l"}, Options{})
+	res := Search(testkit.HostFS(t, map[string][]byte{"/l": []byte(strings.Join(lines, "\n"))}), []string{"/l"}, Options{})
 	if len(res.Leaks) != 0 {
 		t.Errorf("lookalikes reported: %+v", res.Leaks)
 	}
@@ -110,8 +111,8 @@ func TestGzipTruncatedBinaryAndHugeLines(t *testing.T) {
 		"/var/log/dcache/bin.dat":    binary,
 		"/var/log/dcache/trunc.log":  []byte(truncated),
 	})
-	res := Scan(fsys, []string{"/var/log"}, Options{Workers: 2})
-	got := map[string]Leak{}
+	res := Search(fsys, []string{"/var/log"}, Options{Workers: 2})
+	got := map[string]inventory.LeakedToken{}
 	for _, l := range res.Leaks {
 		got[l.Claims.Subject] = l
 	}
@@ -154,7 +155,7 @@ func TestBlockBoundaries(t *testing.T) {
 				b.WriteByte(' ')
 			}
 			b.WriteString(tok + "\nnext " + tok + "\n")
-			res := Scan(testkit.HostFS(t, map[string][]byte{"/l": b.Bytes()}), []string{"/l"}, Options{})
+			res := Search(testkit.HostFS(t, map[string][]byte{"/l": b.Bytes()}), []string{"/l"}, Options{})
 			if len(res.Leaks) != 1 || res.Leaks[0].Count != 2 || res.Leaks[0].First.Line != 4 || res.Leaks[0].Last.Line != 5 {
 				t.Fatalf("leaks = %+v", res.Leaks)
 			}

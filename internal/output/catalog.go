@@ -1,0 +1,80 @@
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ttt-wg/ttt-check/internal/catalog"
+)
+
+// CatalogText lists every check: id, severity, title (ttt-check checks).
+func CatalogText(w io.Writer, c *catalog.Catalog, _ Options) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE")
+	for _, ch := range c.Checks {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", ch.ID, ch.Severity, ch.Title)
+	}
+	return tw.Flush()
+}
+
+// CatalogJSON writes the catalog for tools.
+func CatalogJSON(w io.Writer, c *catalog.Catalog, _ Options) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(c); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+// CatalogMarkdown writes the services and checks tables, the same ones
+// the README carries between its generated-section markers.
+func CatalogMarkdown(w io.Writer, c *catalog.Catalog, _ Options) error {
+	sections := READMESections(c)
+	_, err := fmt.Fprintf(w, "## What is read\n\n%s\n## Checks\n\n%s", sections["services"], sections["checks"])
+	return err
+}
+
+// READMESections renders the README's generated sections, by marker name:
+// "services" (what is read, from the service registry) and "checks" (from
+// the recipes). `make docs` writes them; a test fails when the README
+// differs.
+func READMESections(c *catalog.Catalog) map[string]string {
+	cell := strings.NewReplacer("|", `\|`, "\n", " ")
+	var svc strings.Builder
+	svc.WriteString("| service | files | what |\n|---|---|---|\n")
+	for _, s := range c.Services {
+		fmt.Fprintf(&svc, "| %s (`%s`) | %s | %s |\n", s.Title, s.Name, s.Files, s.Reads)
+	}
+	var chk strings.Builder
+	chk.WriteString("| id | severity | what |\n|---|---|---|\n")
+	for _, ch := range c.Checks {
+		fmt.Fprintf(&chk, "| `%s` | %s | %s |\n", ch.ID, ch.Severity, cell.Replace(ch.Title))
+	}
+	return map[string]string{"services": svc.String(), "checks": chk.String()}
+}
+
+// Explain writes one check's title, severity, rationale, remediation and
+// references (ttt-check explain).
+func Explain(w io.Writer, ch catalog.Check) error {
+	fmt.Fprintf(w, "%s — %s\nseverity: %s\n\nWhy it matters\n%s\n\nHow to fix it\n%s\n\nReferences\n",
+		ch.ID, ch.Title, ch.Severity, indent(ch.Rationale), indent(ch.Remediation))
+	for _, r := range ch.References {
+		fmt.Fprintf(w, "  - %s\n", r)
+	}
+	return nil
+}
+
+func indent(text string) string {
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "  " + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,56 @@
+package output
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ttt-wg/ttt-check/internal/fleet"
+)
+
+// TestFleetWriters renders a fleet aggregate in every fleet format: each
+// names the worst host, the CSV is a proper matrix and the JSON reads back.
+func TestFleetWriters(t *testing.T) {
+	at := time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)
+	r := &fleet.Report{
+		GeneratedAt: at, RecipeVersion: "2026.11.0", Checks: []string{"audience-any", "issuer-dev-vo"},
+		Hosts: []*fleet.Host{
+			{Host: "bad.example.org", ScannedAt: at, RecipeVersion: "2026.11.0", Worst: "critical", Failed: 1, Checks: map[string]int{"issuer-dev-vo": 1}},
+			{Host: "clean.example.org", ScannedAt: at, RecipeVersion: "2026.10.0", Worst: "", Checks: map[string]int{}, Stale: true, OldRecipes: true},
+		},
+		Issuers:     map[string][]string{"https://atlas-auth.cern.ch/": {"bad.example.org", "clean.example.org"}},
+		Development: map[string][]string{"https://wlcg.cloud.cnaf.infn.it/": {"bad.example.org"}},
+		Expiring:    []fleet.Waiver{{Host: "bad.example.org", Check: "audience-any", Expires: "2026-12-01", Reason: "testbed"}},
+		Errors:      []string{"/r/broken.json: invalid character"},
+	}
+	for _, name := range Names(DocFleet) {
+		t.Run(name, func(t *testing.T) {
+			w, err := LookupFleet(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := w(&buf, r, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(buf.String(), "bad.example.org") {
+				t.Errorf("%s output lacks the worst host", name)
+			}
+			switch name {
+			case "csv":
+				rows, err := csv.NewReader(&buf).ReadAll()
+				if err != nil || len(rows) != 3 || rows[1][0] != "bad.example.org" || len(rows[0]) != 7+len(r.Checks) {
+					t.Errorf("csv = %v %v", rows, err)
+				}
+			case "json":
+				var back fleet.Report
+				if err := json.Unmarshal(buf.Bytes(), &back); err != nil || len(back.Hosts) != 2 {
+					t.Errorf("json does not read back: %v", err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,20 @@
+package xrootd
+
+import (
+	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
+)
+
+// name is the service's name in every output, recipe and waiver.
+const name = "xrootd"
+
+// Service describes XRootD to the service registry.
+var Service = readers.Service{
+	Name:    name,
+	Title:   "XRootD",
+	Kind:    vocab.KindStorage,
+	Reader:  readers.Func(Read),
+	LogDirs: []string{"/var/log/xrootd"},
+	Files:   "`/etc/xrootd/*.cfg` (every instance; `xrootd-NAME.cfg` is instance `NAME`) with `continue` files and directories; the SciTokens plugin's config (`ofs.authlib … libXrdAccSciTokens.so config=…`, default `/etc/xrootd/scitokens.cfg`); `acc.authdb`",
+	Reads:   "the xrootd config language (`set`/`$var`, `if … else … fi` on the host's name, `named`, `defined`, `continue`, continuation lines, repeated directives); `ofs.authorize`, `ofs.authlib`, `acc.authdb`, `http.header2cgi`, `xrootd.trace`, `http.trace`, `scitokens.trace`, `sec.protocol ztn`, `all.role`; scitokens.cfg `[Global]` audience, audience_json, onmissing and `[Issuer …]` issuer, base_path, restricted_path, map_subject, default_user, username_claim, name_mapfile, authorization_strategy, with the plugin's defaults",
+}
