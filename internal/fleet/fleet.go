@@ -195,4 +195,3 @@ func Aggregate(files []string, opt Options) *Report {
 	sort.Slice(rep.Expiring, func(i, j int) bool { return rep.Expiring[i].Expires < rep.Expiring[j].Expires })
 	return rep
 }
-
