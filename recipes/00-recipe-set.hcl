@@ -1,6 +1,7 @@
 # The Token Trust and Traceability working group's reference recipes for
-# WLCG token trust. Every statement cites its source; the sources are
-# collected in the project's shared domain notes.
+# WLCG token trust. Every statement cites its public source: the WLCG
+# common JWT profile, the WG's documentation and minutes, and the services'
+# own code and documentation.
 recipe_set {
   version     = "2026.11.0"
   description = "WLCG token trust reference recipes: VO registry, service expectations, check catalogue"

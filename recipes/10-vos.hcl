@@ -1,6 +1,8 @@
 # VO registry. The names are what a site profile lists in `vos`.
 # Issuers: GitHub WLCG-AuthZ-WG/wlcg-authz-docs : docs/token-based-authorization/doma-testbed.md
 # (note the trailing slash: services compare issuers as exact strings).
+# The VOs' wishes quoted below ("the WG's requirements page") are from
+# https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/requirements.md
 
 vo "atlas" {
   title          = "ATLAS"
@@ -9,7 +11,7 @@ vo "atlas" {
   purpose        = "production"
   # "Rely exclusively on capabilities that comes with token storage.* scopes
   # and completely ignore wlcg.groups in the token for storage access."
-  # (wlcg-authz-docs configuration/requirements.md)
+  # (the WG's requirements page, see the top of this file)
   capability_only = true
 
   # Published pilot and robot subjects: GitHub opensciencegrid/topology :
@@ -37,7 +39,8 @@ vo "cms" {
   issuer         = "https://cms-auth.cern.ch/"
   legacy_issuers = ["https://cms-auth.web.cern.ch/"]
   purpose        = "production"
-  # requirements.md: CMS wants to "discuss individually"; no capability-only
+  # The WG's requirements page: CMS wants to "discuss individually"; no
+  # capability-only
   # statement, so group authorization is not flagged for CMS.
   capability_only = false
 
@@ -80,7 +83,7 @@ vo "lhcb" {
   issuer         = "https://lhcb-auth.cern.ch/"
   legacy_issuers = ["https://lhcb-auth.web.cern.ch/"]
   purpose        = "production"
-  # requirements.md: LHCb "prefer capabilities … (may still consider
+  # The WG's requirements page: LHCb "prefer capabilities … (may still consider
   # wlcg.groups …)": a preference, not capability-only.
   capability_only = false
   references = [
@@ -94,7 +97,8 @@ vo "alice" {
   legacy_issuers = ["https://alice-auth.web.cern.ch/"]
   purpose        = "production"
   # ALICE uses its own (non-WLCG) tokens for storage: "everything is mapped
-  # to one storage identity" (requirements.md), so no capability-only rule.
+  # to one storage identity" (the WG's requirements page), so no
+  # capability-only rule.
   capability_only = false
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",

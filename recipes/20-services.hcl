@@ -14,8 +14,10 @@ service "xrootd" {
   redirecting_roles = ["manager", "supervisor", "meta", "proxy"]
 
   log_leak "xrootd.trace" {
-    # Real xrootd 5.5.3 with `xrootd.trace all` logs
-    # `open rt /data/f?authz=Bearer%20eyJ…` (project oracle run).
+    # XrdXrootdProtocol::do_Open (src/XrdXrootd/XrdXrootdXeq.cc) traces
+    # TRACEP(FS, "open " <<opt <<' ' <<fn) before the opaque part is split
+    # off, so `xrootd.trace all` logs `open rt /data/f?authz=Bearer%20eyJ…`
+    # (seen with Debian's xrootd 5.5.3).
     values = ["all"]
   }
   log_leak "http.trace" {
@@ -52,7 +54,8 @@ service "arc-ce" {
   # fails implicitely" (arc.conf.reference [mapping]); still never a target.
   privileged_accounts = ["root"]
   # The audience is a per-rule constraint in authtokens/authtokensgen;
-  # README.OIDC: no other server-side aud check (domain.md §4.1).
+  # https://github.com/nordugrid/arc/blob/master/README.OIDC:
+  # "no additional requirements are imposed" on the token beyond the rules.
   audience_by_any_rule = true
   log_leak "arex.loglevel" {
     # OTokensSH.cpp logs "OTokens: Attr: token: bearer: %s" at DEBUG (5).

@@ -536,8 +536,8 @@ check "config-dangling-reference" {
   rationale = <<-EOT
     An allowaccess, denyaccess or mapping that names an authgroup that does
     not exist (or is commented out) matches nobody, silently: a deny or a
-    mapping the admin relies on does nothing. ARC's own validator does not
-    flag it (oracles.md §2).
+    mapping the admin relies on does nothing. ARC's own configuration
+    validator (arcctl config verify) does not flag it.
   EOT
   remediation = <<-EOT
     Define the referenced authgroup, or remove the statement that names it.

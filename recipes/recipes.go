@@ -77,7 +77,9 @@ type Service struct {
 	AudienceScheme string `hcl:"audience_scheme,optional"`
 	// AudienceByAnyRule is true when one token rule naming an audience is
 	// enough for the service's audience to count as checked (ARC: the
-	// audience is a per-rule constraint; domain.md §4.1).
+	// audience is a per-rule constraint of authtokens/authtokensgen, and
+	// https://github.com/nordugrid/arc/blob/master/README.OIDC
+	// says "no additional requirements are imposed" on the token).
 	AudienceByAnyRule bool `hcl:"audience_by_any_rule,optional"`
 	// AllowedOnMissing are the acceptable behaviours for a request
 	// without a usable token.

@@ -161,7 +161,7 @@ type Profile struct {
 }
 
 // SchemaVersion is the version of the JSON report schema
-// (internal/report/schema/report.schema.json). Bump the major on any
+// (internal/output/schema/report.schema.json). Bump the major on any
 // incompatible change to the keys scripts read.
 const SchemaVersion = "1.0.0"
 

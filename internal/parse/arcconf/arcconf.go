@@ -3,7 +3,8 @@
 // blocks `[name]`, `[name:label]`, `[a/b/c]` (blanks around ':' dropped,
 // as the parser normalises `[authgroup: x]` to `authgroup:x`), options in
 // order with repeats, options without a value, CRLF. Behaviour pinned with
-// arcconfig-parser 6.17 (oracles.md §2): an option before any block is
+// arcconfig-parser 6.17 (the differential test in arcconf_test.go runs it
+// on every fixture and corpus arc.conf): an option before any block is
 // ignored, a malformed header drops the options up to the next header, a
 // repeated block replaces the earlier one, and an inline `# …` is part of
 // the value.

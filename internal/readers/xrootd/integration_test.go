@@ -30,7 +30,7 @@ import (
 // plugin on loopback, with the very scitokens.cfg the reader scanned, and
 // shows that what the inventory says is trusted is what xrootd accepts and
 // rejects. Tokens are minted with scitokens-create and their keys put into
-// a local key cache, so nothing leaves the machine (oracles.md §1).
+// a local key cache, so nothing leaves the machine.
 
 const (
 	trustedIssuer   = "https://atlas-auth.cern.ch/"
@@ -276,7 +276,8 @@ func TestRealXRootDAcceptsWhatTheInventorySays(t *testing.T) {
 		{"issuer not in the inventory", inBase, otherIssuer, 403},
 		{"audience not in the inventory's list", inBase, wrongAud, 403},
 		// scitokens-cpp accepts the any audience whatever is configured
-		// (domain.md §7.3): why audience-any is info on XRootD.
+		// (https://github.com/scitokens/scitokens-cpp/blob/master/src/scitokens_internal.h,
+		// aud_validator): why audience-any is info on XRootD.
 		{"the WLCG any audience, although not listed", inBase, anyAud, 200},
 		{"outside the base path", h.httpURL + "/data/other/secret.txt", okTok, 403},
 		{"no token with onmissing passthrough and an empty authdb", inBase, "", 403},
