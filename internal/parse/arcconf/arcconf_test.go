@@ -111,7 +111,7 @@ func TestExpressions(t *testing.T) {
 func TestAgainstArcconfigParser(t *testing.T) {
 	parser := "/usr/lib/arc/arcconfig-parser"
 	if _, err := os.Stat(parser); err != nil {
-		t.Skip("arcconfig-parser not installed: apt-get install nordugrid-arc-arcctl (.ci/run does)")
+		t.Skip("arcconfig-parser not installed: apt-get install libarccommon3v5 (.ci/run does)")
 	}
 	empty := filepath.Join(t.TempDir(), "empty.defaults")
 	if err := os.WriteFile(empty, nil, 0o644); err != nil {
