@@ -67,6 +67,57 @@ func UnrenderedTemplate(data []byte) bool {
 	return strings.Contains(s, "<%") || strings.Contains(s, "{{") || strings.Contains(s, "{%")
 }
 
+// Quotes says whether Fields keeps the double quotes it honours in the
+// words it returns.
+type Quotes bool
+
+const (
+	// KeepQuotes leaves the quotes in the words, for callers that unquote
+	// later, value by value: the dCache reader trims them from each
+	// key=value option and principal of gplazma.conf and multimap files.
+	KeepQuotes Quotes = true
+	// DropQuotes removes them, for formats where quotes only group
+	// (systemd's Environment=).
+	DropQuotes Quotes = false
+)
+
+// Fields splits s into words at the runes of seps that lie outside double
+// quotes. A double quote toggles quoting and never ends a word; an
+// unbalanced quote runs to the end of s. Runs of separators make no empty
+// words, so with DropQuotes an empty pair `""` standing alone makes no word,
+// while with KeepQuotes it is the word `""`. Backslashes and single quotes
+// are ordinary characters.
+//
+// The dCache and StoRM readers split this way but differ in whether the
+// quotes stay and in which blanks separate (dCache: space and tab; StoRM's
+// Environment= lines: space only). Both are parameters so that one loop
+// serves both without changing what either reads.
+func Fields(s, seps string, q Quotes) []string {
+	var out []string
+	var b strings.Builder
+	quoted := false
+	for _, r := range s {
+		switch {
+		case r == '"':
+			quoted = !quoted
+			if q == KeepQuotes {
+				b.WriteRune(r)
+			}
+		case !quoted && strings.ContainsRune(seps, r):
+			if b.Len() > 0 {
+				out = append(out, b.String())
+				b.Reset()
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
+}
+
 // TemplateProblem is the problem a reader records for such a file.
 func TemplateProblem(file string) inventory.Problem {
 	return inventory.Problem{Source: inventory.Source{File: file}, Reason: "an unrendered ERB/Jinja/Helm template: values are placeholders, not configuration"}

@@ -51,156 +51,238 @@ type rule struct {
 	matchAll bool // `all = yes`
 }
 
+// adapt turns arc.conf into the inventory. The order of the steps is the
+// order in which their entries appear in each list of the inventory, which
+// the reports print as is.
 func adapt(h readers.Host, cfg *arcconf.Config, svc *inventory.Service) {
 	version, vsrc := arcVersion(h, cfg)
 	if version != "" {
 		svc.Settings = append(svc.Settings, inventory.Setting{Key: "arc.version", Values: []string{version}, Source: vsrc})
 	}
+	groups, order := readAuthgroups(cfg, svc)
+	legacy(cfg, version, svc)
+	tokenTrusts(cfg, version, groups, order, mappingAccounts(cfg.Block("mapping")), svc)
+	access(cfg, groups, order, svc)
+	danglingMappings(cfg, svc)
+	logging(cfg, svc)
+}
+
+// readAuthgroups returns the rules of every [authgroup:NAME] block by
+// name, and the names in the order of the blocks. A token rule that does
+// not parse is a problem and left out; the group's other rules still
+// count.
+func readAuthgroups(cfg *arcconf.Config, svc *inventory.Service) (map[string][]rule, []string) {
 	groups := map[string][]rule{}
 	var order []string
 	for _, b := range cfg.BlocksOf("authgroup") {
 		order = append(order, b.Label)
 		for _, o := range b.Options {
-			r := rule{group: b.Label, sign: '+', key: o.Key, value: o.Value, src: o.Source}
-			if o.Key != "" && strings.ContainsRune("+-!", rune(o.Key[0])) {
-				r.sign, r.key = o.Key[0], strings.TrimSpace(o.Key[1:])
-			}
-			switch r.key {
-			case "authtokens":
-				t, err := arcconf.ParseAuthtokens(o.Value)
-				if err != nil {
-					svc.Problems = append(svc.Problems, inventory.Problem{Source: o.Source, Reason: err.Error()})
-					continue
-				}
-				r.tokens = []arcconf.TokenRule{t}
-			case "authtokensgen":
-				e, err := arcconf.ParseExpr(o.Value)
-				if err != nil {
-					svc.Problems = append(svc.Problems, inventory.Problem{Source: o.Source, Reason: "authtokensgen: " + err.Error()})
-					continue
-				}
-				r.tokens = arcconf.Alternatives(e)
-			case "all":
-				r.matchAll = o.Value == "" || strings.EqualFold(o.Value, "yes")
-			case "plugin":
-				if strings.Contains(o.Value, "lcas") || strings.Contains(o.Value, "lcmaps") {
-					svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "LCAS/LCMAPS plugin in [authgroup:" + b.Label + "]", Source: o.Source})
-				}
+			r, problem := parseRule(b.Label, o)
+			if problem != nil {
+				svc.Problems = append(svc.Problems, *problem)
+				continue
 			}
 			groups[b.Label] = append(groups[b.Label], r)
 		}
 	}
-	if b := cfg.Block("authtokens"); b != nil {
-		if version == "7" {
-			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "[authtokens] block, removed in ARC 7", Source: b.Source})
+	return groups, order
+}
+
+// parseRule reads one authgroup option with its +/-/! prefix: the tokens
+// an authtokens or authtokensgen rule admits, or `all`.
+func parseRule(group string, o arcconf.Option) (rule, *inventory.Problem) {
+	r := rule{group: group, value: o.Value, src: o.Source}
+	r.sign, r.key = splitSign(o.Key)
+	switch r.key {
+	case "authtokens":
+		t, err := arcconf.ParseAuthtokens(o.Value)
+		if err != nil {
+			return rule{}, &inventory.Problem{Source: o.Source, Reason: err.Error()}
 		}
-		svc.TokensEnabled, svc.TokensSource = true, b.Source
+		r.tokens = []arcconf.TokenRule{t}
+	case "authtokensgen":
+		e, err := arcconf.ParseExpr(o.Value)
+		if err != nil {
+			return rule{}, &inventory.Problem{Source: o.Source, Reason: "authtokensgen: " + err.Error()}
+		}
+		r.tokens = arcconf.Alternatives(e)
+	case "all":
+		r.matchAll = o.Value == "" || strings.EqualFold(o.Value, "yes")
+	}
+	return r, nil
+}
+
+// splitSign splits an authgroup option's key into its prefix ('+' when
+// there is none: a rule without one admits) and the key proper.
+func splitSign(key string) (byte, string) {
+	if key != "" && strings.ContainsRune("+-!", rune(key[0])) {
+		return key[0], strings.TrimSpace(key[1:])
+	}
+	return '+', key
+}
+
+// legacy records what belongs to X.509-era or ARC 6 setups: LCAS/LCMAPS
+// plugins in authgroups, the [authtokens] block ARC 7 removed, gridftpd
+// and Argus blocks. (LCMAPS in [mapping] is recorded with the trusts it
+// maps, see tokenTrusts.)
+func legacy(cfg *arcconf.Config, version string, svc *inventory.Service) {
+	for _, b := range cfg.BlocksOf("authgroup") {
+		for _, o := range b.Options {
+			if _, key := splitSign(o.Key); key == "plugin" && (strings.Contains(o.Value, "lcas") || strings.Contains(o.Value, "lcmaps")) {
+				svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "LCAS/LCMAPS plugin in [authgroup:" + b.Label + "]", Source: o.Source})
+			}
+		}
+	}
+	if b := cfg.Block("authtokens"); b != nil && version == "7" {
+		svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "[authtokens] block, removed in ARC 7", Source: b.Source})
 	}
 	for _, name := range []string{"arex/ws/argus", "gridftpd", "gridftpd/jobs", "gridftpd/filedir"} {
 		if b := cfg.Block(name); b != nil {
 			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "[" + name + "] block (X.509-era, removed in ARC 7)", Source: b.Source})
 		}
 	}
+}
 
-	mapping := cfg.Block("mapping")
-	account := func(group string) (string, string, inventory.Source) {
-		if mapping == nil {
-			return "", "", inventory.Source{}
-		}
-		for _, o := range mapping.Options {
-			f := strings.Fields(o.Value)
-			if len(f) < 2 || f[0] != group {
-				continue
-			}
-			switch o.Key {
-			case "map_to_user":
-				user, _, _ := strings.Cut(f[1], ":")
-				return user, "", o.Source
-			case "map_to_pool":
-				return "pool " + f[1], "", o.Source
-			case "map_with_file":
-				return "", f[1], o.Source
-			case "map_with_plugin":
-				if strings.Contains(o.Value, "lcmaps") {
-					svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "LCMAPS mapping plugin", Source: o.Source})
-				}
-				return "plugin", "", o.Source
-			}
-		}
-		return "", "", inventory.Source{}
+// groupAccount is where [mapping] sends the tokens of one authgroup.
+type groupAccount struct {
+	user    string // a local user, "pool DIR" or "plugin"
+	mapfile string // for map_with_file
+	src     inventory.Source
+	// lcmaps is set for a map_with_plugin rule calling LCMAPS.
+	lcmaps bool
+}
+
+// mappingAccounts reads [mapping] once: for each authgroup, the first
+// map_to_user, map_to_pool, map_with_file or map_with_plugin rule naming
+// it. A rule without a target is skipped, so a later one for the same
+// group still counts.
+func mappingAccounts(mapping *arcconf.Block) map[string]groupAccount {
+	accounts := map[string]groupAccount{}
+	if mapping == nil {
+		return accounts
 	}
+	for _, o := range mapping.Options {
+		f := strings.Fields(o.Value)
+		if len(f) < 2 {
+			continue
+		}
+		if _, seen := accounts[f[0]]; seen {
+			continue
+		}
+		a := groupAccount{src: o.Source}
+		switch o.Key {
+		case "map_to_user":
+			a.user, _, _ = strings.Cut(f[1], ":")
+		case "map_to_pool":
+			a.user = "pool " + f[1]
+		case "map_with_file":
+			a.mapfile = f[1]
+		case "map_with_plugin":
+			a.user, a.lcmaps = "plugin", strings.Contains(o.Value, "lcmaps")
+		default:
+			continue
+		}
+		accounts[f[0]] = a
+	}
+	return accounts
+}
 
+// tokenTrusts turns the token rules of every authgroup into trusts (for
+// `+` rules) and bans (for `-` rules), in the order of the blocks and
+// rules. Tokens are on with an [authtokens] block, on ARC 7 with any
+// token rule.
+func tokenTrusts(cfg *arcconf.Config, version string, groups map[string][]rule, order []string, accounts map[string]groupAccount, svc *inventory.Service) {
+	authtokens := cfg.Block("authtokens")
+	if authtokens != nil {
+		svc.TokensEnabled, svc.TokensSource = true, authtokens.Source
+	}
 	for _, g := range order {
 		for i, r := range groups[g] {
 			if len(r.tokens) == 0 {
 				continue
 			}
-			if version != "6" || cfg.Block("authtokens") != nil {
-				if !svc.TokensEnabled {
-					svc.TokensEnabled, svc.TokensSource = true, r.src
-				}
+			if (version != "6" || authtokens != nil) && !svc.TokensEnabled {
+				svc.TokensEnabled, svc.TokensSource = true, r.src
 			}
-			if r.sign == '-' {
+			switch r.sign {
+			case '-':
+				svc.Bans = append(svc.Bans, ruleBans(groups[g][:i], r)...)
+			case '+':
+				acct := accounts[g]
+				if acct.lcmaps {
+					// Recorded once per `+` token rule it maps, which is how
+					// the reports have always counted it.
+					svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "LCMAPS mapping plugin", Source: acct.src})
+				}
 				for _, t := range r.tokens {
-					b := inventory.Ban{Identity: identity(t), Source: r.src}
-					for _, earlier := range groups[g][:i] {
-						if earlier.sign == '+' && (earlier.matchAll || covers(earlier.tokens, t)) {
-							b.ShadowedBy = earlier.src
-							break
-						}
-					}
-					svc.Bans = append(svc.Bans, b)
+					svc.Trusts = append(svc.Trusts, ruleTrust(g, r, t, acct))
 				}
-				continue
-			}
-			if r.sign != '+' {
-				continue
-			}
-			acct, mapfile, asrc := account(g)
-			for _, t := range r.tokens {
-				tr := inventory.Trust{
-					Service: name, Name: "authgroup:" + g, Source: r.src,
-					Issuer: t.Issuer, AnyIssuer: !t.Constrains("iss"),
-					AnySubject: !t.Constrains("sub") || t.Ops["sub"] == "~", AudienceChecked: t.Constrains("aud"), AudienceSource: r.src,
-					StrategySource: r.src, Account: acct, MapFile: mapfile, AccountSource: asrc,
-				}
-				if t.Ops["iss"] == "~" {
-					tr.Issuer, tr.IdentityPattern = "", "^(?:"+t.Issuer+"),"
-				}
-				if t.Constrains("sub") && t.Ops["sub"] == "=" {
-					tr.Subjects = []string{t.Subject}
-				}
-				if t.Constrains("aud") {
-					tr.Audiences = []string{t.Audience}
-				}
-				tr.Strategies = append(tr.Strategies, inventory.StrategyMapping)
-				if t.Constrains("scope") {
-					tr.Strategies = append(tr.Strategies, inventory.StrategyCapability)
-				}
-				if t.Constrains("wlcg.groups") {
-					tr.Strategies = append(tr.Strategies, inventory.StrategyGroup)
-				}
-				// A rule that constrains only the issuer admits every token
-				// of it (doma-testbed.md: "DANGEROUS").
-				if t.Constrains("iss") && !t.Constrains("sub") && !t.Constrains("aud") && !t.Constrains("scope") && !t.Constrains("wlcg.groups") {
-					tr.Strategies = append(tr.Strategies, inventory.StrategyIssuerWide)
-				}
-				svc.Trusts = append(svc.Trusts, tr)
 			}
 		}
 	}
+}
 
-	// Access control: the job interface and every queue.
-	var allGroups []string
-	for _, g := range order {
-		for _, r := range groups[g] {
-			if r.matchAll && r.sign == '+' {
-				allGroups = append(allGroups, g)
+// ruleBans are the bans of a `-` rule. Rules apply in order and the first
+// match decides, so an earlier `+` rule admitting the same tokens shadows
+// the ban.
+func ruleBans(earlier []rule, r rule) []inventory.Ban {
+	var bans []inventory.Ban
+	for _, t := range r.tokens {
+		b := inventory.Ban{Identity: identity(t), Source: r.src}
+		for _, e := range earlier {
+			if e.sign == '+' && (e.matchAll || covers(e.tokens, t)) {
+				b.ShadowedBy = e.src
+				break
 			}
 		}
+		bans = append(bans, b)
 	}
-	if len(allGroups) > 0 {
-		svc.Settings = append(svc.Settings, inventory.Setting{Key: "authgroup.all", Values: allGroups, Source: cfg.Block("authgroup:" + allGroups[0]).Source})
+	return bans
+}
+
+// ruleTrust is what one alternative of a `+` token rule of group g admits,
+// mapped as [mapping] maps the group.
+func ruleTrust(g string, r rule, t arcconf.TokenRule, acct groupAccount) inventory.Trust {
+	tr := inventory.Trust{
+		Service: name, Name: "authgroup:" + g, Source: r.src,
+		Issuer: t.Issuer, AnyIssuer: !t.Constrains("iss"),
+		AnySubject: !t.Constrains("sub") || t.Ops["sub"] == "~", AudienceChecked: t.Constrains("aud"), AudienceSource: r.src,
+		StrategySource: r.src, Account: acct.user, MapFile: acct.mapfile, AccountSource: acct.src,
+	}
+	if t.Ops["iss"] == "~" {
+		tr.Issuer, tr.IdentityPattern = "", "^(?:"+t.Issuer+"),"
+	}
+	if t.Constrains("sub") && t.Ops["sub"] == "=" {
+		tr.Subjects = []string{t.Subject}
+	}
+	if t.Constrains("aud") {
+		tr.Audiences = []string{t.Audience}
+	}
+	tr.Strategies = append(tr.Strategies, inventory.StrategyMapping)
+	if t.Constrains("scope") {
+		tr.Strategies = append(tr.Strategies, inventory.StrategyCapability)
+	}
+	if t.Constrains("wlcg.groups") {
+		tr.Strategies = append(tr.Strategies, inventory.StrategyGroup)
+	}
+	// A rule that constrains only the issuer admits every token of it: the
+	// WLCG DOMA testbed page calls its issuer-only example "very rough /
+	// DANGEROUS configuration - accepting all tokens without restrictions"
+	// (https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md,
+	// [authgroup: egi_aai]).
+	if t.Constrains("iss") && !t.Constrains("sub") && !t.Constrains("aud") && !t.Constrains("scope") && !t.Constrains("wlcg.groups") {
+		tr.Strategies = append(tr.Strategies, inventory.StrategyIssuerWide)
+	}
+	return tr
+}
+
+// access records who may use the job interface and every queue: the
+// authgroups that admit everyone (`all`), each block's allowaccess and
+// denyaccess statements in order, statements naming no authgroup, and
+// denies an earlier allow shadows.
+func access(cfg *arcconf.Config, groups map[string][]rule, order []string, svc *inventory.Service) {
+	if all := allGroups(groups, order); len(all) > 0 {
+		svc.Settings = append(svc.Settings, inventory.Setting{Key: "authgroup.all", Values: all, Source: cfg.Block("authgroup:" + all[0]).Source})
 	}
 	for _, b := range cfg.Blocks {
 		if b.Name != "arex/ws/jobs" && b.Kind != "queue" {
@@ -215,11 +297,7 @@ func adapt(h readers.Host, cfg *arcconf.Config, svc *inventory.Service) {
 			for _, g := range strings.Fields(o.Value) {
 				stmts = append(stmts, o.Key+":"+g)
 				if _, ok := groups[g]; !ok && cfg.Block("authgroup:"+g) == nil {
-					ref := inventory.Reference{Name: "authgroup " + g, Source: o.Source}
-					if src, ok := cfg.Commented["authgroup:"+g]; ok {
-						ref.Note = "its [authgroup:" + g + "] block is commented out at line " + itoa(src.Line)
-					}
-					svc.Dangling = append(svc.Dangling, ref)
+					svc.Dangling = append(svc.Dangling, danglingGroup(cfg, g, o.Source))
 				}
 			}
 			last = o.Source
@@ -230,30 +308,66 @@ func adapt(h readers.Host, cfg *arcconf.Config, svc *inventory.Service) {
 		svc.Settings = append(svc.Settings, inventory.Setting{Key: b.Name + ".access", Values: stmts, Source: last})
 		shadowedDenies(b, groups, svc)
 	}
-	if mapping != nil {
-		for _, o := range mapping.Options {
-			f := strings.Fields(o.Value)
-			if !strings.HasPrefix(o.Key, "map_") || len(f) == 0 {
-				continue
-			}
-			if cfg.Block("authgroup:"+f[0]) == nil {
-				ref := inventory.Reference{Name: "authgroup " + f[0], Source: o.Source}
-				if src, ok := cfg.Commented["authgroup:"+f[0]]; ok {
-					ref.Note = "its [authgroup:" + f[0] + "] block is commented out at line " + itoa(src.Line)
-				}
-				svc.Dangling = append(svc.Dangling, ref)
+}
+
+// allGroups are the authgroups with an `all` rule that admits, once per
+// such rule, in the order of the blocks.
+func allGroups(groups map[string][]rule, order []string) []string {
+	var all []string
+	for _, g := range order {
+		for _, r := range groups[g] {
+			if r.matchAll && r.sign == '+' {
+				all = append(all, g)
 			}
 		}
 	}
-	if arex := cfg.Block("arex"); arex != nil {
-		for _, key := range []string{"loglevel", "tokenscopes"} {
-			if vs := arex.Values(key); len(vs) > 0 {
-				var vals []string
-				for _, v := range vs {
-					vals = append(vals, v.Value)
-				}
-				svc.Settings = append(svc.Settings, inventory.Setting{Key: "arex." + key, Values: vals, Source: vs[len(vs)-1].Source})
+	return all
+}
+
+// danglingGroup is a reference at src to an authgroup no block defines,
+// saying where arc.conf has that block commented out, since uncommenting
+// it is then the likely fix.
+func danglingGroup(cfg *arcconf.Config, g string, src inventory.Source) inventory.Reference {
+	ref := inventory.Reference{Name: "authgroup " + g, Source: src}
+	if c, ok := cfg.Commented["authgroup:"+g]; ok {
+		ref.Note = "its [authgroup:" + g + "] block is commented out at line " + itoa(c.Line)
+	}
+	return ref
+}
+
+// danglingMappings records [mapping] rules for authgroups no block
+// defines: they map nobody.
+func danglingMappings(cfg *arcconf.Config, svc *inventory.Service) {
+	mapping := cfg.Block("mapping")
+	if mapping == nil {
+		return
+	}
+	for _, o := range mapping.Options {
+		f := strings.Fields(o.Value)
+		if !strings.HasPrefix(o.Key, "map_") || len(f) == 0 {
+			continue
+		}
+		if cfg.Block("authgroup:"+f[0]) == nil {
+			svc.Dangling = append(svc.Dangling, danglingGroup(cfg, f[0], o.Source))
+		}
+	}
+}
+
+// logging records A-REX's loglevel (at DEBUG it logs the tokens it
+// receives) and tokenscopes, every value in order with the last one's
+// source.
+func logging(cfg *arcconf.Config, svc *inventory.Service) {
+	arex := cfg.Block("arex")
+	if arex == nil {
+		return
+	}
+	for _, key := range []string{"loglevel", "tokenscopes"} {
+		if vs := arex.Values(key); len(vs) > 0 {
+			var vals []string
+			for _, v := range vs {
+				vals = append(vals, v.Value)
 			}
+			svc.Settings = append(svc.Settings, inventory.Setting{Key: "arex." + key, Values: vals, Source: vs[len(vs)-1].Source})
 		}
 	}
 }

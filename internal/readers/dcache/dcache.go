@@ -13,7 +13,11 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/readers"
 )
 
-// Files dCache reads (domain.md §5.1).
+// Files dCache reads. The packages set dcache.paths.etc to /etc/dcache and
+// read dcache.conf there as the setup file
+// (https://github.com/dCache/dcache/blob/master/packages/fhs/src/main/assembly/filter.properties);
+// dcache.layout.dir is ${dcache.paths.etc}/layouts
+// (https://github.com/dCache/dcache/blob/master/skel/share/defaults/dcache.properties).
 const (
 	DcacheConf = "/etc/dcache/dcache.conf"
 	LayoutDir  = "/etc/dcache/layouts"
@@ -96,7 +100,7 @@ type provider struct {
 
 func parseProvider(alias, value string, src inventory.Source) provider {
 	p := provider{alias: alias, src: src, profile: "oidc"}
-	words := splitQuoted(value)
+	words := readers.Fields(value, " \t", readers.KeepQuotes)
 	if len(words) > 0 {
 		p.url = words[0]
 	}
@@ -119,29 +123,15 @@ func parseProvider(alias, value string, src inventory.Source) provider {
 	return p
 }
 
-// splitQuoted splits on blanks outside double quotes.
-func splitQuoted(s string) []string {
-	var out []string
-	var b strings.Builder
-	q := false
-	for _, r := range s {
-		switch {
-		case r == '"':
-			q = !q
-			b.WriteRune(r)
-		case (r == ' ' || r == '\t') && !q:
-			if b.Len() > 0 {
-				out = append(out, b.String())
-				b.Reset()
-			}
-		default:
-			b.WriteRune(r)
+// suppressesAudience reports -suppress=audience: the provider accepts
+// tokens whatever audience they carry.
+func (p provider) suppressesAudience() bool {
+	for _, s := range p.suppress {
+		if s == "audience" {
+			return true
 		}
 	}
-	if b.Len() > 0 {
-		out = append(out, b.String())
-	}
-	return out
+	return false
 }
 
 // account reads the principal a -authz-id or multimap target gives.
@@ -165,57 +155,134 @@ type gplazmaLine struct {
 	src                    inventory.Source
 }
 
+// mapEntry is one line of a multimap file: a predicate kind:value and the
+// principals it adds.
+type mapEntry struct {
+	kind, value, target string
+	src                 inventory.Source
+}
+
+// adapt turns the effective properties and the files they name into the
+// inventory. The order of the steps is the order in which their entries
+// appear in each list of the inventory, which the reports print as is.
 func adapt(h readers.Host, set *dcacheprops.Set, svc *inventory.Service) {
-	// gplazma.conf: phases, control flags, plugins and their options.
-	gfile, _, _ := set.Get("gplazma.configuration.file")
-	var lines []gplazmaLine
-	if data, err := h.FS.ReadFile(gfile); err == nil {
-		svc.ConfigFiles = append(svc.ConfigFiles, gfile)
-		for i, l := range strings.Split(string(data), "\n") {
-			l = strings.TrimSpace(l)
-			if l == "" || l[0] == '#' {
-				continue
-			}
-			f := splitQuoted(l)
-			src := inventory.Source{File: gfile, Line: i + 1}
-			if len(f) < 3 {
-				svc.Problems = append(svc.Problems, inventory.Problem{Source: src, Reason: "gplazma.conf line needs phase, control flag and plugin"})
-				continue
-			}
-			g := gplazmaLine{phase: f[0], control: f[1], plugin: f[2], opts: map[string]string{}, src: src}
-			for _, o := range f[3:] {
-				k, v, _ := strings.Cut(strings.Trim(o, `"`), "=")
-				g.opts[k] = v
-			}
-			lines = append(lines, g)
-			switch g.plugin {
-			case "oidc":
-				if g.phase == "auth" && !svc.TokensEnabled {
-					svc.TokensEnabled, svc.TokensSource = true, src
-				}
-			case "scitoken":
-				svc.TokensEnabled, svc.TokensSource = true, src
-				svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "the deprecated scitoken plugin (dCache 7); use oidc with -profile=wlcg", Source: src})
-			case "argus":
-				svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "the argus plugin (X.509 only; Argus cannot see tokens)", Source: src})
-			}
+	lines := readGplazmaConf(h, set, svc)
+	pluginTokens(lines, svc)
+	legacy(lines, set, svc)
+	logLevels(set, svc)
+	targets, audSrc := audienceTargets(set)
+	providers, order := readProviders(set)
+	maps := readMultimaps(h, set, lines, svc)
+	svc.Dangling = append(svc.Dangling, danglingOPs(maps, providers)...)
+	for _, alias := range order {
+		t := providerTrust(providers[alias], targets, audSrc)
+		mapStrategies(&t, providers[alias], maps)
+		svc.Trusts = append(svc.Trusts, t)
+	}
+	readBans(h, set, lines, svc)
+}
+
+// readGplazmaConf reads gplazma.conf where gplazma.configuration.file puts
+// it. Only a file that exists but cannot be read is a problem: without
+// one there is no token configuration to judge.
+func readGplazmaConf(h readers.Host, set *dcacheprops.Set, svc *inventory.Service) []gplazmaLine {
+	file, _, _ := set.Get("gplazma.configuration.file")
+	data, err := h.FS.ReadFile(file)
+	if err != nil {
+		if h.FS.Exists(file) {
+			svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: file}, Reason: err.Error()})
 		}
-	} else if h.FS.Exists(gfile) {
-		svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: gfile}, Reason: err.Error()})
+		return nil
+	}
+	svc.ConfigFiles = append(svc.ConfigFiles, file)
+	lines, problems := parseGplazmaConf(file, data)
+	svc.Problems = append(svc.Problems, problems...)
+	return lines
+}
+
+// parseGplazmaConf reads gplazma.conf's lines: phase, control flag, plugin
+// and the plugin's key=value options.
+func parseGplazmaConf(file string, data []byte) ([]gplazmaLine, []inventory.Problem) {
+	var lines []gplazmaLine
+	var problems []inventory.Problem
+	for i, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || l[0] == '#' {
+			continue
+		}
+		f := readers.Fields(l, " \t", readers.KeepQuotes)
+		src := inventory.Source{File: file, Line: i + 1}
+		if len(f) < 3 {
+			problems = append(problems, inventory.Problem{Source: src, Reason: "gplazma.conf line needs phase, control flag and plugin"})
+			continue
+		}
+		g := gplazmaLine{phase: f[0], control: f[1], plugin: f[2], opts: map[string]string{}, src: src}
+		for _, o := range f[3:] {
+			k, v, _ := strings.Cut(strings.Trim(o, `"`), "=")
+			g.opts[k] = v
+		}
+		lines = append(lines, g)
+	}
+	return lines, problems
+}
+
+// pluginTokens says whether gPlazma accepts tokens at all: an oidc plugin
+// in the auth phase, or the deprecated scitoken plugin anywhere. The first
+// such oidc line is the source unless there is a scitoken line: then the
+// last of those is.
+func pluginTokens(lines []gplazmaLine, svc *inventory.Service) {
+	for _, g := range lines {
+		switch g.plugin {
+		case "oidc":
+			if g.phase == "auth" && !svc.TokensEnabled {
+				svc.TokensEnabled, svc.TokensSource = true, g.src
+			}
+		case "scitoken":
+			svc.TokensEnabled, svc.TokensSource = true, g.src
+		}
+	}
+}
+
+// legacy records plugins and properties from before tokens or from before
+// dCache 7: they still load, but do not do what a token setup expects.
+func legacy(lines []gplazmaLine, set *dcacheprops.Set, svc *inventory.Service) {
+	for _, g := range lines {
+		switch g.plugin {
+		case "scitoken":
+			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "the deprecated scitoken plugin (dCache 7); use oidc with -profile=wlcg", Source: g.src})
+		case "argus":
+			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "the argus plugin (X.509 only; Argus cannot see tokens)", Source: g.src})
+		}
 	}
 	if _, p, ok := set.Get("gplazma.oidc.hostnames"); ok {
 		svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "gplazma.oidc.hostnames, forbidden since dCache 7 (use gplazma.oidc.provider!ALIAS)", Source: p.Source})
 	}
+}
+
+// logLevels records the dcache.log.level.* properties: at debug the oidc
+// plugin logs the bearer tokens it sees.
+func logLevels(set *dcacheprops.Set, svc *inventory.Service) {
 	for _, k := range set.Keys("dcache.log.level") {
 		v, p, _ := set.Get(k)
 		svc.Settings = append(svc.Settings, inventory.Setting{Key: k, Values: []string{strings.ToLower(v)}, Source: p.Source})
 	}
+}
 
+// audienceTargets returns gplazma.oidc.audience-targets, the audiences the
+// oidc plugin requires of every provider that does not suppress the check,
+// and where it is set (no source when it is not).
+func audienceTargets(set *dcacheprops.Set) ([]string, inventory.Source) {
+	aud, p, ok := set.Get("gplazma.oidc.audience-targets")
 	var targets []string
-	aud, audProp, audSet := set.Get("gplazma.oidc.audience-targets")
-	if audSet {
-		targets = splitQuoted(strings.ReplaceAll(aud, `"`, ""))
+	if ok {
+		targets = readers.Fields(strings.ReplaceAll(aud, `"`, ""), " \t", readers.KeepQuotes)
 	}
+	return targets, p.Source
+}
+
+// readProviders returns the gplazma.oidc.provider!ALIAS properties by
+// alias, and the aliases in the order of the keys.
+func readProviders(set *dcacheprops.Set) (map[string]provider, []string) {
 	providers := map[string]provider{}
 	var order []string
 	for _, k := range set.Keys("gplazma.oidc.provider!") {
@@ -224,13 +291,46 @@ func adapt(h readers.Host, set *dcacheprops.Set, svc *inventory.Service) {
 		providers[alias] = parseProvider(alias, v, p.Source)
 		order = append(order, alias)
 	}
+	return providers, order
+}
 
-	// Multimap files of map-phase multimap lines (default file otherwise).
-	type mapping struct {
-		kind, value, target string
-		src                 inventory.Source
+// providerTrust is what one OIDC provider admits before any mapping: every
+// subject of its issuer, with the audience check, path prefix, profile and
+// -authz-id/-non-authz-id principals it is configured with.
+func providerTrust(p provider, targets []string, audSrc inventory.Source) inventory.Trust {
+	t := inventory.Trust{
+		Service: name, Name: "provider " + p.alias, Issuer: p.url, AnySubject: true, Source: p.src,
+		AudienceChecked: len(targets) > 0 && !p.suppressesAudience(), AudienceSource: audSrc,
+		StrategySource: p.src, PathSource: p.src, AccountSource: p.src,
 	}
-	var maps []mapping
+	if p.suppressesAudience() || t.AudienceSource.IsZero() {
+		t.AudienceSource = p.src
+	}
+	if t.AudienceChecked {
+		t.Audiences = targets
+	}
+	if p.prefix != "" {
+		t.BasePaths = []string{p.prefix}
+	}
+	if p.profile == "wlcg" || p.profile == "scitokens" {
+		t.Strategies = append(t.Strategies, inventory.StrategyCapability)
+	}
+	t.Account = account(p.authzID)
+	if p.nonAuthzID != "" {
+		// Tokens without any storage scope still get these principals:
+		// the same identity for every such token of the issuer.
+		t.Strategies = append(t.Strategies, inventory.StrategyMapping, inventory.StrategyIssuerWide)
+		if t.Account == "" {
+			t.Account = account(p.nonAuthzID)
+		}
+	}
+	return t
+}
+
+// readMultimaps reads the multimap file of every multimap line of
+// gplazma.conf (its gplazma.multimap.file option, else the property).
+func readMultimaps(h readers.Host, set *dcacheprops.Set, lines []gplazmaLine, svc *inventory.Service) []mapEntry {
+	var maps []mapEntry
 	for _, g := range lines {
 		if g.plugin != "multimap" {
 			continue
@@ -245,85 +345,72 @@ func adapt(h readers.Host, set *dcacheprops.Set, svc *inventory.Service) {
 			continue
 		}
 		svc.ConfigFiles = append(svc.ConfigFiles, file)
-		for i, l := range strings.Split(string(data), "\n") {
-			l = strings.TrimSpace(l)
-			if l == "" || l[0] == '#' {
-				continue
-			}
-			f := splitQuoted(l)
-			k, v, _ := strings.Cut(strings.Trim(f[0], `"`), ":")
-			maps = append(maps, mapping{kind: k, value: v, target: strings.Join(f[1:], " "), src: inventory.Source{File: file, Line: i + 1}})
-		}
+		maps = append(maps, parseMultimap(file, data)...)
 	}
+	return maps
+}
+
+// parseMultimap reads a multimap file: a predicate kind:value (quoted or
+// not), then the principals it adds.
+func parseMultimap(file string, data []byte) []mapEntry {
+	var maps []mapEntry
+	for i, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || l[0] == '#' {
+			continue
+		}
+		f := readers.Fields(l, " \t", readers.KeepQuotes)
+		k, v, _ := strings.Cut(strings.Trim(f[0], `"`), ":")
+		maps = append(maps, mapEntry{kind: k, value: v, target: strings.Join(f[1:], " "), src: inventory.Source{File: file, Line: i + 1}})
+	}
+	return maps
+}
+
+// danglingOPs are op:ALIAS predicates naming no provider: they match no
+// token, so whatever they were meant to map is not mapped.
+func danglingOPs(maps []mapEntry, providers map[string]provider) []inventory.Reference {
+	var refs []inventory.Reference
 	for _, m := range maps {
 		if m.kind != "op" {
 			continue
 		}
 		alias, _, _ := strings.Cut(m.value, ":")
 		if _, ok := providers[alias]; !ok {
-			svc.Dangling = append(svc.Dangling, inventory.Reference{Name: "OP alias " + alias, Source: m.src, Note: "no gplazma.oidc.provider!" + alias + " defines it"})
+			refs = append(refs, inventory.Reference{Name: "OP alias " + alias, Source: m.src, Note: "no gplazma.oidc.provider!" + alias + " defines it"})
 		}
 	}
+	return refs
+}
 
-	suppressed := func(p provider) bool {
-		for _, s := range p.suppress {
-			if s == "audience" {
-				return true
+// mapStrategies adds what the multimap lines do to the provider's tokens:
+// op:ALIAS maps every token of the provider to one account (the last such
+// line wins), oidcgrp: maps by group, guessed from the group's root
+// matching the alias or the issuer's host (atlas → atlas-auth).
+func mapStrategies(t *inventory.Trust, p provider, maps []mapEntry) {
+	for _, m := range maps {
+		switch m.kind {
+		case "op":
+			a, _, _ := strings.Cut(m.value, ":")
+			if a == p.alias {
+				t.Strategies = append(t.Strategies, inventory.StrategyIssuerWide)
+				t.StrategySource, t.Account, t.AccountSource = m.src, account(m.target), m.src
 			}
-		}
-		return false
-	}
-	for _, alias := range order {
-		p := providers[alias]
-		t := inventory.Trust{
-			Service: name, Name: "provider " + alias, Issuer: p.url, AnySubject: true, Source: p.src,
-			AudienceChecked: len(targets) > 0 && !suppressed(p), AudienceSource: audProp.Source,
-			StrategySource: p.src, PathSource: p.src, AccountSource: p.src,
-		}
-		if suppressed(p) || t.AudienceSource.IsZero() {
-			t.AudienceSource = p.src
-		}
-		if t.AudienceChecked {
-			t.Audiences = targets
-		}
-		if p.prefix != "" {
-			t.BasePaths = []string{p.prefix}
-		}
-		if p.profile == "wlcg" || p.profile == "scitokens" {
-			t.Strategies = append(t.Strategies, inventory.StrategyCapability)
-		}
-		t.Account = account(p.authzID)
-		if p.nonAuthzID != "" {
-			// Tokens without any storage scope still get these principals:
-			// the same identity for every such token of the issuer.
-			t.Strategies = append(t.Strategies, inventory.StrategyMapping, inventory.StrategyIssuerWide)
-			if t.Account == "" {
-				t.Account = account(p.nonAuthzID)
-			}
-		}
-		for _, m := range maps {
-			switch m.kind {
-			case "op":
-				a, _, _ := strings.Cut(m.value, ":")
-				if a == alias {
-					t.Strategies = append(t.Strategies, inventory.StrategyIssuerWide)
-					t.StrategySource, t.Account, t.AccountSource = m.src, account(m.target), m.src
-				}
-			case "oidcgrp":
-				root := strings.Split(strings.TrimPrefix(m.value, "/"), "/")[0]
-				if strings.EqualFold(root, alias) || strings.Contains(strings.ToLower(p.url), "/"+strings.ToLower(root)+"-auth") || strings.Contains(strings.ToLower(p.url), "//"+strings.ToLower(root)+"-auth") {
-					if !t.HasStrategy(inventory.StrategyGroup) {
-						t.Strategies = append(t.Strategies, inventory.StrategyGroup)
-						t.StrategySource = m.src
-					}
+		case "oidcgrp":
+			root := strings.Split(strings.TrimPrefix(m.value, "/"), "/")[0]
+			if strings.EqualFold(root, p.alias) || strings.Contains(strings.ToLower(p.url), "/"+strings.ToLower(root)+"-auth") || strings.Contains(strings.ToLower(p.url), "//"+strings.ToLower(root)+"-auth") {
+				if !t.HasStrategy(inventory.StrategyGroup) {
+					t.Strategies = append(t.Strategies, inventory.StrategyGroup)
+					t.StrategySource = m.src
 				}
 			}
 		}
-		svc.Trusts = append(svc.Trusts, t)
 	}
+}
 
-	// Banfile: record the bans (gPlazma's account phase applies them
-	// whatever their order, so they cannot be shadowed by mappings).
+// readBans records the bans of the banfile of every banfile line of
+// gplazma.conf. gPlazma's account phase applies them whatever their order,
+// so they cannot be shadowed by mappings.
+func readBans(h readers.Host, set *dcacheprops.Set, lines []gplazmaLine, svc *inventory.Service) {
 	for _, g := range lines {
 		if g.plugin != "banfile" {
 			continue
@@ -334,13 +421,23 @@ func adapt(h readers.Host, set *dcacheprops.Set, svc *inventory.Service) {
 		}
 		data, err := h.FS.ReadFile(file)
 		if err != nil {
-			continue // "a missing file is equivalent to a file with no contents"
+			// "The plugin assumes that a missing file is equivalent to a
+			// file with no contents"
+			// (https://github.com/dCache/dcache/blob/master/docs/TheBook/src/main/markdown/config-gplazma.md).
+			continue
 		}
 		svc.ConfigFiles = append(svc.ConfigFiles, file)
-		for i, l := range strings.Split(string(data), "\n") {
-			if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "ban "); ok {
-				svc.Bans = append(svc.Bans, inventory.Ban{Identity: strings.TrimSpace(rest), Source: inventory.Source{File: file, Line: i + 1}})
-			}
+		svc.Bans = append(svc.Bans, parseBanfile(file, data)...)
+	}
+}
+
+// parseBanfile reads the `ban PRINCIPAL` lines of a banfile.
+func parseBanfile(file string, data []byte) []inventory.Ban {
+	var bans []inventory.Ban
+	for i, l := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "ban "); ok {
+			bans = append(bans, inventory.Ban{Identity: strings.TrimSpace(rest), Source: inventory.Source{File: file, Line: i + 1}})
 		}
 	}
+	return bans
 }

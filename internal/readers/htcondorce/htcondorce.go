@@ -14,7 +14,11 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/readers"
 )
 
-// Paths HTCondor-CE uses (htcondor-ce rpm/htcondor-ce.spec, config/).
+// Paths HTCondor-CE uses: the packaged files
+// (https://github.com/htcondor/htcondor-ce/blob/main/rpm/htcondor-ce.spec),
+// CERTIFICATE_MAPFILE's default
+// (https://github.com/htcondor/htcondor-ce/blob/main/config/01-common-auth-defaults.conf)
+// and the Globus GSI authorization callout file.
 const (
 	MainConfig     = "/etc/condor-ce/condor_config"
 	DefaultMapfile = "/etc/condor-ce/condor_mapfile"
@@ -22,7 +26,9 @@ const (
 )
 
 // defaultConfigDirs are read after condor_config when it does not name
-// LOCAL_CONFIG_DIR itself: package defaults first, then the site's.
+// LOCAL_CONFIG_DIR itself: package defaults first, then the site's, as the
+// packaged condor_config sets it
+// (https://github.com/htcondor/htcondor-ce/blob/main/config/condor_config).
 var defaultConfigDirs = []string{"/usr/share/condor-ce/config.d", "/etc/condor-ce/config.d"}
 
 // probeIssuer is an issuer no VO uses: a pattern that accepts it accepts
@@ -72,15 +78,30 @@ func splitList(v string) []string {
 // them.
 var settingKeys = []string{"SCITOKENS_SERVER_AUDIENCE", "ALLOW_WRITE", "ALLOW_ADMINISTRATOR", "DENY_WRITE", "CERTIFICATE_MAPFILE", "QUEUE_SUPER_USERS", "SCHEDD_DEBUG", "COLLECTOR_HOST"}
 
+// adapt turns the configuration into the inventory. The order of the
+// steps is the order in which their entries appear in each list of the
+// inventory, which the reports print as is.
 func adapt(h readers.Host, cfg *condorcfg.Config) inventory.Service {
 	svc := inventory.Service{Name: name, ConfigFiles: append([]string{}, cfg.Files...), Problems: append([]inventory.Problem{}, cfg.Problems...)}
+	authentication(cfg, &svc)
+	m := readMapfile(h, cfg, &svc)
+	compiled := compileRules(m.Rules, &svc)
+	gsiLegacy(h, cfg, m.Rules, &svc)
+	audiences, audSrc := serverAudience(cfg)
+	svc.Trusts = append(svc.Trusts, scitokensTrusts(m.Rules, compiled, audiences, audSrc)...)
+	svc.Bans = append(svc.Bans, scitokensBans(m.Rules, compiled)...)
+	return svc
+}
+
+// authentication records the settings the checks need and the methods
+// the schedd accepts for WRITE (job submission): tokens are on when
+// SCITOKENS is among them.
+func authentication(cfg *condorcfg.Config, svc *inventory.Service) {
 	for _, k := range settingKeys {
 		if v, src, ok := cfg.Value(k); ok {
 			svc.Settings = append(svc.Settings, inventory.Setting{Key: k, Values: splitList(v), Source: src})
 		}
 	}
-	// The methods the schedd accepts for WRITE (job submission), with
-	// HTCondor's fallbacks: daemon- and level-specific, then default.
 	methods, msrc := writeMethods(cfg)
 	svc.Settings = append(svc.Settings, inventory.Setting{Key: "SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS", Values: methods, Source: msrc})
 	for _, m := range methods {
@@ -88,6 +109,55 @@ func adapt(h readers.Host, cfg *condorcfg.Config) inventory.Service {
 			svc.TokensEnabled, svc.TokensSource = true, msrc
 		}
 	}
+}
+
+// serverAudience is SCITOKENS_SERVER_AUDIENCE, the audiences the CE
+// accepts in every token, and where it is set.
+func serverAudience(cfg *condorcfg.Config) ([]string, inventory.Source) {
+	v, src, ok := cfg.Value("SCITOKENS_SERVER_AUDIENCE")
+	if !ok {
+		return nil, inventory.Source{}
+	}
+	return splitList(v), src
+}
+
+// readMapfile reads CERTIFICATE_MAPFILE (HTCondor-CE's default when unset)
+// with the files it includes.
+func readMapfile(h readers.Host, cfg *condorcfg.Config, svc *inventory.Service) *condormap.Map {
+	mapfile := DefaultMapfile
+	if v, _, ok := cfg.Value("CERTIFICATE_MAPFILE"); ok && strings.TrimSpace(v) != "" {
+		mapfile = strings.TrimSpace(v)
+	}
+	m := condormap.Read(h.FS, mapfile)
+	svc.ConfigFiles = append(svc.ConfigFiles, m.Files...)
+	svc.Problems = append(svc.Problems, m.Problems...)
+	return m
+}
+
+// compileRules compiles the mapfile's regex principals, nil where a rule
+// is literal or its pattern cannot be evaluated here.
+func compileRules(rules []condormap.Rule, svc *inventory.Service) []*regexp.Regexp {
+	compiled := make([]*regexp.Regexp, len(rules))
+	for i, r := range rules {
+		if !r.Regex {
+			continue
+		}
+		re, err := regexp.Compile(r.Principal)
+		if err != nil {
+			// HTCondor uses PCRE; RE2 lacks look-around and back
+			// references. Say so instead of guessing what it matches.
+			svc.Problems = append(svc.Problems, inventory.Problem{Source: r.Source, Reason: "the PCRE pattern /" + r.Principal + "/ cannot be evaluated here (" + err.Error() + "); what it maps is not judged"})
+			continue
+		}
+		compiled[i] = re
+	}
+	return compiled
+}
+
+// gsiLegacy records GSI wherever it is still configured: in any
+// *AUTHENTICATION_METHODS, as a Globus callout in gsi-authz.conf, in
+// mapfile rules.
+func gsiLegacy(h readers.Host, cfg *condorcfg.Config, rules []condormap.Rule, svc *inventory.Service) {
 	for _, name := range cfg.Names() {
 		if !strings.Contains(name, "AUTHENTICATION_METHODS") {
 			continue
@@ -111,72 +181,75 @@ func adapt(h readers.Host, cfg *condorcfg.Config) inventory.Service {
 		}
 		svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "gsi", What: what, Source: inventory.Source{File: GSIAuthzConf}})
 	}
-
-	mapfile := DefaultMapfile
-	if v, _, ok := cfg.Value("CERTIFICATE_MAPFILE"); ok && strings.TrimSpace(v) != "" {
-		mapfile = strings.TrimSpace(v)
-	}
-	m := condormap.Read(h.FS, mapfile)
-	svc.ConfigFiles = append(svc.ConfigFiles, m.Files...)
-	svc.Problems = append(svc.Problems, m.Problems...)
-	var audiences []string
-	var audSrc inventory.Source
-	for _, s := range svc.Settings {
-		if s.Key == "SCITOKENS_SERVER_AUDIENCE" {
-			audiences, audSrc = s.Values, s.Source
-		}
-	}
-	compiled := make([]*regexp.Regexp, len(m.Rules))
-	for i, r := range m.Rules {
+	for _, r := range rules {
 		if r.Method == "GSI" || strings.Contains(r.Canonical, "GSS_ASSIST_GRIDMAP") {
 			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "gsi", What: "GSI mapfile rule " + r.Canonical, Source: r.Source})
 		}
-		if !r.Regex {
-			continue
-		}
-		re, err := regexp.Compile(r.Principal)
-		if err != nil {
-			// HTCondor uses PCRE; RE2 lacks look-around and back
-			// references. Say so instead of guessing what it matches.
-			svc.Problems = append(svc.Problems, inventory.Problem{Source: r.Source, Reason: "the PCRE pattern /" + r.Principal + "/ cannot be evaluated here (" + err.Error() + "); what it maps is not judged"})
-			continue
-		}
-		compiled[i] = re
 	}
-	for i, r := range m.Rules {
-		if r.Method != "SCITOKENS" {
+}
+
+// banned reports a SCITOKENS rule mapping to @banned.htcondor.org,
+// HTCondor's way of banning an identity in a mapfile.
+func banned(r condormap.Rule) bool {
+	return r.Method == "SCITOKENS" && strings.HasSuffix(strings.ToLower(r.Canonical), "@banned.htcondor.org")
+}
+
+// scitokensTrusts turns the SCITOKENS rules that map to an account into
+// trusts, in mapfile order. Rules whose pattern could not be compiled are
+// left out: their problem says so.
+func scitokensTrusts(rules []condormap.Rule, compiled []*regexp.Regexp, audiences []string, audSrc inventory.Source) []inventory.Trust {
+	var trusts []inventory.Trust
+	for i, r := range rules {
+		if r.Method != "SCITOKENS" || banned(r) {
 			continue
 		}
-		if strings.HasSuffix(strings.ToLower(r.Canonical), "@banned.htcondor.org") {
-			svc.Bans = append(svc.Bans, ban(m.Rules, compiled, i))
-			continue
+		if t, ok := scitokensTrust(r, compiled[i], audiences, audSrc); ok {
+			trusts = append(trusts, t)
 		}
-		t := inventory.Trust{
-			Service: name, Name: "SCITOKENS /" + r.Principal + "/", Account: r.Canonical, AccountSource: r.Source,
-			Strategies: []inventory.Strategy{inventory.StrategyMapping}, StrategySource: r.Source, Source: r.Source,
-			Audiences: append([]string{}, audiences...), AudienceChecked: len(audiences) > 0, AudienceSource: audSrc,
-		}
-		if !r.Regex {
-			iss, sub, _ := strings.Cut(r.Principal, ",")
-			t.Issuer, t.Subjects = iss, []string{sub}
-			svc.Trusts = append(svc.Trusts, t)
-			continue
-		}
-		if compiled[i] == nil {
-			continue
-		}
-		t.IdentityPattern = r.Principal
-		lit := literalIdentity(r.Principal)
-		t.Issuer = lit.issuer
-		if lit.subject != "" {
-			t.Subjects = []string{lit.subject}
-		} else {
-			t.AnySubject = true
-		}
-		t.AnyIssuer = compiled[i].MatchString(probeIssuer + "," + probeSubject)
-		svc.Trusts = append(svc.Trusts, t)
 	}
-	return svc
+	return trusts
+}
+
+// scitokensTrust is what one SCITOKENS rule admits: a literal issuer,subject
+// pair, or what its pattern matches, judged from the literal issuer and
+// subject it was written for and a probe issuer no VO uses. re is the
+// compiled pattern of a regex rule; ok is false when a regex rule has none.
+func scitokensTrust(r condormap.Rule, re *regexp.Regexp, audiences []string, audSrc inventory.Source) (inventory.Trust, bool) {
+	t := inventory.Trust{
+		Service: name, Name: "SCITOKENS /" + r.Principal + "/", Account: r.Canonical, AccountSource: r.Source,
+		Strategies: []inventory.Strategy{inventory.StrategyMapping}, StrategySource: r.Source, Source: r.Source,
+		Audiences: append([]string{}, audiences...), AudienceChecked: len(audiences) > 0, AudienceSource: audSrc,
+	}
+	if !r.Regex {
+		iss, sub, _ := strings.Cut(r.Principal, ",")
+		t.Issuer, t.Subjects = iss, []string{sub}
+		return t, true
+	}
+	if re == nil {
+		return inventory.Trust{}, false
+	}
+	t.IdentityPattern = r.Principal
+	lit := literalIdentity(r.Principal)
+	t.Issuer = lit.issuer
+	if lit.subject != "" {
+		t.Subjects = []string{lit.subject}
+	} else {
+		t.AnySubject = true
+	}
+	t.AnyIssuer = re.MatchString(probeIssuer + "," + probeSubject)
+	return t, true
+}
+
+// scitokensBans are the SCITOKENS rules mapping to @banned.htcondor.org,
+// each with the earlier rule that shadows it, if any.
+func scitokensBans(rules []condormap.Rule, compiled []*regexp.Regexp) []inventory.Ban {
+	var bans []inventory.Ban
+	for i, r := range rules {
+		if banned(r) {
+			bans = append(bans, ban(rules, compiled, i))
+		}
+	}
+	return bans
 }
 
 // writeMethods resolves the schedd's WRITE authentication methods.

@@ -20,7 +20,11 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/readers"
 )
 
-// Paths StoRM WebDAV reads (domain.md §6.1).
+// Paths StoRM WebDAV reads: application.yml, sa.d and the systemd drop-in
+// (https://github.com/italiangrid/storm-webdav/blob/master/doc/storm-webdav-guide.md,
+// "Service configuration defaults"); /etc/sysconfig/storm-webdav is the
+// environment file the guide named until May 2021
+// (https://github.com/italiangrid/storm-webdav/blob/4f8591bb7f356cb372d4052f704afc9cec6702db/doc/storm-webdav-guide.md).
 const (
 	ApplicationYML = "/etc/storm/webdav/config/application.yml"
 	SADir          = "/etc/storm/webdav/sa.d"
@@ -28,7 +32,8 @@ const (
 	Sysconfig      = "/etc/sysconfig/storm-webdav"
 )
 
-// saKeys are the storage-area keys StoRM reads (OwnerStorageAreaInfo.java);
+// saKeys are the storage-area keys StoRM reads
+// (https://github.com/italiangrid/storm-webdav/blob/master/src/main/java/org/italiangrid/storm/webdav/config/OwnerStorageAreaInfo.java);
 // StoRM ignores any other key silently. The code reads
 // voMapGrantsWritePermission although the doc table says
 // voMapGrantsWriteAccess: the code wins.
@@ -76,7 +81,13 @@ func environment(h readers.Host, svc *inventory.Service) map[string]string {
 			if !ok {
 				continue
 			}
-			for _, kv := range splitEnv(rest) {
+			// Quotes only group here. Words end at spaces alone, as this
+			// reader has always split them, although systemd also ends
+			// them at tabs and honours single quotes and C escapes
+			// (config_parse_environ in
+			// https://github.com/systemd/systemd/blob/main/src/core/load-fragment.c
+			// calls extract_first_word with EXTRACT_CUNESCAPE|EXTRACT_UNQUOTE).
+			for _, kv := range readers.Fields(rest, " ", readers.DropQuotes) {
 				if k, v, ok := strings.Cut(kv, "="); ok {
 					env[k] = v
 				}
@@ -84,30 +95,6 @@ func environment(h readers.Host, svc *inventory.Service) map[string]string {
 		}
 	}
 	return env
-}
-
-// splitEnv splits `"A=1" B=2 "C=x y"` as systemd does.
-func splitEnv(s string) []string {
-	var out []string
-	var b strings.Builder
-	quoted := false
-	for _, r := range s {
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case r == ' ' && !quoted:
-			if b.Len() > 0 {
-				out = append(out, b.String())
-				b.Reset()
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	if b.Len() > 0 {
-		out = append(out, b.String())
-	}
-	return out
 }
 
 var placeholder = regexp.MustCompile(`\$\{([^:}]+)(?::([^}]*))?\}`)

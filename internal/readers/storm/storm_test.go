@@ -3,6 +3,7 @@ package storm
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -27,6 +28,34 @@ func TestDefaultsAndPlaceholders(t *testing.T) {
 	// orgsGrantWritePermission absent: the code's default (true) applies.
 	if !tr.HasStrategy(inventory.StrategyIssuerWide) || tr.StrategySource.Line != 0 || !strings.HasSuffix(tr.StrategySource.File, "atlas.properties") {
 		t.Errorf("absent orgsGrantWritePermission not taken as true: %+v", tr)
+	}
+}
+
+func TestEnvironment(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"drop-in quoting", map[string]string{SystemdDropIns + "/storm-webdav.conf": "[Service]\nEnvironment=\"A=1\" B=2 \"C=x y\"\nEnvironment=D=a\"b c\"d \"\" E=\n"},
+			"A=1|B=2|C=x y|D=ab cd|E="},
+		// Tabs do not separate, as this reader always had it.
+		{"tab", map[string]string{SystemdDropIns + "/storm-webdav.conf": "Environment=A=1\tB=2\n"}, "A=1\tB=2"},
+		{"drop-in wins over sysconfig", map[string]string{Sysconfig: "export A=\"old\"\n# B=no\nC='c'\n", SystemdDropIns + "/x.conf": "Environment=A=new\n"},
+			"A=new|C=c"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := environment(testkit.Host(t, "storm.example.org", tc.files), &inventory.Service{})
+			var got []string
+			for k, v := range env {
+				got = append(got, k+"="+v)
+			}
+			sort.Strings(got)
+			if strings.Join(got, "|") != tc.want {
+				t.Errorf("environment = %q, want %q", strings.Join(got, "|"), tc.want)
+			}
+		})
 	}
 }
 
