@@ -38,8 +38,6 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 	return []inventory.Service{svc}, nil
 }
 
-var tokenRuleKeys = map[string]bool{"authtokens": true, "authtokensgen": true}
-
 // rule is one authgroup rule with its prefix.
 type rule struct {
 	group    string
