@@ -6,8 +6,8 @@ package checks
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
@@ -55,58 +55,83 @@ type Result struct {
 // Func evaluates one check against one service.
 type Func func(in *Input, svc inventory.Service) []Result
 
-// registry maps check ids to their logic. The ids are fixed: recipes,
-// reports, waivers and scripts refer to them. Checks that are not about a
-// service (waiver-expired, waiver-unused) are raised by the site profile
-// and have metadata only.
-var registry = map[string]Func{
-	"issuer-dev-vo":             issuerDevVO,
-	"issuer-wildcard":           issuerWildcard,
-	"issuer-legacy":             issuerLegacy,
-	"issuer-near-miss":          issuerNearMiss,
-	"issuer-unknown":            issuerUnknown,
-	"issuer-unsupported-vo":     issuerUnsupportedVO,
-	"issuer-dteam-missing":      issuerDTeamMissing,
-	"audience-any":              audienceAny,
-	"audience-unchecked":        audienceUnchecked,
-	"mapping-issuer-wide":       mappingIssuerWide,
-	"mapping-privileged":        mappingPrivileged,
-	"storage-path-root":         storagePathRoot,
-	"authz-onmissing-allow":     authzOnMissingAllow,
-	"authz-group-fallback":      authzGroupFallback,
-	"log-token-leak":            logTokenLeak,
-	"token-in-url":              tokenInURL,
-	"upgrade-pending":           upgradePending,
-	vocab.CheckScanIncomplete:   scanIncomplete,
-	"ban-shadowed":              banShadowed,
-	"legacy-gsi":                legacyGSI,
-	"authn-anonymous":           authnAnonymous,
-	"scope-unchecked":           scopeUnchecked,
-	"config-dangling-reference": danglingReference,
-	"legacy-config":             legacyConfig,
-	"access-open":               accessOpen,
-	"config-unknown-key":        unknownKey,
-	"token-lifetime-long":       tokenLifetimeLong,
+// Check is one check of a service's inventory. Each lives in
+// checks/<id>.go (dashes as underscores) beside its table test, so that
+// the id in a finding leads a reader straight to the logic behind it.
+type Check struct {
+	// ID is fixed once released: recipes, reports, waivers and scripts
+	// refer to it.
+	ID string
+	// Run judges one service; every result becomes a finding of ID.
+	Run Func
 }
 
-// metadataOnly are check ids raised outside this package that still need
-// recipe metadata.
+// all lists the checks evaluated on services, sorted by id. The list is
+// explicit rather than filled by init functions in the check files, so
+// that what runs is visible in one place and a forgotten file is caught
+// by the registry test, not silently skipped. Checks that are not about a
+// service (waiver-expired, waiver-unused) are raised by the site profile
+// and have metadata only.
+var all = []Check{
+	accessOpen,
+	audienceAny,
+	audienceUnchecked,
+	authnAnonymous,
+	authzGroupFallback,
+	authzOnMissingAllow,
+	banShadowed,
+	configDanglingReference,
+	configUnknownKey,
+	issuerDevVO,
+	issuerDTeamMissing,
+	issuerLegacy,
+	issuerNearMiss,
+	issuerUnknown,
+	issuerUnsupportedVO,
+	issuerWildcard,
+	legacyConfig,
+	legacyGSI,
+	logTokenLeak,
+	mappingIssuerWide,
+	mappingPrivileged,
+	scanIncomplete,
+	scopeUnchecked,
+	storagePathRoot,
+	tokenInURL,
+	tokenLifetimeLong,
+	upgradePending,
+}
+
+// registry maps check ids to their logic.
+var registry = index(all)
+
+// index maps checks by id. Two checks with one id would make findings
+// ambiguous, so that is a programming error caught at start-up.
+func index(checks []Check) map[string]Func {
+	m := make(map[string]Func, len(checks))
+	for _, c := range checks {
+		if _, dup := m[c.ID]; dup {
+			panic("checks: duplicate check id " + c.ID)
+		}
+		m[c.ID] = c.Run
+	}
+	return m
+}
+
+// metadataOnly are check ids that are not run on services but still need
+// recipe metadata: the site profile raises the waiver findings, and
+// LogFindings the findings of the log search.
 var metadataOnly = []string{vocab.CheckWaiverExpired, vocab.CheckWaiverUnused, vocab.CheckLogsTokenLeaked}
 
 // IDs returns the ids of the checks evaluated on services, sorted.
 func IDs() []string {
-	ids := make([]string, 0, len(registry))
-	for id := range registry {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
+	return slices.Sorted(maps.Keys(registry))
 }
 
 // AllIDs returns every check id the tool can report, sorted.
 func AllIDs() []string {
 	ids := append(IDs(), metadataOnly...)
-	sort.Strings(ids)
+	slices.Sort(ids)
 	return ids
 }
 
@@ -125,7 +150,7 @@ func Validate(set *recipes.Set) error {
 			unknown = append(unknown, id)
 		}
 	}
-	sort.Strings(unknown)
+	slices.Sort(unknown)
 	switch {
 	case len(missing) > 0:
 		return fmt.Errorf("recipes (%s) have no check block for: %s", set.Source, strings.Join(missing, ", "))
@@ -209,23 +234,4 @@ func FillMetadata(set *recipes.Set, fs []finding.Finding) error {
 		f.References = meta.References
 	}
 	return nil
-}
-
-func sev(s vocab.Severity) *vocab.Severity { return &s }
-
-// at returns the first known source among candidates.
-func at(candidates ...inventory.Source) inventory.Source {
-	for _, s := range candidates {
-		if !s.IsZero() {
-			return s
-		}
-	}
-	return inventory.Source{}
-}
-
-func trustLabel(t inventory.Trust) string {
-	if t.Name == "" {
-		return t.Issuer
-	}
-	return fmt.Sprintf("%s (%s)", t.Issuer, t.Name)
 }

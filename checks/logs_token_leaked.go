@@ -11,9 +11,15 @@ import (
 	"github.com/ttt-wg/ttt-check/recipes"
 )
 
-// LogFindings turns leaked tokens into findings: critical while the token
-// is still valid at scan time, high once expired. serviceOf names the
-// service whose log a file is ("" for none).
+// LogFindings turns leaked tokens into logs-token-leaked findings:
+// critical while the token is still valid at scan time, high once
+// expired: a leaked token is dangerous while it is valid, which is why
+// RFC 6750 §5.3 recommends short-lived tokens
+// (https://datatracker.ietf.org/doc/html/rfc6750#section-5.3). Logs that
+// could not be read become scan-incomplete findings, so that "no leak"
+// is never claimed for a log nobody read. serviceOf names the service
+// whose log a file is ("" for none). It is not a Check: it judges the
+// log search, not a service's inventory.
 func LogFindings(set *recipes.Set, res *inventory.LogSearch, now time.Time, serviceOf func(file string) string) ([]finding.Finding, error) {
 	var out []finding.Finding
 	for _, l := range res.Leaks {
@@ -66,6 +72,7 @@ func LogFindings(set *recipes.Set, res *inventory.LogSearch, now time.Time, serv
 	return out, nil
 }
 
+// orNone keeps empty claims visible in a message.
 func orNone(s string) string {
 	if s == "" {
 		return "(none)"

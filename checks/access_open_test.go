@@ -1,0 +1,31 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+func TestAccessOpen(t *testing.T) {
+	arc := func(settings ...inventory.Setting) inventory.Service {
+		svc := withSettings(service(good(atlas)), settings...)
+		svc.Name = "arc-ce"
+		return svc
+	}
+	tokensOff := arc(setting("arex/ws/jobs.access"))
+	tokensOff.TokensEnabled = false
+	runCases(t, accessOpen, []checkCase{
+		{name: "allowaccess of pinned subjects", svc: arc(setting("authgroup.all", "everyone"), setting("arex/ws/jobs.access", "denyaccess:banned", "allowaccess:atlas_pilots"))},
+		{name: "no allowaccess but tokens off", svc: tokensOff},
+		{name: "no access statement in a queue", svc: arc(setting("queue:grid.access"))},
+		{name: "job interface open to everybody authenticated", svc: arc(setting("arex/ws/jobs.access")), want: []want{
+			{severity: "high", message: "[arex/ws/jobs] has no allowaccess", source: src(3), key: "open:arex/ws/jobs"},
+		}},
+		{name: "authgroup with all = yes admitted", svc: arc(setting("authgroup.all", "everyone"), setting("queue:grid.access", "allowaccess:everyone")), want: []want{
+			{severity: "high", message: "[queue:grid] admits authgroup everyone, which has `all = yes`", key: "all:queue:grid:everyone"},
+		}},
+		{name: "open access a reader reports", svc: withSettings(service(good(atlas)), setting("open-access", "anonymous", "write", "to", "/data")), want: []want{
+			{message: "xrootd: anonymous write to /data", key: "open:anonymous write to /data"},
+		}},
+	})
+}

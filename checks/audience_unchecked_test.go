@@ -1,0 +1,26 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+func TestAudienceUnchecked(t *testing.T) {
+	unchecked := func(t *inventory.Trust) { t.AudienceChecked, t.Audiences = false, nil }
+	arc := func(trusts ...inventory.Trust) inventory.Service {
+		svc := service(trusts...)
+		svc.Name = "arc-ce"
+		return svc
+	}
+	runCases(t, audienceUnchecked, []checkCase{
+		{name: "audience checked", svc: service(good(atlas), good(dteam))},
+		{name: "ARC: one rule naming an audience checks it", svc: arc(good(atlas), with(dteam, unchecked))},
+		{name: "one finding for one setting", svc: service(with(atlas, unchecked), with(dteam, unchecked)), want: []want{
+			{severity: "high", message: "does not restrict the audience of tokens from " + atlas + ", " + dteam, source: src(2), key: "audience-unchecked:" + atlas + "," + dteam},
+		}},
+		{name: "ARC without any audience rule", svc: arc(with(atlas, unchecked)), want: []want{
+			{severity: "high", key: "audience-unchecked:" + atlas},
+		}},
+	})
+}

@@ -1,0 +1,37 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+// audienceGroup gathers trusts whose audience comes from one setting, so
+// that one missing line is one finding, not one per issuer.
+type audienceGroup struct {
+	source    inventory.Source
+	checked   bool
+	audiences []string
+	issuers   []string
+}
+
+// groupByAudience groups a service's trusts by where their audience is
+// set, whether it is checked and what it lists, in the order of the
+// trusts.
+func groupByAudience(svc inventory.Service) []audienceGroup {
+	var groups []audienceGroup
+	index := map[string]int{}
+	for _, t := range svc.Trusts {
+		src := at(t.AudienceSource, t.Source)
+		k := fmt.Sprintf("%s|%v|%s", src, t.AudienceChecked, strings.Join(t.Audiences, ","))
+		i, ok := index[k]
+		if !ok {
+			i = len(groups)
+			index[k] = i
+			groups = append(groups, audienceGroup{source: src, checked: t.AudienceChecked, audiences: t.Audiences})
+		}
+		groups[i].issuers = append(groups[i].issuers, issuerOrAny(t))
+	}
+	return groups
+}

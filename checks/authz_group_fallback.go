@@ -1,0 +1,59 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
+)
+
+// authzGroupFallback flags storage that authorizes a capability-only
+// VO's tokens by groups or mapping as well as by scopes: such VOs want
+// sites to "rely exclusively on capabilities that comes with token
+// storage.* scopes"
+// (https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/requirements.md),
+// and a token without storage scopes would otherwise still get access.
+var authzGroupFallback = Check{
+	ID: "authz-group-fallback",
+	Run: func(in *Input, svc inventory.Service) []Result {
+		// The VOs' capability-only wish is about storage access; compute
+		// elements map subjects by design.
+		if svc.Kind != vocab.KindStorage {
+			return nil
+		}
+		var out []Result
+		for _, t := range concreteTrusts(svc) {
+			c := classify(in, t.Issuer)
+			if c.vo == nil || !c.vo.CapabilityOnly || (c.kind != kindCurrent && c.kind != kindLegacy) {
+				continue
+			}
+			var extra []string
+			for _, s := range []inventory.Strategy{inventory.StrategyGroup, inventory.StrategyMapping} {
+				if t.HasStrategy(s) {
+					extra = append(extra, string(s))
+				}
+			}
+			if len(extra) == 0 {
+				continue
+			}
+			out = append(out, Result{
+				Source:   at(t.StrategySource, t.Source),
+				Key:      t.Issuer,
+				Message:  fmt.Sprintf("%s authorizes %s tokens by %s as well as by scopes, but %s wants capability-only authorization: a token without storage scopes may still get access", svc.Label(), c.vo.Title, strings.Join(extra, " and "), c.vo.Title),
+				Expected: "capability only",
+				Actual:   strategies(t),
+			})
+		}
+		return out
+	},
+}
+
+// strategies renders a trust's strategies as the admin configured them.
+func strategies(t inventory.Trust) string {
+	var s []string
+	for _, x := range t.Strategies {
+		s = append(s, string(x))
+	}
+	return strings.Join(s, " ")
+}

@@ -1,0 +1,29 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
+)
+
+func TestAuthzGroupFallback(t *testing.T) {
+	fallback := func(t *inventory.Trust) {
+		t.Strategies = []inventory.Strategy{inventory.StrategyCapability, inventory.StrategyGroup, inventory.StrategyMapping}
+	}
+	compute := service(with(atlas, fallback))
+	compute.Kind = vocab.KindCompute
+	runCases(t, authzGroupFallback, []checkCase{
+		{name: "capability only", svc: service(good(atlas))},
+		{name: "VO that is not capability-only", svc: service(with("https://cms-auth.cern.ch/", fallback))},
+		{name: "compute elements map by design", svc: compute},
+		{name: "group fallback for a capability-only VO", svc: service(with(atlas, fallback)), want: []want{
+			{severity: "medium", message: "authorizes ATLAS tokens by group and mapping as well as by scopes", source: src(9), key: atlas},
+		}},
+		{name: "legacy issuer of a capability-only VO", svc: service(with("https://atlas-auth.web.cern.ch/", func(t *inventory.Trust) {
+			t.Strategies = []inventory.Strategy{inventory.StrategyGroup}
+		})), want: []want{
+			{message: "by group as well as by scopes"},
+		}},
+	})
+}

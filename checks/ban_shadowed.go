@@ -1,0 +1,33 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+// banShadowed flags bans that never take effect because an earlier rule
+// already decides the identity: HTCondor-CE bans by mapping to
+// banned.htcondor.org
+// (https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/90-ban.conf),
+// and the first matching mapfile line wins, so a ban after a broader
+// mapping is dead.
+var banShadowed = Check{
+	ID: "ban-shadowed",
+	Run: func(_ *Input, svc inventory.Service) []Result {
+		var out []Result
+		for _, b := range svc.Bans {
+			if b.ShadowedBy.IsZero() {
+				continue
+			}
+			out = append(out, Result{
+				Source:   b.Source,
+				Key:      "ban:" + b.Identity,
+				Message:  fmt.Sprintf("%s: the ban of %s never takes effect: the earlier rule at %s already decides that identity (first match wins)", svc.Label(), b.Identity, b.ShadowedBy),
+				Expected: "the ban before every rule that matches the same identity",
+				Actual:   "shadowed by " + b.ShadowedBy.String(),
+			})
+		}
+		return out
+	},
+}

@@ -1,0 +1,25 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+func TestConfigUnknownKey(t *testing.T) {
+	unknown := func(u ...inventory.UnknownKey) inventory.Service {
+		svc := service(good(atlas))
+		svc.Name = "storm-webdav"
+		svc.UnknownKeys = u
+		return svc
+	}
+	runCases(t, configUnknownKey, []checkCase{
+		{name: "every key known", svc: unknown()},
+		{name: "unknown key", svc: unknown(inventory.UnknownKey{Key: "frobnicate", Source: src(5)}), want: []want{
+			{severity: "medium", message: `storm-webdav does not know "frobnicate" and silently ignores it`, source: src(5), key: "unknown:frobnicate"},
+		}},
+		{name: "misspelt key", svc: unknown(inventory.UnknownKey{Key: "anonymousReadEnable", Source: src(5), Nearest: "anonymousReadEnabled"}), want: []want{
+			{message: `did you mean "anonymousReadEnabled"? Until fixed, anonymousReadEnabled keeps its default`},
+		}},
+	})
+}

@@ -1,0 +1,17 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+func TestIssuerDTeamMissing(t *testing.T) {
+	runCases(t, issuerDTeamMissing, []checkCase{
+		{name: "DTeam trusted", svc: service(good(atlas), good(dteam))},
+		{name: "tokens off: no DTeam needed", svc: inventory.Service{Name: "xrootd"}},
+		{name: "DTeam missing", svc: service(good(atlas)), want: []want{
+			{severity: "low", message: "does not trust DTeam (" + dteam + ")", source: src(1), key: "dteam"},
+		}},
+	})
+}

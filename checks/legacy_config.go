@@ -1,0 +1,31 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+// legacyConfig flags options of an older release that the running
+// release ignores or reads differently (e.g. ARC 6 blocks on ARC 7,
+// https://github.com/nordugrid/arc/blob/next/src/doc/arc.conf.reference):
+// the admin believes a setting is in force that is not.
+var legacyConfig = Check{
+	ID: "legacy-config",
+	Run: func(_ *Input, svc inventory.Service) []Result {
+		var out []Result
+		for _, l := range svc.Legacy {
+			if l.Kind != "config" {
+				continue
+			}
+			out = append(out, Result{
+				Source:   l.Source,
+				Key:      "legacy:" + l.What,
+				Message:  fmt.Sprintf("%s: %s", svc.Label(), l.What),
+				Expected: "configuration of the running release only",
+				Actual:   l.What,
+			})
+		}
+		return out
+	},
+}

@@ -1,0 +1,33 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+// legacyGSI flags configuration left from the GSI/X.509 era (GSI
+// authentication, mapping, Argus or LCMAPS callouts). HTCondor-CE dropped
+// GSI from its method list in 23.0.6 and its GSI configuration in 23.0.17
+// (changelog in
+// https://github.com/htcondor/htcondor-ce/blob/main/rpm/htcondor-ce.spec):
+// what is left either does nothing or keeps an unmaintained path open.
+var legacyGSI = Check{
+	ID: "legacy-gsi",
+	Run: func(_ *Input, svc inventory.Service) []Result {
+		var out []Result
+		for _, l := range svc.Legacy {
+			if l.Kind != "gsi" {
+				continue
+			}
+			out = append(out, Result{
+				Source:   l.Source,
+				Key:      "gsi:" + l.What,
+				Message:  fmt.Sprintf("%s: %s, left from the GSI/X.509 era", svc.Label(), l.What),
+				Expected: "no GSI authentication, mapping or callouts",
+				Actual:   l.What,
+			})
+		}
+		return out
+	},
+}

@@ -1,0 +1,56 @@
+package checks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+func TestLogTokenLeak(t *testing.T) {
+	svc := func(key string, v ...string) inventory.Service {
+		return withSettings(service(good(dteam)), setting(key, v...))
+	}
+	runCases(t, logTokenLeak, []checkCase{
+		{name: "xrootd.trace all then -all", svc: svc("xrootd.trace", "all", "-all")},
+		{name: "http.trace request", svc: svc("http.trace", "request")},
+		{name: "http.trace debug then off", svc: svc("http.trace", "debug", "off")},
+		{name: "leaking level on a service without log recipes", svc: func() inventory.Service {
+			s := svc("http.trace", "all")
+			s.Name = "storm-webdav"
+			return s
+		}()},
+		{name: "xrootd.trace all", svc: svc("xrootd.trace", "all"), want: []want{
+			{severity: "high", message: "sets xrootd.trace all; trace level all writes bearer tokens into the log", source: src(3), key: "xrootd.trace"},
+		}},
+		{name: "http.trace debug, with the recipe's note", svc: svc("http.trace", "debug"), want: []want{
+			{severity: "high", message: "trace level debug writes bearer tokens into the log (XRootD < 5.7.0"},
+		}},
+		{name: "http.trace all -debug still all", svc: svc("http.trace", "all", "-debug"), want: []want{
+			{message: "trace level all writes"},
+		}},
+	})
+}
+
+func TestActiveLevels(t *testing.T) {
+	tests := []struct {
+		values []string
+		want   string
+	}{
+		{[]string{"all"}, "all debug"},
+		{[]string{"debug"}, "debug"},
+		{[]string{"all", "-debug"}, "all"},
+		{[]string{"-all", "debug"}, "debug"},
+		{[]string{"DEBUG"}, "debug"},
+		{[]string{"debug", "none"}, ""},
+		{[]string{"request", "response"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.values, " "), func(t *testing.T) {
+			got := strings.Join(activeLevels(tc.values, []string{"all", "debug"}), " ")
+			if got != tc.want {
+				t.Errorf("activeLevels(%v) = %q, want %q", tc.values, got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,34 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+func TestMappingIssuerWide(t *testing.T) {
+	mapped := func(account string, subjects ...string) func(*inventory.Trust) {
+		return func(t *inventory.Trust) {
+			t.Strategies = []inventory.Strategy{inventory.StrategyMapping}
+			t.Account, t.Subjects, t.AnySubject = account, subjects, len(subjects) == 0
+		}
+	}
+	runCases(t, mappingIssuerWide, []checkCase{
+		{name: "capabilities", svc: service(good(atlas))},
+		{name: "robot subject pinned", svc: service(with(atlas, mapped("usatlas1", "7dee38a3-6ab8-4fe2-9e4c-58039c21d817")))},
+		{name: "open subject of a VO without published robots", svc: service(with(dteam, mapped("dteam001")))},
+		{name: "issuer-wide to an account", svc: service(with(atlas, func(t *inventory.Trust) {
+			t.Strategies = []inventory.Strategy{inventory.StrategyMapping, inventory.StrategyIssuerWide}
+		})), want: []want{
+			{severity: "high", message: "gives every token of " + atlas + " the same account xrootd", source: src(9), key: atlas},
+		}},
+		{name: "issuer-wide flat rights", svc: service(with(dteam, func(t *inventory.Trust) {
+			t.Strategies, t.Account = []inventory.Strategy{inventory.StrategyIssuerWide}, ""
+		})), want: []want{
+			{message: "the same flat rights"},
+		}},
+		{name: "open subject of a VO with published robots", svc: service(with(atlas, mapped("usatlas1"))), want: []want{
+			{severity: "high", message: "the same account usatlas1, whatever its subject or scope"},
+		}},
+	})
+}

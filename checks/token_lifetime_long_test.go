@@ -1,0 +1,24 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+)
+
+func TestTokenLifetimeLong(t *testing.T) {
+	svc := func(settings ...inventory.Setting) inventory.Service {
+		return withSettings(service(good(atlas)), settings...)
+	}
+	runCases(t, tokenLifetimeLong, []checkCase{
+		{name: "6 hours exactly", svc: svc(setting("token.max-lifetime-seconds", "21600"))},
+		{name: "ztn with expiry required", svc: svc(setting("sec.protocol", "ztn", "-expiry", "required"))},
+		{name: "-expiry ignore on another protocol", svc: svc(setting("sec.protocol", "gsi", "-expiry", "ignore"))},
+		{name: "12-hour tokens", svc: svc(setting("token.max-lifetime-seconds", "43200")), want: []want{
+			{severity: "medium", message: "issues tokens valid for up to 12 h, beyond the WLCG profile's 6-hour maximum", source: src(3), key: "max-lifetime"},
+		}},
+		{name: "ztn -expiry optional", svc: svc(setting("sec.protocol", "ztn", "-expiry", "optional")), want: []want{
+			{severity: "medium", message: "sec.protocol ztn -expiry optional accepts tokens without an expiry", key: "ztn-expiry"},
+		}},
+	})
+}
