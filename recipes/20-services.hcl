@@ -37,14 +37,14 @@ service "htcondor-ce" {
   # mapped to either administer every job on the CE.
   privileged_accounts = ["root", "condor"]
   # scitokens-cpp accepts ANY and https://wlcg.cern.ch/jwt/v1/any whatever
-  # SCITOKENS_SERVER_AUDIENCE says (htcondor-ce docs/v25/troubleshooting/common-issues.md).
+  # SCITOKENS_SERVER_AUDIENCE says (htcondor-ce docs/v23/troubleshooting/common-issues.md at commit 1fb086fd521f).
   implicit_any_audience = true
   # "an HTCondor-CE running at condor.example.org may use an audience of
   # the form condor://condor.example.org" (WLCG profile §2.1.1);
   # wlcg-authz-docs doma-testbed.md adds condor://$(COLLECTOR_HOST).
   audience_scheme = "condor://"
   references = [
-    "https://github.com/htcondor/htcondor-ce/blob/main/docs/v25/configuration/authentication.md",
+    "https://github.com/htcondor/htcondor-ce/blob/c0b725f50adc92a8dc7bf6f07272a7247210a928/docs/v23/configuration/authentication.md",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
   ]
 }

@@ -92,7 +92,7 @@ check "issuer-near-miss" {
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
     "https://github.com/opensciencegrid/topology/commit/e4d7423e4",
-    "https://github.com/scitokens/scitokens-cpp/blob/master/src/scitokens_internal.cpp",
+    "https://github.com/scitokens/scitokens-cpp/blob/master/src/scitokens_internal.h",
   ]
 }
 
@@ -459,7 +459,7 @@ check "ban-shadowed" {
   EOT
   references = [
     "https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/90-ban.conf",
-    "https://github.com/htcondor/htcondor-ce/blob/main/docs/v25/configuration/authentication.md",
+    "https://github.com/htcondor/htcondor-ce/blob/c0b725f50adc92a8dc7bf6f07272a7247210a928/docs/v23/configuration/authentication.md",
     "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M08-250624.md",
   ]
 }
@@ -480,8 +480,8 @@ check "legacy-gsi" {
     Argus/LCMAPS callouts once tokens are in production.
   EOT
   references = [
-    "https://github.com/htcondor/htcondor-ce/blob/main/docs/v23/releases.md",
-    "https://github.com/htcondor/htcondor-ce/blob/main/docs/v5/releases.md",
+    "https://github.com/htcondor/htcondor-ce/blob/99a852c0e6a6d52ce653034bcf7285a256e7173a/docs/v23/releases.md",
+    "https://github.com/htcondor/htcondor-ce/blob/3790275a8512317e88802e625c6a0496d55c2baf/docs/v5/releases.md",
   ]
 }
 
