@@ -13,6 +13,7 @@ import (
 
 	"github.com/ttt-wg/ttt-check/checks"
 	"github.com/ttt-wg/ttt-check/internal/output"
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
 const hosts = "../../fixtures/hosts/"
@@ -241,13 +242,11 @@ func TestLogsNeverPrintTokens(t *testing.T) {
 	enc := func(v string) string { return base64.RawURLEncoding.EncodeToString([]byte(v)) }
 	valid := enc(`{"alg":"ES256","typ":"JWT"}`) + "." + enc(`{"iss":"https://atlas-auth.cern.ch/","sub":"pilot","aud":"https://se","scope":"storage.modify:/","exp":4102444800}`) + "." + enc("signature-bytes-that-are-secret")
 	expired := enc(`{"alg":"RS256"}`) + "." + enc(`{"iss":"https://wlcg.cloud.cnaf.infn.it/","sub":"u","exp":1000}`) + "." + enc("another-signature")
-	root := t.TempDir()
-	logDir := filepath.Join(root, "var/log/xrootd")
-	os.MkdirAll(logDir, 0o755)
-	os.MkdirAll(filepath.Join(root, "etc/xrootd"), 0o755)
-	os.WriteFile(filepath.Join(root, "etc/hostname"), []byte("se.example.org\n"), 0o644)
-	os.WriteFile(filepath.Join(root, "etc/xrootd/xrootd-a.cfg"), []byte("all.export /data\n"), 0o644)
-	os.WriteFile(filepath.Join(logDir, "xrootd.log"), []byte("open /f?authz=Bearer%20"+valid+"\nAuthorization: Bearer "+expired+"\n"), 0o644)
+	root := testkit.HostTree(t, map[string]string{
+		"/etc/hostname":              "se.example.org\n",
+		"/etc/xrootd/xrootd-a.cfg":   "all.export /data\n",
+		"/var/log/xrootd/xrootd.log": "open /f?authz=Bearer%20" + valid + "\nAuthorization: Bearer " + expired + "\n",
+	})
 	for _, format := range output.Names(output.DocReport) {
 		t.Run(format, func(t *testing.T) {
 			code, out, stderr := run("logs", "--root", root, "--format", format)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
 var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -29,7 +31,6 @@ func mkFinding(check, sev, status, waiver string) string {
 }
 
 func TestAggregate(t *testing.T) {
-	dir := t.TempDir()
 	files := map[string]string{
 		"a/clean.json":  mkResult("clean.example.org", "2026-11-22T06:00:00Z", "2026.11.0", "", "https://atlas-auth.cern.ch/"),
 		"a/bad.json":    mkResult("bad.example.org", "2026-11-22T06:00:00Z", "2026.11.0", mkFinding("issuer-dev-vo", "critical", "fail", "")+","+mkFinding("audience-any", "low", "waived", "2026-12-01"), "https://wlcg.cloud.cnaf.infn.it/", "https://atlas-auth.cern.ch/"),
@@ -37,11 +38,7 @@ func TestAggregate(t *testing.T) {
 		"b/broken.json": "{not json",
 		"b/notes.txt":   "ignored",
 	}
-	for p, c := range files {
-		full := filepath.Join(dir, p)
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		os.WriteFile(full, []byte(c), 0o644)
-	}
+	dir := testkit.HostTree(t, files)
 	list, err := Files([]string{dir})
 	if err != nil || len(list) != 4 {
 		t.Fatalf("Files = %v %v", list, err)
