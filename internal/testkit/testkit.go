@@ -29,29 +29,51 @@ var update = flag.Bool("update", false, "rewrite golden files instead of compari
 func Updating() bool { return *update }
 
 // HostTree writes files into a new temporary directory laid out like a
-// host's filesystem and returns the directory. Contents are strings or
-// byte slices. Keys are paths as on the
-// host ("/etc/xrootd/scitokens.cfg"); a value starting with "->" makes a
-// symbolic link to the rest of the value instead of a file.
+// host's filesystem and returns the directory; see WriteTree.
 func HostTree[C ~string | ~[]byte](t testing.TB, files map[string]C) string {
 	t.Helper()
 	root := t.TempDir()
+	WriteTree(t, root, files)
+	return root
+}
+
+// WriteTree writes files into dir. Keys are paths as on the host
+// ("/etc/xrootd/scitokens.cfg"); a key ending in "/" makes an empty
+// directory. Contents are strings or byte slices; a content starting with
+// "->" makes a symbolic link to the rest, one starting with "+x:" an
+// executable file of the rest.
+func WriteTree[C ~string | ~[]byte](t testing.TB, dir string, files map[string]C) {
+	t.Helper()
 	for p, content := range files {
-		real := filepath.Join(root, filepath.FromSlash(p))
+		real := filepath.Join(dir, filepath.FromSlash(p))
+		if strings.HasSuffix(p, "/") {
+			if err := os.MkdirAll(real, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
 		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if target, ok := strings.CutPrefix(string(content), "->"); ok {
+		text := string(content)
+		if target, ok := strings.CutPrefix(text, "->"); ok {
 			if err := os.Symlink(target, real); err != nil {
 				t.Fatal(err)
 			}
 			continue
 		}
-		if err := os.WriteFile(real, []byte(content), 0o644); err != nil {
+		mode := os.FileMode(0o644)
+		if rest, ok := strings.CutPrefix(text, "+x:"); ok {
+			text, mode = rest, 0o755
+		}
+		if err := os.WriteFile(real, []byte(text), mode); err != nil {
+			t.Fatal(err)
+		}
+		// WriteFile leaves the mode of an existing file and honours umask.
+		if err := os.Chmod(real, mode); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return root
 }
 
 // Golden compares got with the golden file at path; with -update it

@@ -1,268 +1,430 @@
 // Package scitokenscfg reads the XRootD SciTokens plugin's configuration
-// (scitokens.cfg) as the plugin does: inih-style INI with file:line for
-// every key, then the plugin's semantics — [Global] audience, audience_json
-// and onmissing, [Issuer …] sections with their defaults.
+// (scitokens.cfg) as the plugin does, with file:line for every key, and
+// applies the plugin's semantics.
 //
-// Behaviour pinned against Debian's xrootd 5.5.3 (scitokens.trace all):
-// a repeated section merges into the first and a repeated key overrides the
-// earlier one; key names and the "Issuer" prefix are case-insensitive;
-// `; comment` after a value is dropped; `;` and `#` start comment lines.
+// The INI reading is inih's as XRootD vendors it, with the plugin's
+// OverrideINIReader: a repeated key replaces the earlier value, a repeated
+// section merges into the first (section and key names compare
+// case-insensitively), an indented line continues the previous key and
+// replaces its value, and "; " starts an inline comment (not "#").
+//
+// The semantics follow XrdSciTokensAccess.cc Reconfig (XRootD 5.5.3 and
+// 6.1; username_claim, groups_claim and authorization_strategy exist since
+// 5.7.0). Where README and code differ, the code wins:
+//
+//   - sections are visited in byte order of their names, and of two
+//     [Issuer …] sections with the same issuer only the first counts;
+//   - audience and audience_json both add audiences; audience_json must be
+//     a JSON list of strings (a JSON string makes xrootd fail);
+//   - base_path and restricted_path entries that are not absolute paths
+//     are dropped;
+//   - authorization_strategy is a set: its order does not matter.
 package scitokenscfg
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"path"
+	"sort"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
-// Value is one key's effective value and where it was set.
-type Value struct {
-	Value  string
-	Source inventory.Source
-}
+// Strategies, in the plugin's order of evaluation (IssuerAuthz bits).
+const (
+	Capability = "capability"
+	Group      = "group"
+	Mapping    = "mapping"
+)
 
-// Section is an INI section with its effective keys (lower-cased names).
-type Section struct {
-	Name   string
-	Source inventory.Source
-	Keys   map[string]Value
-}
+// DefaultStrategies is authorization_strategy when it is not set.
+var DefaultStrategies = []string{Capability, Group, Mapping}
 
-// File is a parsed scitokens.cfg.
-type File struct {
-	Path     string
-	Sections []*Section
-}
+// DefaultGroupsClaim is groups_claim when it is not set.
+const DefaultGroupsClaim = "wlcg.groups"
 
-// ParseError is a line the plugin's INI reader rejects; xrootd then fails
-// to start ("Parse error on line N").
-type ParseError struct {
-	Source inventory.Source
-	Reason string
-}
-
-func (e *ParseError) Error() string { return fmt.Sprintf("%s: %s", e.Source, e.Reason) }
-
-// ParseINI reads the INI structure. The first malformed line is an error,
-// as it is for the plugin.
-func ParseINI(path string, data []byte) (*File, error) {
-	f := &File{Path: path}
-	byName := map[string]*Section{}
-	var cur *Section
-	var lastKey string
-	for i, raw := range strings.Split(string(data), "\n") {
-		src := inventory.Source{File: path, Line: i + 1}
-		if i == 0 {
-			raw = strings.TrimPrefix(raw, "\ufeff")
-		}
-		line := strings.TrimSpace(raw)
-		indented := len(raw) > 0 && (raw[0] == ' ' || raw[0] == '\t')
-		switch {
-		case line == "" || line[0] == ';' || line[0] == '#':
-			continue
-		case indented && cur != nil && lastKey != "":
-			// inih multi-line: an indented line continues the last value.
-			v := cur.Keys[lastKey]
-			v.Value += "\n" + stripInline(line)
-			cur.Keys[lastKey] = v
-			continue
-		case line[0] == '[':
-			end := strings.IndexByte(line, ']')
-			if end < 0 {
-				return nil, &ParseError{Source: src, Reason: "section header without ']'"}
-			}
-			name := strings.TrimSpace(line[1:end])
-			if s, ok := byName[name]; ok {
-				cur = s
-			} else {
-				cur = &Section{Name: name, Source: src, Keys: map[string]Value{}}
-				byName[name] = cur
-				f.Sections = append(f.Sections, cur)
-			}
-			lastKey = ""
-			continue
-		}
-		eq := strings.IndexAny(line, "=:")
-		if eq < 0 {
-			return nil, &ParseError{Source: src, Reason: fmt.Sprintf("neither a section, a key = value nor a comment: %q", truncate(line))}
-		}
-		if cur == nil {
-			// inih accepts keys before any section (section ""); the plugin
-			// never reads them.
-			cur = &Section{Name: "", Source: src, Keys: map[string]Value{}}
-			byName[""] = cur
-			f.Sections = append(f.Sections, cur)
-		}
-		key := strings.ToLower(strings.TrimSpace(line[:eq]))
-		cur.Keys[key] = Value{Value: stripInline(strings.TrimSpace(line[eq+1:])), Source: src}
-		lastKey = key
-	}
-	return f, nil
-}
-
-// stripInline drops an inline "; comment" (inih needs whitespace before ';').
-func stripInline(v string) string {
-	for i := 1; i < len(v); i++ {
-		if v[i] == ';' && (v[i-1] == ' ' || v[i-1] == '\t') {
-			return strings.TrimSpace(v[:i])
-		}
-	}
-	return v
-}
-
-func truncate(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "…"
-	}
-	return s
-}
-
-// Section returns the section named name (exact), if any.
-func (f *File) Section(name string) *Section {
-	for _, s := range f.Sections {
-		if s.Name == name {
-			return s
-		}
-	}
-	return nil
-}
+// Known keys per section kind, for spotting misspelt ones.
+var (
+	GlobalKeys = []string{"audience", "audience_json", "onmissing"}
+	IssuerKeys = []string{"issuer", "base_path", "restricted_path", "map_subject", "default_user", "username_claim", "groups_claim", "name_mapfile", "authorization_strategy"}
+)
 
 // Config is the plugin's view of the file.
 type Config struct {
-	// Audiences are the accepted audiences; AudienceSource where set.
+	// Audiences are the accepted audiences; none means the audience is
+	// not checked (scitokens-cpp enforces aud only when some are set).
 	Audiences      []string
 	AudienceSource inventory.Source
-	// OnMissing is passthrough, allow or deny.
+	// OnMissing is passthrough, allow or deny; OnMissingSource is the
+	// file (line 0) when defaulted.
 	OnMissing       string
 	OnMissingSource inventory.Source
-	Issuers         []Issuer
-	// Problems are sections the plugin ignores or values it rejects.
+	// Issuers are the effective [Issuer …] sections, in the plugin's order.
+	Issuers []Issuer
+	// Problems are sections the plugin ignores and values it refuses.
 	Problems []inventory.Problem
-	// Fatal is set when xrootd would refuse to start with this file.
+	// Unknown are keys the plugin never reads.
+	Unknown []Value
+	// Fatal is set when xrootd refuses to start with this file.
 	Fatal bool
 }
 
 // Issuer is one effective [Issuer …] section.
 type Issuer struct {
-	Name             string
-	Issuer           Value
-	BasePaths        []string
-	BasePathSource   inventory.Source
-	RestrictedPaths  []string
-	MapSubject       bool
-	MapSubjectSource inventory.Source
-	DefaultUser      Value
-	UsernameClaim    Value
-	GroupsClaim      Value
-	NameMapfile      Value
-	Strategies       []string
-	StrategySource   inventory.Source
-	Source           inventory.Source
+	// Name is the section name after "Issuer ".
+	Name string
+	// Section is the section as written, header line included.
+	Section string
+	Source  inventory.Source
+	// Issuer is the issuer string tokens must carry, exactly.
+	Issuer                Value
+	BasePaths             []string
+	BasePathSource        inventory.Source
+	RestrictedPaths       []string
+	RestrictedPathSource  inventory.Source
+	MapSubject            bool
+	MapSubjectSource      inventory.Source
+	DefaultUser           Value
+	UsernameClaim         Value
+	GroupsClaim           string
+	NameMapfile           Value
+	MapRules              []MapRule
+	Strategies            []string
+	StrategySource        inventory.Source
+	StrategiesWereDefault bool
 }
 
-// DefaultStrategies is the plugin's authorization_strategy when unset.
-var DefaultStrategies = []string{"capability", "group", "mapping"}
+// MapRule is one rule of a name_mapfile (JSON list of objects).
+type MapRule struct {
+	Sub, Username, Path, Group, Result string
+}
 
-// Interpret applies the plugin's semantics (XrdSciTokensAccess.cc Reconfig).
-func Interpret(f *File) *Config {
+// MatchesAll reports whether the rule maps every token of the issuer that
+// reaches it (no sub, path or group condition; a username condition that
+// equals account, the name the plugin computed for the token).
+func (r MapRule) MatchesAll(account string) bool {
+	return r.Sub == "" && r.Path == "" && r.Group == "" && (r.Username == "" || r.Username == account)
+}
+
+// ReadFile reads a file the configuration names (name_mapfile).
+type ReadFile func(path string) ([]byte, error)
+
+// Interpret applies the plugin's semantics (XrdSciTokensAccess.cc
+// Reconfig). readFile reads name_mapfiles; nil skips them.
+func Interpret(f *File, readFile ReadFile) *Config {
 	c := &Config{OnMissing: "passthrough", OnMissingSource: inventory.Source{File: f.Path}}
 	problem := func(src inventory.Source, format string, a ...any) {
 		c.Problems = append(c.Problems, inventory.Problem{Source: src, Reason: fmt.Sprintf(format, a...)})
 	}
-	if g := f.Section("Global"); g != nil {
-		if v, ok := g.Keys["audience_json"]; ok {
-			var one string
-			var many []string
-			switch {
-			case json.Unmarshal([]byte(v.Value), &many) == nil:
-				c.Audiences = many
-			case json.Unmarshal([]byte(v.Value), &one) == nil:
-				c.Audiences = []string{one}
-			default:
-				problem(v.Source, "audience_json is not a JSON string or list; xrootd refuses it")
-				c.Fatal = true
-			}
-			c.AudienceSource = v.Source
-		} else if v, ok := g.Keys["audience"]; ok {
-			c.Audiences = splitList(v.Value)
-			c.AudienceSource = v.Source
+	fatal := func(src inventory.Source, format string, a ...any) {
+		problem(src, format, a...)
+		c.Fatal = true
+	}
+	byIssuer := map[string]string{}
+	seenAud := map[string]bool{}
+	addAudience := func(a string, src inventory.Source) {
+		if c.AudienceSource.IsZero() {
+			c.AudienceSource = src
 		}
-		if v, ok := g.Keys["onmissing"]; ok {
-			switch strings.ToLower(v.Value) {
-			case "passthrough", "allow", "deny":
-				c.OnMissing, c.OnMissingSource = strings.ToLower(v.Value), v.Source
-			default:
-				problem(v.Source, "unknown onmissing value %q: xrootd refuses to start (\"Unknown value for onmissing key\")", v.Value)
-				c.Fatal = true
-			}
+		if !seenAud[a] {
+			seenAud[a] = true
+			c.Audiences = append(c.Audiences, a)
 		}
 	}
 	for _, s := range f.Sections {
-		if len(s.Name) < 7 || !strings.EqualFold(s.Name[:7], "Issuer ") {
-			continue
+		lower := strings.ToLower(s.Name)
+		switch {
+		case len(s.Keys) == 0:
+		case strings.HasPrefix(lower, "global"):
+			c.unknown(s, GlobalKeys)
+		case strings.HasPrefix(lower, "issuer "):
+			c.unknown(s, IssuerKeys)
+		case s.Name == "":
+			for _, k := range s.Order {
+				problem(s.Keys[k].Source, "key %s is outside any section: the plugin never reads it", s.Keys[k].Key)
+			}
+		default:
+			problem(s.Source, "section [%s] is neither [Global] nor [Issuer <name>]: the plugin ignores it", s.Name)
 		}
-		name := strings.TrimSpace(s.Name[7:])
-		iss, ok := s.Keys["issuer"]
-		if !ok || iss.Value == "" {
-			problem(s.Source, "section [%s] has no issuer; xrootd ignores it", s.Name)
-			continue
-		}
-		bp, ok := s.Keys["base_path"]
-		if !ok || len(splitPaths(bp.Value)) == 0 {
-			problem(s.Source, "section [%s] has no base_path; xrootd ignores it", s.Name)
-			continue
-		}
-		is := Issuer{Name: name, Issuer: iss, BasePaths: splitPaths(bp.Value), BasePathSource: bp.Source, Source: iss.Source,
-			Strategies: DefaultStrategies, StrategySource: s.Source, MapSubjectSource: s.Source}
-		if v, ok := s.Keys["restricted_path"]; ok {
-			is.RestrictedPaths = splitPaths(v.Value)
-		}
-		if v, ok := s.Keys["map_subject"]; ok {
-			is.MapSubject, is.MapSubjectSource = isTrue(v.Value), v.Source
-		}
-		is.DefaultUser = s.Keys["default_user"]
-		is.UsernameClaim = s.Keys["username_claim"]
-		is.GroupsClaim = s.Keys["groups_claim"]
-		is.NameMapfile = s.Keys["name_mapfile"]
-		if v, ok := s.Keys["authorization_strategy"]; ok {
-			is.Strategies, is.StrategySource = nil, v.Source
-			for _, w := range strings.Fields(v.Value) {
-				switch strings.ToLower(w) {
-				case "capability", "group", "mapping":
-					is.Strategies = append(is.Strategies, strings.ToLower(w))
+	}
+	for _, sp := range spellings(f) {
+		s := sp.section
+		lower := strings.ToLower(sp.name)
+		if strings.HasPrefix(lower, "global") {
+			if v, ok := s.Get("audience"); ok && v.Value != "" {
+				for _, a := range splitList(v.Value) {
+					addAudience(a, v.Source)
+				}
+			}
+			if v, ok := s.Get("audience_json"); ok && v.Value != "" {
+				list, err := audienceJSON(v.Value)
+				if err != nil {
+					fatal(v.Source, "audience_json %v: xrootd refuses the configuration and does not start", err)
+				}
+				for _, a := range list {
+					addAudience(a, v.Source)
+				}
+			}
+			if v, ok := s.Get("onmissing"); ok && v.Value != "" {
+				switch v.Value {
+				case "passthrough", "allow", "deny":
+					c.OnMissing, c.OnMissingSource = v.Value, v.Source
 				default:
-					problem(v.Source, "unknown authorization_strategy %q in [%s]", w, s.Name)
+					fatal(v.Source, "unknown onmissing value %q (passthrough, allow or deny, in lower case): xrootd reports \"Unknown value for onmissing key\" and does not start", v.Value)
 				}
 			}
 		}
+		if !strings.HasPrefix(lower, "issuer ") {
+			continue
+		}
+		label := "[" + sp.name + "]"
+		iss, _ := s.Get("issuer")
+		if iss.Value == "" {
+			problem(s.Source, "section %s has no issuer; xrootd ignores it", label)
+			continue
+		}
+		is := Issuer{Section: sp.name, Source: s.Source, Issuer: iss, GroupsClaim: DefaultGroupsClaim}
+		if v, ok := s.Get("name_mapfile"); ok && v.Value != "" {
+			is.NameMapfile = v
+			if readFile != nil {
+				rules, err := parseMapfile(v.Value, readFile)
+				if err != nil {
+					fatal(v.Source, "name_mapfile %s: %v: xrootd reports \"Failed to parse mapfile\" and does not start", v.Value, err)
+				}
+				is.MapRules = rules
+			}
+		}
+		bp, _ := s.Get("base_path")
+		if bp.Value == "" {
+			problem(s.Source, "section %s has no base_path; xrootd ignores it", label)
+			continue
+		}
+		i := len("issuer ")
+		for i < len(sp.name) && isSpace(sp.name[i]) {
+			i++
+		}
+		is.Name = sp.name[i:]
+		if is.Name == "" {
+			problem(s.Source, "section %s names no issuer after \"Issuer \": xrootd reports \"Invalid section name\" and ignores it", label)
+			continue
+		}
+		is.BasePaths = c.canonicalPaths(bp, "base_path", label)
+		is.BasePathSource = bp.Source
+		if len(is.BasePaths) == 0 {
+			problem(bp.Source, "base_path of %s has no absolute path: the plugin maps no scope of this issuer to a path", label)
+		}
+		if v, ok := s.Get("restricted_path"); ok && v.Value != "" {
+			is.RestrictedPaths = c.canonicalPaths(v, "restricted_path", label)
+			is.RestrictedPathSource = v.Source
+		}
+		is.MapSubjectSource = s.Source
+		if v, ok := s.Get("map_subject"); ok {
+			b, valid := boolean(v.Value)
+			if !valid && v.Value != "" {
+				problem(v.Source, "map_subject = %q is not a boolean (true, yes, on, 1, false, no, off, 0): the plugin takes false", v.Value)
+			}
+			is.MapSubject, is.MapSubjectSource = b, v.Source
+		}
+		is.DefaultUser, _ = s.Get("default_user")
+		is.UsernameClaim, _ = s.Get("username_claim")
+		if v, ok := s.Get("groups_claim"); ok && v.Value != "" {
+			is.GroupsClaim = v.Value
+		}
+		is.Strategies, is.StrategySource, is.StrategiesWereDefault = DefaultStrategies, s.Source, true
+		if v, ok := s.Get("authorization_strategy"); ok && v.Value != "" {
+			is.Strategies, is.StrategySource, is.StrategiesWereDefault = c.strategies(v, label), v.Source, false
+		}
+		if first, dup := byIssuer[iss.Value]; dup {
+			problem(s.Source, "section %s names the issuer %s of section %s, which the plugin reads first (sections go in byte order of their names): it ignores this one", label, iss.Value, first)
+			continue
+		}
+		byIssuer[iss.Value] = label
 		c.Issuers = append(c.Issuers, is)
 	}
+	// The plugin's order only decides between duplicates; people read
+	// the file top to bottom.
+	sort.SliceStable(c.Issuers, func(i, j int) bool { return c.Issuers[i].Source.Line < c.Issuers[j].Source.Line })
 	return c
 }
 
-// isTrue reads booleans as the plugin does (true/1/yes/on).
-func isTrue(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "true", "1", "yes", "on":
-		return true
+// spelling is a section name as the plugin visits it.
+type spelling struct {
+	name    string
+	section *Section
+}
+
+// spellings lists every section name that got a key, in byte order: the
+// plugin iterates inih's std::set<std::string> of section names.
+func spellings(f *File) []spelling {
+	var out []spelling
+	for _, s := range f.Sections {
+		for _, n := range s.Spellings {
+			out = append(out, spelling{n, s})
+		}
 	}
-	return false
-}
-
-// splitList splits an audience list on commas and white space.
-func splitList(v string) []string {
-	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
-}
-
-// splitPaths splits a comma-separated path list.
-func splitPaths(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].name < out[j-1].name; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}
 	return out
+}
+
+// unknown records the keys of s the plugin does not read.
+func (c *Config) unknown(s *Section, known []string) {
+	for _, k := range s.Order {
+		found := false
+		for _, kn := range known {
+			found = found || k == kn
+		}
+		if !found {
+			c.Unknown = append(c.Unknown, s.Keys[k])
+		}
+	}
+}
+
+// splitList splits audience, base_path and restricted_path values as the
+// plugin does: at commas and blanks (not tabs).
+func splitList(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+}
+
+// canonicalPaths is ParseCanonicalPaths: absolute paths, cleaned; others
+// are dropped.
+func (c *Config) canonicalPaths(v Value, key, label string) []string {
+	var out []string
+	for _, p := range splitList(v.Value) {
+		if !strings.HasPrefix(p, "/") {
+			c.Problems = append(c.Problems, inventory.Problem{Source: v.Source,
+				Reason: fmt.Sprintf("%s entry %q of %s is not an absolute path: the plugin drops it", key, p, label)})
+			continue
+		}
+		out = append(out, path.Clean(p))
+	}
+	return out
+}
+
+// strategies reads authorization_strategy: blank-separated, any case;
+// unknown words are ignored (with an error in xrootd's log).
+func (c *Config) strategies(v Value, label string) []string {
+	set := map[string]bool{}
+	for _, w := range strings.Split(v.Value, " ") {
+		switch lw := strings.ToLower(w); lw {
+		case Capability, Group, Mapping:
+			set[lw] = true
+		case "":
+		default:
+			c.Problems = append(c.Problems, inventory.Problem{Source: v.Source,
+				Reason: fmt.Sprintf("unknown authorization_strategy %q in %s: the plugin ignores it", w, label)})
+		}
+	}
+	out := []string{}
+	for _, s := range DefaultStrategies {
+		if set[s] {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		c.Problems = append(c.Problems, inventory.Problem{Source: v.Source,
+			Reason: fmt.Sprintf("authorization_strategy of %s names no known strategy: tokens of this issuer authorize nothing", label)})
+	}
+	return out
+}
+
+// boolean is INIReader::GetBoolean: invalid values give the default
+// (false for map_subject).
+func boolean(v string) (value, valid bool) {
+	switch strings.ToLower(v) {
+	case "true", "yes", "on", "1":
+		return true, true
+	case "false", "no", "off", "0":
+		return false, true
+	}
+	return false, false
+}
+
+// audienceJSON reads audience_json as the plugin does with picojson: one
+// JSON value (what follows it is ignored) that must be a list of strings.
+func audienceJSON(v string) ([]string, error) {
+	var raw any
+	if err := json.NewDecoder(strings.NewReader(v)).Decode(&raw); err != nil {
+		return nil, fmt.Errorf("is not JSON (%v)", err)
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return nil, errors.New("is not a JSON list of strings (a single JSON string is refused too)")
+	}
+	var out []string
+	for _, x := range list {
+		s, ok := x.(string)
+		if !ok {
+			return nil, errors.New("has a value that is not a string")
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// parseMapfile is the plugin's ParseMapfile.
+func parseMapfile(file string, readFile ReadFile) ([]MapRule, error) {
+	data, err := readFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("cannot be read (%w)", err)
+	}
+	var raw any
+	if err := json.NewDecoder(strings.NewReader(string(data))).Decode(&raw); err != nil {
+		return nil, fmt.Errorf("is not JSON (%v)", err)
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return nil, errors.New("is not a JSON list")
+	}
+	var out []MapRule
+	for _, x := range list {
+		obj, ok := x.(map[string]any)
+		if !ok {
+			return nil, errors.New("has a rule that is not a JSON object")
+		}
+		if _, ignore := obj["ignore"]; ignore {
+			// The plugin walks the keys in byte order and stops at
+			// "ignore": only "group" is checked before it.
+			if g, ok := obj["group"]; ok {
+				if _, isString := g.(string); !isString {
+					return nil, errors.New("has a non-string group")
+				}
+			}
+			continue
+		}
+		var r MapRule
+		for _, f := range []struct {
+			key string
+			to  *string
+		}{{"result", &r.Result}, {"group", &r.Group}, {"sub", &r.Sub}, {"username", &r.Username}, {"path", &r.Path}} {
+			v, ok := obj[f.key]
+			if !ok {
+				continue
+			}
+			s, isString := v.(string)
+			if !isString {
+				if f.key == "username" {
+					continue // skipped, not refused
+				}
+				return nil, fmt.Errorf("has a non-string %s", f.key)
+			}
+			*f.to = s
+		}
+		if r.Path != "" {
+			if !strings.HasPrefix(r.Path, "/") {
+				return nil, fmt.Errorf("has a path %q that cannot be normalized", r.Path)
+			}
+			r.Path = path.Clean(r.Path)
+		}
+		if r.Result == "" {
+			return nil, errors.New("has a rule without a result")
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }

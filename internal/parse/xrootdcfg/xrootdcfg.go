@@ -1,22 +1,37 @@
 // Package xrootdcfg reads the XRootD configuration language the way
-// XrdOucStream does, keeping file:line for every directive: `set` and
-// `$var`/`$(var)`/`${var}` substitution, `if … else if … else … fi` on the
-// host's name, `named` instance names, `defined` and `exec`, `continue` with
-// files and directories, backslash continuation and repeated directives.
+// XRootD's own XrdOucStream does, keeping file:line for every directive.
 //
-// The behaviour was pinned against XRootD 5.5.3's own preprocessor
-// (`cconfig -c CFG -h HOST -n NAME -x PROG`); where it differs from the
-// documentation the tests say so. Nothing in a config is ever executed.
+// It follows the code of XRootD 5.5.3 (src/XrdOuc/XrdOucStream.cc,
+// XrdOucUtils.cc; the reading rules are unchanged up to 6.1) and is tested
+// against cconfig, XRootD's preprocessor. Where the documentation suggests
+// otherwise, the code wins:
+//
+//   - `continue FILE` is a jump, not an include: the rest of the current
+//     file is never read, and a file reached by `continue` may not continue
+//     again. `continue DIR/` reads the directory's files in byte order,
+//     skipping hidden and executable files and .cfsaved, .rpmsave,
+//     .rpmnew, .dpkg-old, .dpkg-dist and ~ leftovers (or keeping only the
+//     `*suffix` files named); an empty directory silently ends the
+//     configuration.
+//   - `if` does not nest; `else if` chains; `continue` inside if-fi stops
+//     reading. Host patterns allow one '*'; `named` and `exec` compare
+//     exactly; no instance name is "anon".
+//   - `set x = $NAME` takes NAME from the process environment, whole (what
+//     follows the reference is dropped); `$var`, `$(var)`, `${var}` and
+//     `$[var]` in directives name `set` variables, whose names are letters
+//     and digits only.
+//   - Words are split at blanks only: a tab is part of a word, except for
+//     the sec.* and acc.* components, which read with tabs as blanks.
+//   - `all.role`, `all.manager`, `xrd.port` (and their cms./ofs. forms) may
+//     end in `if …`; the directive applies only when the condition holds.
+//
+// Nothing in a configuration is ever executed: `if exec` compares program
+// names, and a `set x < file` value file is read, not run.
 package xrootdcfg
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
-	"io/fs"
-	"path"
+	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -28,18 +43,29 @@ type Directive struct {
 	Name string
 	// Args are the words after the name, variables substituted.
 	Args []string
+	// If is the condition after a trailing `if` (all.role server if
+	// red*.example.org), without the "if"; nil when there was none. The
+	// directive is only returned when the condition holds.
+	If []string
 	// Source is where the directive's first line is.
 	Source inventory.Source
 }
 
 // Options are what the preprocessor's conditions test.
 type Options struct {
-	// Host is the host's own name (if <host pattern>).
+	// Host is the host's own name (if <host pattern>); xrootd uses its
+	// fully qualified name.
 	Host string
-	// Instance is the instance name given with -n (if named).
+	// Instance is the instance name given with -n (if named); empty is
+	// xrootd's default, "anon".
 	Instance string
-	// Program is the executable reading the file (if exec); "xrootd".
+	// Program is the executable reading the file (if exec): "xrootd" or
+	// "cmsd"; empty matches no program.
 	Program string
+	// Env is the environment xrootd runs with, when the caller knows it
+	// (`set x = $NAME`, `if defined ?~NAME`). XRDHOST, XRDNAME, XRDPROG,
+	// XRDINSTANCE and XRDCONFIGFN are added as xrootd exports them.
+	Env map[string]string
 }
 
 // Config is a preprocessed configuration.
@@ -47,8 +73,8 @@ type Config struct {
 	Directives []Directive
 	// Files are the files read, in order.
 	Files []string
-	// Problems are the parts that could not be read or make no sense to
-	// xrootd; parsing goes on past them where xrootd would.
+	// Problems are the parts xrootd would refuse or read differently from
+	// how they look, and what the scan could not read.
 	Problems []inventory.Problem
 }
 
@@ -63,375 +89,182 @@ func (c *Config) Find(name string) []Directive {
 	return out
 }
 
-// skippedSuffixes are files XrdOucStream passes over when `continue`
-// names a directory: editor backups and package-manager leftovers.
-var skippedSuffixes = []string{"~", ".rpmsave", ".rpmnew", ".rpmorig", ".dpkg-old", ".dpkg-dist", ".dpkg-new", ".cfsaved"}
-
-// maxDepth bounds `continue` nesting; xrootd has no documented limit, but a
-// chain this long is a loop in all but name.
-const maxDepth = 32
-
-type parser struct {
-	fsys  *hostfs.FS
-	opt   Options
-	cfg   *Config
-	vars  map[string]string
-	stack []string // files being read, for loop detection
+// Last returns the last directive with one of the given names.
+func (c *Config) Last(names ...string) (Directive, bool) {
+	for i := len(c.Directives) - 1; i >= 0; i-- {
+		for _, n := range names {
+			if c.Directives[i].Name == n {
+				return c.Directives[i], true
+			}
+		}
+	}
+	return Directive{}, false
 }
 
-// Parse reads mainFile (a host path) and everything it continues to. It
+// Parse reads mainFile (a host path) and the files it continues to. It
 // never fails: what cannot be read is a Problem.
 func Parse(fsys *hostfs.FS, mainFile string, opt Options) *Config {
-	p := &parser{fsys: fsys, opt: opt, cfg: &Config{}, vars: map[string]string{}}
-	p.file(mainFile, inventory.Source{})
-	return p.cfg
+	// Most components read the file with tabs as part of words; XrdSecServer
+	// and XrdAccConfig call Tabs(0) and read tabs as blanks. Each sees its
+	// own directives from its own reading, so both readings are made when
+	// a file has a tab, and merged by component.
+	words := read(fsys, mainFile, opt, false)
+	if !words.sawTab {
+		return words.config()
+	}
+	c := merge(words, read(fsys, mainFile, opt, true))
+	for _, d := range c.Directives {
+		tabProblem(c, d)
+	}
+	return c
 }
 
-func (p *parser) problem(src inventory.Source, format string, a ...any) {
-	p.cfg.Problems = append(p.cfg.Problems, inventory.Problem{Source: src, Reason: fmt.Sprintf(format, a...)})
+// tabsAsBlanks are the components that read with tabs as blanks. (XrdAcc
+// compares only "ac" of the prefix; acc. is what is documented.)
+func tabsAsBlanks(name string) bool {
+	return strings.HasPrefix(name, "sec.") || strings.HasPrefix(name, "acc.")
 }
 
-func (p *parser) file(name string, from inventory.Source) {
-	for _, f := range p.stack {
-		if f == name {
-			p.problem(from, "continue %s loops back to a file already being read", name)
+func read(fsys *hostfs.FS, mainFile string, opt Options, notabs bool) *parser {
+	p := &parser{fsys: fsys, opt: opt, vars: map[string]string{}, env: map[string]string{}, unknown: map[string]bool{}}
+	for k, v := range opt.Env {
+		p.env[k] = v
+	}
+	p.env["XRDHOST"] = opt.Host
+	p.env["XRDNAME"] = p.instance()
+	p.env["XRDPROG"] = opt.Program
+	p.env["XRDINSTANCE"] = opt.Program + " " + p.instance() + "@" + opt.Host
+	p.env["XRDCONFIGFN"] = mainFile
+	p.s = newStream(p, notabs, true)
+	p.run(mainFile)
+	return p
+}
+
+func (p *parser) config() *Config {
+	return &Config{Directives: p.directives, Files: p.files, Problems: p.problems}
+}
+
+// tabProblem reports a directive that a tab turned into something else.
+// A tab-indented comment stays harmless: no component knows the name.
+func tabProblem(c *Config, d Directive) {
+	words := append([]string{d.Name}, d.Args...)
+	for _, w := range words {
+		if !strings.Contains(w, "\t") {
+			continue
+		}
+		if strings.HasPrefix(strings.TrimLeft(d.Name, "\t"), "#") {
 			return
 		}
-	}
-	if len(p.stack) >= maxDepth {
-		p.problem(from, "continue nested more than %d deep", maxDepth)
+		c.Problems = append(c.Problems, inventory.Problem{Source: d.Source,
+			Reason: "tab in " + quote(w) + ": xrootd splits words at blanks only (tabs separate words just for sec.* and acc.*), so this line is not the directive it looks like"})
 		return
-	}
-	data, err := p.fsys.ReadFile(name)
-	if err != nil {
-		src := inventory.Source{File: name}
-		if len(p.stack) > 0 {
-			src = from
-		}
-		p.problem(src, "cannot read %s: %v", name, errUnwrapped(err))
-		return
-	}
-	p.cfg.Files = append(p.cfg.Files, name)
-	if bytes.IndexByte(data, 0) >= 0 {
-		p.problem(inventory.Source{File: name}, "binary content (NUL bytes): not an xrootd config")
-		return
-	}
-	if !utf8.Valid(data) {
-		p.problem(inventory.Source{File: name}, "invalid UTF-8: values may not be what xrootd reads")
-	}
-	if bytes.Contains(data, []byte("\r\n")) {
-		// cconfig keeps the carriage return as part of the last word, so
-		// `config=/etc/xrootd/scitokens.cfg\r` names a file that does not
-		// exist and `fi\r` is no fi.
-		p.problem(inventory.Source{File: name}, "Windows (CRLF) line endings: xrootd reads the carriage return as part of the last word of each line")
-	}
-	p.stack = append(p.stack, name)
-	p.lines(name, string(data))
-	p.stack = p.stack[:len(p.stack)-1]
-}
-
-type ifFrame struct {
-	src      inventory.Source
-	active   bool // the current branch is taken
-	anyTaken bool // some branch was taken already
-	inElse   bool
-}
-
-func (p *parser) lines(name, text string) {
-	lines := strings.Split(text, "\n")
-	var frame *ifFrame
-	for i := 0; i < len(lines); i++ {
-		start := i + 1
-		line := lines[i]
-		// Backslash continuation joins the next line.
-		for strings.HasSuffix(line, "\\") && i+1 < len(lines) {
-			i++
-			line = strings.TrimSuffix(line, "\\") + " " + lines[i]
-		}
-		src := inventory.Source{File: name, Line: start}
-		words := fields(line)
-		if len(words) == 0 || strings.HasPrefix(words[0], "#") || strings.TrimSpace(line) == "" {
-			continue
-		}
-		if strings.Contains(words[0], "\t") {
-			// A tab before the directive name or inside it: cconfig shows
-			// xrootd reads "\t# comment" as a directive, and
-			// "ofs.authlib\tx" as one unknown word.
-			p.problem(src, "tab in %q: xrootd does not split words on tabs, so this line is not the directive it looks like", strings.TrimSpace(line))
-		}
-		switch words[0] {
-		case "if":
-			if frame != nil {
-				p.problem(src, "nested 'if' (xrootd does not nest if; it reports a missing 'fi' for the outer one)")
-				continue
-			}
-			ok := p.condition(src, p.subst(src, words[1:]))
-			frame = &ifFrame{src: src, active: ok, anyTaken: ok}
-			continue
-		case "else":
-			if frame == nil {
-				p.problem(src, "'else' without 'if'")
-				continue
-			}
-			if frame.inElse {
-				p.problem(src, "'else' after the final 'else'")
-				continue
-			}
-			if len(words) > 1 && words[1] == "if" {
-				ok := !frame.anyTaken && p.condition(src, p.subst(src, words[2:]))
-				frame.active = ok
-				frame.anyTaken = frame.anyTaken || ok
-				continue
-			}
-			frame.inElse = true
-			frame.active = !frame.anyTaken
-			continue
-		case "fi":
-			if frame == nil {
-				p.problem(src, "'fi' without 'if'")
-			}
-			frame = nil
-			continue
-		}
-		if frame != nil && !frame.active {
-			continue
-		}
-		switch words[0] {
-		case "set", "setenv":
-			p.set(src, words)
-		case "continue":
-			args := p.subst(src, words[1:])
-			if len(args) == 0 {
-				p.problem(src, "continue without a file or directory")
-				continue
-			}
-			p.continueWith(args[0], src)
-		default:
-			p.cfg.Directives = append(p.cfg.Directives, Directive{Name: words[0], Args: p.subst(src, words[1:]), Source: src})
-		}
-	}
-	if frame != nil {
-		p.problem(frame.src, "missing 'fi' for this 'if'")
 	}
 }
 
-func (p *parser) set(src inventory.Source, words []string) {
-	// set name = value (the '=' is required: cconfig reports
-	// "Missing '=' after set x" otherwise).
-	if len(words) < 3 || words[2] != "=" {
-		if len(words) >= 2 && strings.Contains(words[1], "=") {
-			k, v, _ := strings.Cut(words[1], "=")
-			if k != "" {
-				p.assign(words[0], k, strings.Join(p.subst(src, append([]string{v}, words[2:]...)), " "))
+func quote(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(`"`+s+`"`, "\t", `\t`), "\r", `\r`)
+}
+
+// merge takes the sec.* and acc.* directives from the tabs-as-blanks
+// reading and all others from the plain one, in reading order.
+func merge(words, blanks *parser) *Config {
+	c := words.config()
+	order := map[string]int{}
+	for i, f := range append(append([]string{}, words.files...), blanks.files...) {
+		if _, ok := order[f]; !ok {
+			order[f] = i
+		}
+	}
+	var ds []Directive
+	for _, d := range c.Directives {
+		if !tabsAsBlanks(strings.TrimLeft(d.Name, "\t")) {
+			ds = append(ds, d)
+		}
+	}
+	for _, d := range blanks.directives {
+		if tabsAsBlanks(d.Name) {
+			ds = append(ds, d)
+		}
+	}
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i].Source, ds[j].Source
+		if order[a.File] != order[b.File] {
+			return order[a.File] < order[b.File]
+		}
+		return a.Line < b.Line
+	})
+	c.Directives = ds
+	seen := map[inventory.Problem]bool{}
+	for _, p := range c.Problems {
+		seen[p] = true
+	}
+	for _, p := range blanks.problems {
+		if !seen[p] {
+			seen[p] = true
+			c.Problems = append(c.Problems, p)
+		}
+	}
+	for _, f := range blanks.files {
+		found := false
+		for _, g := range c.Files {
+			found = found || f == g
+		}
+		if !found {
+			c.Files = append(c.Files, f)
+		}
+	}
+	return c
+}
+
+// trailingIf are the directives whose handlers accept a trailing `if`
+// (XrdOucUtils::doIf callers: XrdConfig xport, XrdOfs xrole, XrdCmsConfig
+// role/manager/superport, XrdCmsClientConfig manager).
+var trailingIf = map[string]bool{
+	"xrd.port": true, "all.role": true, "ofs.role": true, "cms.role": true,
+	"all.manager": true, "cms.manager": true, "all.superport": true, "cms.superport": true,
+}
+
+// noSubst are the directives cconfig reads without substitution: their
+// arguments are message or command templates with $-placeholders of their
+// own.
+var noSubst = map[string]bool{"cms.prepmsg": true, "ofs.notifymsg": true, "oss.stagemsg": true, "frm.xfr.copycmd": true}
+
+// directive reads the arguments of a directive named name.
+func (p *parser) directive(name string) {
+	d := Directive{Name: name, Source: p.s.line}
+	if noSubst[name] {
+		saved := p.s.subst
+		p.s.subst = false
+		for w, ok := p.s.word(); ok; w, ok = p.s.word() {
+			d.Args = append(d.Args, w)
+		}
+		p.s.subst = saved
+		p.directives = append(p.directives, d)
+		return
+	}
+	for w, ok := p.s.word(); ok; w, ok = p.s.word() {
+		if w == "if" && trailingIf[name] {
+			if !p.trailing(&d) {
 				return
-			}
-		}
-		p.problem(src, "missing '=' after %s", strings.Join(words[:min(2, len(words))], " "))
-		return
-	}
-	p.assign(words[0], words[1], strings.Join(p.subst(src, words[3:]), " "))
-}
-
-// maxValue bounds a variable's value: `set x = $(x)$(x)` repeated doubles
-// it each time, and a hostile or broken config must not exhaust memory.
-const maxValue = 64 << 10
-
-func (p *parser) assign(kind, name, value string) {
-	if len(value) > maxValue {
-		value = value[:maxValue]
-	}
-	if kind == "setenv" {
-		// setenv changes the process environment, which $(var) does not
-		// read (cconfig: "Variable FOO is undefined" after setenv FOO).
-		p.vars["~"+name] = value
-		return
-	}
-	p.vars[name] = strings.TrimSpace(value)
-}
-
-// condition evaluates the words after `if`.
-func (p *parser) condition(src inventory.Source, words []string) bool {
-	if len(words) == 0 {
-		p.problem(src, "'if' without a condition")
-		return false
-	}
-	switch words[0] {
-	case "defined":
-		if len(words) == 1 {
-			p.problem(src, "'?var' missing after 'defined'")
-			return false
-		}
-		for _, w := range words[1:] {
-			switch {
-			case strings.HasPrefix(w, "?~"):
-				// An environment variable of the xrootd process: not
-				// knowable from files, except what setenv set.
-				if _, ok := p.vars["~"+w[2:]]; ok {
-					return true
-				}
-			case strings.HasPrefix(w, "?"):
-				if _, ok := p.vars[w[1:]]; ok {
-					return true
-				}
-			default:
-				p.problem(src, "'?var' missing after 'defined' (got %q)", w)
-				return false
-			}
-		}
-		return false
-	case "exec":
-		for _, w := range words[1:] {
-			if w == p.opt.Program {
-				return true
-			}
-		}
-		return false
-	}
-	hosts := words
-	var names []string
-	for i, w := range words {
-		if w == "named" {
-			hosts, names = words[:i], words[i+1:]
-			if len(names) == 0 {
-				p.problem(src, "instance name missing after 'named'")
-				return false
 			}
 			break
 		}
+		d.Args = append(d.Args, w)
 	}
-	ok := true
-	if len(hosts) > 0 {
-		ok = false
-		for _, h := range hosts {
-			if m, _ := path.Match(h, p.opt.Host); m {
-				ok = true
-				break
-			}
-		}
-	}
-	if ok && names != nil {
-		ok = false
-		for _, n := range names {
-			if m, _ := path.Match(n, p.opt.Instance); m {
-				ok = true
-				break
-			}
-		}
-	}
-	return ok
+	p.directives = append(p.directives, d)
 }
 
-func (p *parser) continueWith(target string, from inventory.Source) {
-	st, err := p.fsys.Stat(target)
-	if err != nil {
-		p.problem(from, "cannot read %s: %v", target, errUnwrapped(err))
-		return
-	}
-	if !st.IsDir() {
-		p.file(target, from)
-		return
-	}
-	entries, err := p.fsys.ReadDir(target)
-	if err != nil {
-		p.problem(from, "cannot read directory %s: %v", target, errUnwrapped(err))
-		return
-	}
-	for _, e := range entries {
-		if skipped(e.Name()) {
-			continue
+// trailing evaluates a directive's trailing `if`, recording the words it
+// read, and reports whether the directive applies.
+func (p *parser) trailing(d *Directive) bool {
+	d.If = []string{}
+	next := func() (string, bool) {
+		w, ok := p.s.word()
+		if ok {
+			d.If = append(d.If, w)
 		}
-		full := path.Join(target, e.Name())
-		if st, err := p.fsys.Stat(full); err == nil && st.IsDir() {
-			continue
-		}
-		p.file(full, from)
+		return w, ok
 	}
-}
-
-func skipped(name string) bool {
-	if strings.HasPrefix(name, ".") {
-		return true
-	}
-	for _, s := range skippedSuffixes {
-		if strings.HasSuffix(name, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// subst replaces $name, $(name) and ${name} with values set by `set`.
-// An undefined variable becomes empty, as in xrootd, and is reported.
-func (p *parser) subst(src inventory.Source, words []string) []string {
-	out := make([]string, 0, len(words))
-	for _, w := range words {
-		if !strings.Contains(w, "$") {
-			out = append(out, w)
-			continue
-		}
-		var b strings.Builder
-		for i := 0; i < len(w); i++ {
-			if w[i] != '$' || i+1 >= len(w) {
-				b.WriteByte(w[i])
-				continue
-			}
-			var name string
-			switch w[i+1] {
-			case '(', '{':
-				closer := byte(')')
-				if w[i+1] == '{' {
-					closer = '}'
-				}
-				end := strings.IndexByte(w[i+2:], closer)
-				if end < 0 {
-					b.WriteByte(w[i])
-					continue
-				}
-				name = w[i+2 : i+2+end]
-				i += 2 + end
-			default:
-				j := i + 1
-				for j < len(w) && isVarChar(w[j]) {
-					j++
-				}
-				if j == i+1 {
-					b.WriteByte(w[i])
-					continue
-				}
-				name = w[i+1 : j]
-				i = j - 1
-			}
-			v, ok := p.vars[name]
-			if !ok {
-				// xrootd then looks in its process environment ($PWD,
-				// $SOURCE_DIR in the xrootd test configs), which no file
-				// tells; the value is unknown here.
-				p.problem(src, "variable %s is not set in the config; xrootd would take it from its environment, unknown to this scan", name)
-			}
-			b.WriteString(v)
-		}
-		if s := b.String(); s != "" {
-			out = append(out, fields(s)...)
-		}
-	}
-	return out
-}
-
-func isVarChar(c byte) bool {
-	return c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-// errUnwrapped keeps only the OS-level reason (the path is already named).
-func errUnwrapped(err error) error {
-	if errors.Is(err, fs.ErrNotExist) {
-		return fs.ErrNotExist
-	}
-	return err
-}
-
-// fields splits on blanks only, as XrdOucStream does: cconfig keeps a tab
-// inside a word ("all.d a\t b" stays three words, the second "a\t") and a
-// carriage return at the end of one (`config=/x.cfg\r`).
-func fields(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' })
+	// An error in the condition makes the handler refuse the directive.
+	return p.condition(d.Source, d.Name+" directive", next) == condTrue
 }

@@ -176,7 +176,7 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 		}
 		return svc
 	}
-	st := scitokenscfg.Interpret(ini)
+	st := scitokenscfg.Interpret(ini, h.FS.ReadFile)
 	svc.Problems = append(svc.Problems, st.Problems...)
 	svc.Settings = append(svc.Settings, inventory.Setting{Key: "scitokens.onmissing", Values: []string{st.OnMissing}, Source: st.OnMissingSource})
 	rights := authdbUsers(h, &svc)
@@ -189,7 +189,7 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 			Service: service, Instance: instance, Name: is.Name, Issuer: is.Issuer.Value, AnySubject: true,
 			Audiences: append([]string{}, st.Audiences...), AudienceChecked: len(st.Audiences) > 0, AudienceSource: audSrc,
 			StrategySource: is.StrategySource, BasePaths: is.BasePaths, RestrictedPaths: is.RestrictedPaths,
-			PathSource: is.BasePathSource, Source: is.Source,
+			PathSource: is.BasePathSource, Source: is.Issuer.Source,
 			Account: is.DefaultUser.Value, AccountSource: is.DefaultUser.Source,
 			SubjectMapped: is.MapSubject || is.UsernameClaim.Value != "", MapFile: is.NameMapfile.Value,
 		}
@@ -198,9 +198,6 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 		}
 		for _, s := range is.Strategies {
 			t.Strategies = append(t.Strategies, inventory.Strategy(s))
-		}
-		if t.MapFile != "" && !h.FS.Exists(t.MapFile) {
-			svc.Problems = append(svc.Problems, inventory.Problem{Source: is.NameMapfile.Source, Reason: "name_mapfile " + t.MapFile + " does not exist: xrootd fails to configure the plugin"})
 		}
 		// A fixed account that acc.authdb gives rights, reached through the
 		// mapping strategy, is every token of the issuer getting the same
