@@ -122,6 +122,10 @@ type Setting struct {
 type Problem struct {
 	Source Source `json:"source"`
 	Reason string `json:"reason"`
+	// TrustUnaffected is set when the reader knows that what it could not
+	// read cannot change token trust (the job router's defaults that a
+	// vendor's generator prints): the admin is told, but it is a note.
+	TrustUnaffected bool `json:"trust_unaffected,omitempty"`
 }
 
 // Ban is a rule meant to lock an identity out, and whether it works.

@@ -7,8 +7,9 @@
 // `include :` of files and directories, `use CATEGORY : template(args)`
 // metaknobs, and backslash continuation.
 //
-// Nothing is executed: `include command :` and values ending in `|` (the
-// old "run this command" form) are reported as unresolvable.
+// Nothing is executed: `include command :` and config sources ending in
+// `|` (a LOCAL_CONFIG_FILE entry that names a command whose output is
+// read as configuration) are recorded in Config.Commands, never run.
 package condorcfg
 
 import (
@@ -32,9 +33,6 @@ type Assignment struct {
 	// already expanded, as HTCondor does at assignment).
 	Raw    string
 	Source inventory.Source
-	// Unresolvable is set when the value comes from a command that is
-	// never run here.
-	Unresolvable bool
 }
 
 // Config is a read configuration.
@@ -44,6 +42,34 @@ type Config struct {
 	Problems []inventory.Problem
 	// Templates records the metaknobs used, in order, with where.
 	Templates []Use
+	// Commands are the configuration sources HTCondor would run and read
+	// the output of; ttt-check never runs them. What they could define is
+	// the reader's to judge.
+	Commands []Command
+}
+
+// Command is one configuration source that is a command.
+type Command struct {
+	// Command is the command line as written (without a trailing `|`).
+	Command string
+	// Via says how it is reached: "include command" or the name of the
+	// list it is an entry of (LOCAL_CONFIG_FILE).
+	Via    string
+	Source inventory.Source
+}
+
+// IsCommand reports whether a config source names a command, as
+// HTCondor's is_piped_command does: the entry ends in `|`
+// (https://github.com/htcondor/htcondor/blob/main/src/condor_utils/condor_config.cpp,
+// process_config_source).
+func IsCommand(source string) bool {
+	return strings.HasSuffix(strings.TrimSpace(source), "|")
+}
+
+// Command records a config source that is a command, which is never run.
+func (p *Parser) Command(command, via string, src inventory.Source) {
+	command = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(command), "|"))
+	p.cfg.Commands = append(p.cfg.Commands, Command{Command: command, Via: via, Source: src})
 }
 
 // Use is one `use CATEGORY : name` statement.
@@ -278,13 +304,9 @@ func truncate(s string) string {
 func (p *Parser) assign(name, value string, src inventory.Source) {
 	key := strings.ToUpper(name)
 	value = strings.TrimSpace(value)
+	// A trailing `|` makes a value a command only where HTCondor reads it
+	// as a config source (LOCAL_CONFIG_FILE entries): the reader decides.
 	a := Assignment{Name: name, Source: src}
-	if strings.HasSuffix(value, "|") {
-		// Old syntax: the value is the output of a command. Never run.
-		a.Unresolvable = true
-		p.problem(src, "%s takes its value from a command (`|`), which ttt-check never runs; its value is unknown", name)
-		value = ""
-	}
 	// Self-reference: $(NAME) in NAME's own value is the previous value.
 	if strings.Contains(strings.ToUpper(value), "$("+key) {
 		value = selfRef(value, key, p.cfg.vars[key].Raw)
@@ -310,7 +332,7 @@ func (p *Parser) directive(kind, qualifier, target string, src inventory.Source)
 	case "include":
 		q := strings.ToLower(strings.Join(strings.Fields(qualifier), " "))
 		if strings.Contains(q, "command") {
-			p.problem(src, "include command : %s — ttt-check never runs commands; what it would add is unknown", truncate(target))
+			p.Command(target, "include command", src)
 			return
 		}
 		file := p.cfg.Expand(target)

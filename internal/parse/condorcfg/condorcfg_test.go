@@ -38,8 +38,8 @@ func TestLanguage(t *testing.T) {
 		{"daemon prefix is its own name", map[string]string{"/c.conf": "SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = FS,SCITOKENS\n"}, "SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS", "FS,SCITOKENS", 1, ""},
 		{"include file and directory", map[string]string{"/c.conf": "include : /d\nA = $(A) main\n", "/d/20.conf": "A = $(A) b\n", "/d/10.conf": "A = a\n", "/d/30.conf.rpmnew": "A = never\n", "/d/.x": "A = never\n"}, "A", "a b main", 2, ""},
 		{"include ifexist of a missing file", map[string]string{"/c.conf": "include ifexist : /nope\nA = 1\n"}, "A", "1", 2, ""},
-		{"include command is never run", map[string]string{"/c.conf": "include command : /bin/make-config\nA = 1\n"}, "A", "1", 2, "never runs commands"},
-		{"value from a command is never run", map[string]string{"/c.conf": "A = /bin/echo hi |\n"}, "A", "", 1, "never runs"},
+		{"include command is recorded, never run", map[string]string{"/c.conf": "include command : /bin/make-config\nA = 1\n"}, "A", "1", 2, ""},
+		{"a trailing | in a plain value is part of the value", map[string]string{"/c.conf": "A = /bin/echo hi |\n"}, "A", "/bin/echo hi |", 1, ""},
 		{"use security:recommended", map[string]string{"/c.conf": "use security:recommended\n"}, "ALLOW_WRITE", "*", 0, ""},
 		{"metaknob arguments", map[string]string{"/c.conf": "use SECURITY : recommended_v24_0(ce, admin@*)\n"}, "ALLOW_ADMINISTRATOR", "ce@* condor@password admin@*", 0, ""},
 		{"metaknob default arguments", map[string]string{"/c.conf": "use security:recommended\n"}, "ALLOW_ADMINISTRATOR", "condor@* condor@password root@*", 0, ""},
@@ -171,4 +171,19 @@ func FuzzParse(f *testing.F) {
 			c.Value(n)
 		}
 	})
+}
+
+func TestCommandsAreRecordedNeverRun(t *testing.T) {
+	c := read(t, map[string]string{"/c.conf": "A = 1\ninclude command : /usr/bin/make-config --x\n"})
+	if len(c.Commands) != 1 || c.Commands[0].Command != "/usr/bin/make-config --x" || c.Commands[0].Via != "include command" || c.Commands[0].Source.String() != "/c.conf:2" {
+		t.Errorf("commands = %+v", c.Commands)
+	}
+	for _, tc := range []struct {
+		source string
+		want   bool
+	}{{"/usr/share/condor-ce/condor_ce_router_defaults|", true}, {"/bin/gen | ", true}, {"/etc/condor-ce/local.conf", false}, {"a|b", false}} {
+		if got := IsCommand(tc.source); got != tc.want {
+			t.Errorf("IsCommand(%q) = %v, want %v", tc.source, got, tc.want)
+		}
+	}
 }

@@ -6,6 +6,7 @@ package htcondorce
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -62,12 +63,46 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 			p.Dir(d, inventory.Source{})
 		}
 	}
-	if v, _, ok := p.Config().Value("LOCAL_CONFIG_FILE"); ok {
-		for _, f := range splitList(v) {
-			p.File(f, inventory.Source{})
+	// process_locals: a value that is a piped command is one source, any
+	// other a list of files
+	// (https://github.com/htcondor/htcondor/blob/main/src/condor_utils/condor_config.cpp).
+	if v, src, ok := p.Config().Value("LOCAL_CONFIG_FILE"); ok {
+		if condorcfg.IsCommand(v) {
+			p.Command(v, "LOCAL_CONFIG_FILE", src)
+		} else {
+			for _, f := range splitList(v) {
+				p.File(f, inventory.Source{})
+			}
 		}
 	}
-	return []inventory.Service{adapt(h, p.Config())}, nil
+	cfg := p.Config()
+	svc := adapt(h, cfg)
+	svc.Problems = append(svc.Problems, commandProblems(cfg.Commands)...)
+	return []inventory.Service{svc}, nil
+}
+
+// routerDefaults is HTCondor-CE's own generator of job-router defaults,
+// which its package runs from 01-ce-router-defaults.conf
+// (LOCAL_CONFIG_FILE = /usr/share/condor-ce/condor_ce_router_defaults|).
+// It prints JOB_ROUTER_* settings only
+// (https://github.com/htcondor/htcondor-ce/blob/main/src/condor_ce_router_defaults),
+// none of which decides who may submit with a token.
+const routerDefaults = "/usr/share/condor-ce/condor_ce_router_defaults"
+
+// commandProblems says, for each config source HTCondor would run, what
+// ttt-check does not know because it never runs it.
+func commandProblems(cmds []condorcfg.Command) []inventory.Problem {
+	var out []inventory.Problem
+	for _, c := range cmds {
+		if f := strings.Fields(c.Command); len(f) > 0 && f[0] == routerDefaults {
+			out = append(out, inventory.Problem{Source: c.Source, TrustUnaffected: true,
+				Reason: c.Via + " runs " + routerDefaults + ", HTCondor-CE's own (package-owned) job-router defaults generator; ttt-check never runs it, and what it prints (JOB_ROUTER_* settings only) does not decide token trust"})
+			continue
+		}
+		out = append(out, inventory.Problem{Source: c.Source,
+			Reason: c.Via + " runs " + strconv.Quote(c.Command) + " and reads its output as configuration; ttt-check never runs commands, and that output could set what decides token trust (SEC_* methods, ALLOW_*, CERTIFICATE_MAPFILE, SCITOKENS_*)"})
+	}
+	return out
 }
 
 func splitList(v string) []string {

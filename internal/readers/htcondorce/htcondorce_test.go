@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
@@ -90,6 +91,41 @@ func TestCorpus(t *testing.T) {
 			}
 			if strings.HasPrefix(base, "TEMPLATE-") && strings.Contains(string(data), "<%") && len(svcs[0].Problems) == 0 {
 				t.Error("template read without a problem")
+			}
+		})
+	}
+}
+
+// TestCommandsNeverRun: HTCondor-CE's own router-defaults generator is a
+// note (it prints JOB_ROUTER_* only); any other command whose output would
+// be read as configuration is a problem that can hide token trust.
+func TestCommandsNeverRun(t *testing.T) {
+	tests := []struct {
+		name, conf     string
+		wantUnaffected bool
+		wantReason     string
+	}{
+		{"vendor router defaults", "LOCAL_CONFIG_FILE = /usr/share/condor-ce/condor_ce_router_defaults|\n", true, "job-router defaults generator"},
+		{"site command", "LOCAL_CONFIG_FILE = /usr/local/bin/make-ce-config --all |\n", false, `"/usr/local/bin/make-ce-config --all" and reads its output as configuration`},
+		{"include command", "include command : /usr/local/bin/make-ce-config\n", false, "include command runs"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svcs, err := Read(testkit.Host(t, "ce.example.org", map[string]string{
+				MainConfig:                          "LOCAL_CONFIG_DIR = /etc/condor-ce/config.d\n",
+				"/etc/condor-ce/config.d/01-x.conf": tc.conf,
+			}))
+			if err != nil || len(svcs) != 1 {
+				t.Fatalf("Read = %v, %v", svcs, err)
+			}
+			var got []inventory.Problem
+			for _, p := range svcs[0].Problems {
+				if strings.Contains(p.Reason, "runs") {
+					got = append(got, p)
+				}
+			}
+			if len(got) != 1 || got[0].TrustUnaffected != tc.wantUnaffected || !strings.Contains(got[0].Reason, tc.wantReason) || got[0].Source.String() != "/etc/condor-ce/config.d/01-x.conf:1" {
+				t.Errorf("problems = %+v", got)
 			}
 		})
 	}
