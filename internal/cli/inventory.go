@@ -11,9 +11,10 @@ import (
 )
 
 type inventoryOptions struct {
-	root   string
-	format string
-	output string
+	root     string
+	hostname string
+	format   string
+	output   string
 }
 
 func newInventoryCommand(s streams) *cobra.Command {
@@ -31,7 +32,7 @@ it could read the host.`,
 			if err != nil {
 				return usageError("--format: %w", err)
 			}
-			scanner, err := scan.New(scan.Config{Root: opt.root, SkipProfile: true})
+			scanner, err := scan.New(scan.Config{Root: opt.root, Hostname: opt.hostname, SkipProfile: true})
 			if err != nil {
 				return usageError("inventory: %w", err)
 			}
@@ -41,6 +42,7 @@ it could read the host.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opt.root, "root", "/", "read a copy of a host's filesystem as if it were /")
+	f.StringVar(&opt.hostname, "hostname", "", "the host's name as its services know it (default: /etc/hostname under --root)")
 	f.StringVar(&opt.format, "format", "text", "output format: "+strings.Join(output.Names(output.DocInventory), "|"))
 	f.StringVar(&opt.output, "output", "", "write to this file instead of standard output")
 	return cmd

@@ -17,6 +17,7 @@ import (
 // scanOptions are the flags of scan and logs.
 type scanOptions struct {
 	root      string
+	hostname  string
 	site      string
 	recipes   string
 	formats   []string
@@ -106,6 +107,7 @@ Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
 // and how to report.
 func addJudgeFlags(cmd *cobra.Command, opt *scanOptions) {
 	f := cmd.Flags()
+	f.StringVar(&opt.hostname, "hostname", "", "the host's name as its services know it (default: /etc/hostname under --root)")
 	f.StringVar(&opt.site, "site", "", "site profile (default: "+scan.DefaultProfilePath+" under --root, if present)")
 	f.StringVar(&opt.recipes, "recipes", "", "directory of *.hcl recipes replacing the embedded set")
 	f.StringArrayVar(&opt.formats, "format", []string{"text"}, "report format, repeatable, fmt or fmt=path: "+strings.Join(output.Names(output.DocReport), "|"))
@@ -140,7 +142,7 @@ func runScan(s streams, opt scanOptions) error {
 			return usageError("--now: %w", err)
 		}
 	}
-	scanner, err := scan.New(scan.Config{Root: opt.root, ProfileFile: opt.site, RecipesDir: opt.recipes})
+	scanner, err := scan.New(scan.Config{Root: opt.root, Hostname: opt.hostname, ProfileFile: opt.site, RecipesDir: opt.recipes})
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}

@@ -254,9 +254,13 @@ type LogSearch struct {
 
 // Inventory is everything a scan learned about one host.
 type Inventory struct {
-	Host     string    `json:"host"`
-	Root     string    `json:"root"`
-	Services []Service `json:"services"`
+	Host string `json:"host"`
+	// HostnameFrom says where the host name came from: "--hostname",
+	// "/etc/hostname", "this machine" or "unknown". Services evaluate
+	// conditions on it (xrootd `if`, HTCondor $(FULL_HOSTNAME)).
+	HostnameFrom string    `json:"hostname_from"`
+	Root         string    `json:"root"`
+	Services     []Service `json:"services"`
 }
 
 // Sort orders services and their contents deterministically so that

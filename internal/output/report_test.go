@@ -28,7 +28,7 @@ func sample() map[string]*finding.Report {
 			Host:    "se01.example.org", Root: "/", ScannedAt: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC),
 			Profile:   finding.Profile{Environment: "production", Assumed: true},
 			FailOn:    vocab.Medium,
-			Inventory: inventory.Inventory{Host: "se01.example.org", Root: "/"},
+			Inventory: inventory.Inventory{Host: "se01.example.org", HostnameFrom: "/etc/hostname", Root: "/"},
 		}
 	}
 	empty := base()

@@ -46,10 +46,7 @@ func (t *textWriter) sev(s vocab.Severity, label string) string {
 func Text(w io.Writer, r *finding.Report, opt Options) error {
 	r = sanitize(r)
 	t := &textWriter{w: w, opt: opt}
-	t.printf("ttt-check %s — host %s", r.ToolVersion, r.Host)
-	if r.Root != "" && r.Root != "/" {
-		t.printf(" (root %s)", r.Root)
-	}
+	t.printf("ttt-check %s — host %s%s", r.ToolVersion, r.Host, hostAside(r.Inventory.HostnameFrom, r.Root))
 	t.printf("\nscanned %s; recipes %s (%s)\n", r.ScannedAt.Format("2006-01-02 15:04 MST"), r.Recipes.Version, shortDigest(r.Recipes.Digest))
 	if r.Profile.Assumed {
 		t.printf("no site profile found: assumed a production host\n")
@@ -212,10 +209,7 @@ func orDash(s string) string {
 func InventoryText(w io.Writer, inv *inventory.Inventory, opt Options) error {
 	c := sanitizeInventory(inv)
 	t := &textWriter{w: w, opt: opt}
-	t.printf("host %s", c.Host)
-	if c.Root != "" && c.Root != "/" {
-		t.printf(" (root %s)", c.Root)
-	}
+	t.printf("host %s%s", c.Host, hostAside(c.HostnameFrom, c.Root))
 	t.printf("\n")
 	if len(c.Services) == 0 {
 		t.printf("\nnone of the supported services found\n")
@@ -287,4 +281,20 @@ func InventoryText(w io.Writer, inv *inventory.Inventory, opt Options) error {
 		}
 	}
 	return t.err
+}
+
+// hostAside says where the host name came from and, for a snapshot, its
+// root: " (name from /etc/hostname; root /srv/snap)".
+func hostAside(from, root string) string {
+	var parts []string
+	if from != "" {
+		parts = append(parts, "name from "+from)
+	}
+	if root != "" && root != "/" {
+		parts = append(parts, "root "+root)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }

@@ -53,14 +53,18 @@ type Config struct {
 	SkipProfile bool
 	// RecipesDir replaces the embedded recipes with the *.hcl files in it.
 	RecipesDir string
+	// Hostname is the host's name as its services know it (--hostname);
+	// "" reads the host's /etc/hostname.
+	Hostname string
 }
 
 // Scanner scans one host: its filesystem, recipes and profile are opened
 // and validated once, by New.
 type Scanner struct {
-	fsys    *hostfs.FS
-	recipes *recipes.Set
-	profile *site.Profile
+	fsys     *hostfs.FS
+	recipes  *recipes.Set
+	profile  *site.Profile
+	hostname string
 }
 
 // New opens the host's filesystem and loads and validates the recipes and
@@ -79,7 +83,7 @@ func New(cfg Config) (*Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--root: %w", err)
 	}
-	s := &Scanner{fsys: fsys, recipes: set}
+	s := &Scanner{fsys: fsys, recipes: set, hostname: strings.TrimSpace(cfg.Hostname)}
 	if !cfg.SkipProfile {
 		if s.profile, err = loadProfile(fsys, cfg.ProfileFile, set); err != nil {
 			return nil, err
@@ -194,8 +198,8 @@ type Options struct {
 // Inventory reads every registered service on the host into the trust
 // inventory.
 func (s *Scanner) Inventory() *inventory.Inventory {
-	host := hostName(s.fsys)
-	inv := &inventory.Inventory{Host: host, Root: s.rootShown()}
+	host, from := s.hostName()
+	inv := &inventory.Inventory{Host: host, HostnameFrom: from, Root: s.rootShown()}
 	h := readers.Host{FS: s.fsys, Name: host}
 	for _, svc := range services.All() {
 		found, err := svc.Reader.Read(h)
@@ -231,20 +235,28 @@ func ensureSlices(s *inventory.Service) {
 	}
 }
 
-// hostName reads the host's name from its /etc/hostname: the machine
-// running the scan may be another.
-func hostName(fsys *hostfs.FS) string {
-	data, err := fsys.ReadFile("/etc/hostname")
-	if err != nil {
-		return "unknown"
+// hostName is the name the host's services know themselves by, and where
+// it came from: --hostname, else the host's /etc/hostname (the machine
+// running the scan may be another), else, on the live host, this
+// machine's name.
+func (s *Scanner) hostName() (name, from string) {
+	if s.hostname != "" {
+		return s.hostname, "--hostname"
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if line != "" && !strings.HasPrefix(line, "#") {
-			return line
+	if data, err := s.fsys.ReadFile("/etc/hostname"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSpace(line)
+			if line != "" && !strings.HasPrefix(line, "#") {
+				return line, "/etc/hostname"
+			}
 		}
 	}
-	return "unknown"
+	if s.fsys.Root() == "/" {
+		if n, err := os.Hostname(); err == nil && n != "" {
+			return n, "this machine"
+		}
+	}
+	return "unknown", "unknown"
 }
 
 func leftovers(fsys *hostfs.FS, files []string) []inventory.Source {

@@ -436,3 +436,41 @@ func BenchmarkScanDemo(b *testing.B) {
 		}
 	}
 }
+
+// TestHostname: --hostname decides what the services' own host-name
+// conditions see, and the inventory says where the name came from.
+func TestHostname(t *testing.T) {
+	root := testkit.HostTree(t, map[string]string{
+		"/etc/hostname":            "data07.example.org\n",
+		"/etc/xrootd/xrootd-a.cfg": "if redirector.example.org\nall.role manager\nelse\nall.role server\nfi\n",
+	})
+	tests := []struct {
+		hostname, wantHost, wantFrom, wantRole string
+	}{
+		{"", "data07.example.org", "/etc/hostname", "server"},
+		{"redirector.example.org", "redirector.example.org", "--hostname", "manager"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.wantHost, func(t *testing.T) {
+			s, err := New(Config{Root: root, Hostname: tc.hostname})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inv := s.Inventory()
+			if inv.Host != tc.wantHost || inv.HostnameFrom != tc.wantFrom {
+				t.Errorf("host %q from %q, want %q from %q", inv.Host, inv.HostnameFrom, tc.wantHost, tc.wantFrom)
+			}
+			role, ok := inv.Services[0].Setting("all.role")
+			if !ok || strings.Join(role.Values, " ") != tc.wantRole {
+				t.Errorf("all.role = %+v, want %s", role, tc.wantRole)
+			}
+		})
+	}
+	empty, err := New(Config{Root: testkit.HostTree(t, map[string]string{"/etc/xrootd/xrootd-a.cfg": "all.export /data\n"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv := empty.Inventory(); inv.Host != "unknown" || inv.HostnameFrom != "unknown" {
+		t.Errorf("a snapshot without /etc/hostname: %q from %q", inv.Host, inv.HostnameFrom)
+	}
+}
