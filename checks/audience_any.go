@@ -43,7 +43,7 @@ var audienceAny = Check{
 			}
 			r := Result{
 				Source:   g.source,
-				Key:      "any-audience:" + strings.Join(g.issuers, ","),
+				Key:      "any-audience:" + strings.Join(anys, ","),
 				Message:  fmt.Sprintf("%s accepts the \"any\" audience %s for %s: such tokens are valid at every relying party, so one stolen here works everywhere", svc.Label(), strings.Join(anys, ", "), strings.Join(g.issuers, ", ")),
 				Expected: "audiences naming this endpoint only (https://<host>[:port], roots://<host>:1094)",
 				Actual:   strings.Join(g.audiences, ", "),

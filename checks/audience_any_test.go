@@ -24,7 +24,7 @@ func TestAudienceAny(t *testing.T) {
 		{name: "unchecked audience is audience-unchecked's", svc: dcache(with(atlas, func(t *inventory.Trust) { addAny(t); t.AudienceChecked = false }))},
 		{name: "HTCondor-CE with an audience of its own", svc: condor("ce.example.org:9619", "condor://ce.example.org:9619")},
 		{name: "any audience listed", svc: dcache(with(atlas, addAny), with(dteam, addAny)), want: []want{
-			{severity: "low", message: `accepts the "any" audience ` + anyAud + " for " + atlas + ", " + dteam, source: src(2), key: "any-audience:" + atlas + "," + dteam},
+			{severity: "low", message: `accepts the "any" audience ` + anyAud + " for " + atlas + ", " + dteam, source: src(2), key: "any-audience:" + anyAud},
 		}},
 		{name: "any audience listed where it is implicit", svc: service(with(atlas, addAny)), want: []want{
 			{severity: "info", message: "listing it only documents the exposure"},

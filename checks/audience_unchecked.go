@@ -20,18 +20,37 @@ var audienceUnchecked = Check{
 				return nil
 			}
 		}
+		// One finding per file: every rule of it that lacks an audience is
+		// one place of the same missing restriction, and the key does not
+		// name the issuers, so adding one keeps the fingerprint.
 		var out []Result
+		index := map[string]int{}
+		issuers := map[int][]string{}
 		for _, g := range groupByAudience(svc) {
 			if g.checked {
 				continue
 			}
-			out = append(out, Result{
-				Source:   g.source,
-				Key:      "audience-unchecked:" + strings.Join(g.issuers, ","),
-				Message:  fmt.Sprintf("%s does not restrict the audience of tokens from %s: a token minted for any other service is accepted here", svc.Label(), strings.Join(g.issuers, ", ")),
-				Expected: "an audience list naming this endpoint",
-				Actual:   "no audience restriction",
-			})
+			i, ok := index[g.source.File]
+			if !ok {
+				i = len(out)
+				index[g.source.File] = i
+				out = append(out, Result{
+					Source:   g.source,
+					Key:      "audience-unchecked",
+					Expected: "an audience list naming this endpoint",
+					Actual:   "no audience restriction",
+				})
+			} else if g.source != out[i].Source && !slices.Contains(out[i].Also, g.source) {
+				out[i].Also = append(out[i].Also, g.source)
+			}
+			for _, iss := range g.issuers {
+				if !slices.Contains(issuers[i], iss) {
+					issuers[i] = append(issuers[i], iss)
+				}
+			}
+		}
+		for i := range out {
+			out[i].Message = fmt.Sprintf("%s does not restrict the audience of tokens from %s: a token minted for any other service is accepted here", svc.Label(), strings.Join(issuers[i], ", "))
 		}
 		return out
 	},

@@ -40,7 +40,10 @@ type Input struct {
 // Result is one deviation as a check sees it; Evaluate turns it into a
 // finding with the check's metadata from the recipes.
 type Result struct {
-	Source   inventory.Source
+	Source inventory.Source
+	// Also are more places of the same problem in this service (other
+	// lines that say the same thing).
+	Also     []inventory.Source
 	Message  string
 	Expected string
 	Actual   string
@@ -208,7 +211,8 @@ func NewFinding(set *recipes.Set, id, service, instance string, r Result) (findi
 		Line:        r.Source.Line,
 		Remediation: strings.TrimSpace(meta.Remediation),
 		References:  meta.References,
-		Fingerprint: finding.Fingerprint(id, service, instance, r.Source.File, r.Key),
+		Also:        places(service, instance, r.Also),
+		Fingerprint: finding.Fingerprint(id, r.Source.File, r.Key),
 		Key:         r.Key,
 	}, nil
 }
@@ -234,4 +238,12 @@ func FillMetadata(set *recipes.Set, fs []finding.Finding) error {
 		f.References = meta.References
 	}
 	return nil
+}
+
+func places(service, instance string, srcs []inventory.Source) []finding.Place {
+	var out []finding.Place
+	for _, s := range srcs {
+		out = append(out, finding.Place{Service: service, Instance: instance, File: s.File, Line: s.Line})
+	}
+	return out
 }

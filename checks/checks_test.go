@@ -109,6 +109,7 @@ type want struct {
 	message  string // a fragment of the message
 	source   inventory.Source
 	key      string
+	also     []string // other places, as "file:line"
 }
 
 // runCases runs a check's table. A table must hold a passing and a
@@ -145,6 +146,15 @@ func runCases(t *testing.T, c Check, cases []checkCase) {
 				}
 				if w.key != "" && f.Key != w.key {
 					t.Errorf("finding %d: key = %q, want %q", i, f.Key, w.key)
+				}
+				if w.also != nil {
+					var also []string
+					for _, p := range f.Also {
+						also = append(also, p.Location())
+					}
+					if strings.Join(also, " ") != strings.Join(w.also, " ") {
+						t.Errorf("finding %d: also at %v, want %v", i, also, w.also)
+					}
 				}
 				if f.Title == "" || f.Remediation == "" || f.Fingerprint == "" {
 					t.Errorf("finding %d lacks recipe metadata: %+v", i, f)

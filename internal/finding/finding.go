@@ -36,8 +36,13 @@ type Finding struct {
 	Line        int            `json:"line"`
 	Remediation string         `json:"remediation"`
 	References  []string       `json:"references,omitempty"`
-	Fingerprint string         `json:"fingerprint"`
-	Waiver      *Waiver        `json:"waiver,omitempty"`
+	// Also are the other places of the same problem: more lines of the
+	// file, and other services or instances that read the same file (an
+	// EOS MGM and xrootd instances sharing one scitokens.cfg). One problem
+	// is one finding, however many places show it.
+	Also        []Place `json:"also,omitempty"`
+	Fingerprint string  `json:"fingerprint"`
+	Waiver      *Waiver `json:"waiver,omitempty"`
 	// Baseline is "new" or "unchanged" when the scan was compared with a
 	// previous report (--baseline), by fingerprint.
 	Baseline string `json:"baseline,omitempty"`
@@ -51,13 +56,32 @@ func (f Finding) Location() string {
 	return inventory.Source{File: f.File, Line: f.Line}.String()
 }
 
+// Place is one more place a finding's problem shows.
+type Place struct {
+	Service  string `json:"service"`
+	Instance string `json:"instance,omitempty"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+}
+
+// Location renders file:line.
+func (p Place) Location() string {
+	return inventory.Source{File: p.File, Line: p.Line}.String()
+}
+
+// Label names the place's service for people: "xrootd (clustered)".
+func (p Place) Label() string {
+	return inventory.Service{Name: p.Service, Instance: p.Instance}.Label()
+}
+
 // Fingerprint derives a stable identifier from what a finding is about,
-// not where: the check, the service and instance, the file, and the key.
-// Line numbers are left out on purpose so that unrelated edits above a
-// deviation do not make it look new to a baseline comparison.
-func Fingerprint(check, service, instance, file, key string) string {
+// not where: the check, the file and the key. Line numbers are left out
+// so that unrelated edits above a deviation do not make it look new to a
+// baseline comparison, and services and instances so that a second
+// instance reading the same file does not either.
+func Fingerprint(check, file, key string) string {
 	h := sha256.New()
-	for _, p := range []string{check, service, instance, file, key} {
+	for _, p := range []string{check, file, key} {
 		h.Write([]byte(p))
 		h.Write([]byte{0})
 	}
@@ -230,4 +254,74 @@ func NewAtOrAbove(fs []Finding, threshold vocab.Severity) bool {
 		}
 	}
 	return false
+}
+
+// Aggregate makes one finding of each problem: findings with the same
+// check, key and file (the same deviation, seen on more lines or by more
+// services and instances reading that file) become one, at the most
+// severe of them, with the others' places in Also. Findings keep their
+// order otherwise; findings without a key are never merged.
+func Aggregate(fs []Finding) []Finding {
+	type key struct{ check, key, file string }
+	index := map[key]int{}
+	var out []Finding
+	for _, f := range fs {
+		k := key{f.Check, f.Key, f.File}
+		i, ok := index[k]
+		if !ok || f.Key == "" {
+			index[k] = len(out)
+			out = append(out, f)
+			continue
+		}
+		g := &out[i]
+		if f.Severity > g.Severity {
+			f.Also = append(append([]Place{g.Place()}, g.Also...), f.Also...)
+			*g = f
+			continue
+		}
+		g.Also = append(append(g.Also, f.Place()), f.Also...)
+	}
+	for i := range out {
+		out[i].Also = uniquePlaces(out[i])
+	}
+	return out
+}
+
+// Place is where the finding itself is.
+func (f Finding) Place() Place {
+	return Place{Service: f.Service, Instance: f.Instance, File: f.File, Line: f.Line}
+}
+
+// uniquePlaces sorts a finding's other places and drops repeats and the
+// finding's own place.
+func uniquePlaces(f Finding) []Place {
+	if len(f.Also) == 0 {
+		return nil
+	}
+	own := f.Place()
+	seen := map[Place]bool{own: true}
+	var out []Place
+	for _, p := range f.Also {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Service != b.Service {
+			return a.Service < b.Service
+		}
+		if a.Instance != b.Instance {
+			return a.Instance < b.Instance
+		}
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

@@ -1,6 +1,8 @@
 package finding
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ttt-wg/ttt-check/internal/vocab"
@@ -35,12 +37,53 @@ func TestExitPolicy(t *testing.T) {
 }
 
 func TestFingerprint(t *testing.T) {
-	a := Fingerprint("issuer-dev-vo", "xrootd", "", "/etc/xrootd/scitokens.cfg", "https://wlcg.cloud.cnaf.infn.it/")
-	if len(a) != 16 || a != Fingerprint("issuer-dev-vo", "xrootd", "", "/etc/xrootd/scitokens.cfg", "https://wlcg.cloud.cnaf.infn.it/") {
+	a := Fingerprint("issuer-dev-vo", "/etc/xrootd/scitokens.cfg", "https://wlcg.cloud.cnaf.infn.it/")
+	if len(a) != 16 || a != Fingerprint("issuer-dev-vo", "/etc/xrootd/scitokens.cfg", "https://wlcg.cloud.cnaf.infn.it/") {
 		t.Errorf("fingerprint not stable: %s", a)
 	}
 	// The parts are separated, so shifting text between them changes it.
-	if a == Fingerprint("issuer-dev-vo", "xrootd", "/etc/xrootd/scitokens.cfg", "", "https://wlcg.cloud.cnaf.infn.it/") {
+	if a == Fingerprint("issuer-dev-vo", "/etc/xrootd/scitokens.cfghttps://wlcg.cloud.cnaf.infn.it/", "") {
 		t.Error("fingerprint ignores field boundaries")
+	}
+}
+
+func TestAggregate(t *testing.T) {
+	f := func(check, svc, inst, file string, line int, key string, sev vocab.Severity) Finding {
+		return Finding{Check: check, Service: svc, Instance: inst, File: file, Line: line, Key: key, Severity: sev, Status: vocab.StatusFail}
+	}
+	const st = "/etc/xrootd/scitokens.cfg"
+	in := []Finding{
+		f("issuer-dev-vo", "eos", "", st, 6, "https://wlcg/", vocab.Critical),
+		f("issuer-dev-vo", "xrootd", "clustered", st, 6, "https://wlcg/", vocab.Critical),
+		f("issuer-dev-vo", "xrootd", "standalone", st, 6, "https://wlcg/", vocab.Critical),
+		f("token-in-url", "xrootd", "a", "/etc/xrootd/a.cfg", 3, "header2cgi", vocab.Info),
+		f("token-in-url", "xrootd", "b", "/etc/xrootd/a.cfg", 3, "header2cgi", vocab.Medium),
+		f("audience-unchecked", "arc-ce", "", "/etc/arc.conf", 8, "audience-unchecked", vocab.High),
+		f("audience-unchecked", "arc-ce", "", "/etc/arc.conf", 12, "audience-unchecked", vocab.High),
+		f("issuer-dev-vo", "dcache", "", "/etc/dcache/gplazma.conf", 2, "https://wlcg/", vocab.Critical),
+		f("scan-incomplete", "xrootd", "", "/x", 0, "", vocab.High),
+		f("scan-incomplete", "xrootd", "", "/x", 0, "", vocab.High),
+	}
+	out := Aggregate(in)
+	var got []string
+	for _, g := range out {
+		line := fmt.Sprintf("%s %s %s %s", g.Check, g.Severity, g.Place().Label(), g.Location())
+		for _, p := range g.Also {
+			line += " + " + p.Label() + " " + p.Location()
+		}
+		got = append(got, line)
+	}
+	want := []string{
+		"issuer-dev-vo critical eos /etc/xrootd/scitokens.cfg:6 + xrootd (clustered) /etc/xrootd/scitokens.cfg:6 + xrootd (standalone) /etc/xrootd/scitokens.cfg:6",
+		// The most severe place leads; the others follow.
+		"token-in-url medium xrootd (b) /etc/xrootd/a.cfg:3 + xrootd (a) /etc/xrootd/a.cfg:3",
+		"audience-unchecked high arc-ce /etc/arc.conf:8 + arc-ce /etc/arc.conf:12",
+		// Another file is another problem; findings without a key stay apart.
+		"issuer-dev-vo critical dcache /etc/dcache/gplazma.conf:2",
+		"scan-incomplete high xrootd /x",
+		"scan-incomplete high xrootd /x",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Aggregate =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

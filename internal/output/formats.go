@@ -64,7 +64,7 @@ func JUnit(w io.Writer, r *finding.Report, _ Options) error {
 			continue
 		}
 		c.Skipped = nil
-		c.Failures = append(c.Failures, failure{Message: f.Message, Type: f.Severity.String(), Text: f.Location() + "\n" + f.Message + "\nfix: " + f.Remediation})
+		c.Failures = append(c.Failures, failure{Message: f.Message, Type: f.Severity.String(), Text: f.Location() + alsoSuffix(f) + "\n" + f.Message + "\nfix: " + f.Remediation})
 	}
 	// Services scanned without findings still show as passing checks.
 	for _, s := range r.Inventory.Services {
@@ -155,11 +155,13 @@ func buildSARIF(r *finding.Report) (*sarif.Report, error) {
 			WithMessage(sarif.NewTextMessage(f.Message)).
 			WithPartialFingerprints(map[string]string{"ttt-check/v1": f.Fingerprint})
 		if f.File != "" {
-			loc := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewArtifactLocation().WithURI("file://" + f.File))
-			if f.Line > 0 {
-				loc.WithRegion(sarif.NewRegion().WithStartLine(f.Line))
+			// SARIF: "more than one location if the condition manifests
+			// in multiple places".
+			locs := []*sarif.Location{sarifLocation(f.File, f.Line)}
+			for _, p := range f.Also {
+				locs = append(locs, sarifLocation(p.File, p.Line))
 			}
-			res.WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(loc)})
+			res.WithLocations(locs)
 		}
 		props := sarif.NewPropertyBag().Add("severity", f.Severity.String()).Add("service", f.Service)
 		if f.Expected != "" {
@@ -214,7 +216,7 @@ func Nagios(w io.Writer, r *finding.Report, _ Options) error {
 		if f.Status != vocab.StatusFail {
 			continue
 		}
-		fmt.Fprintf(w, "[%s] %s %s %s: %s\n", strings.ToUpper(f.Severity.String()), f.Service, f.Check, f.Location(), f.Message)
+		fmt.Fprintf(w, "[%s] %s %s %s%s: %s\n", strings.ToUpper(f.Severity.String()), f.Service, f.Check, f.Location(), alsoSuffix(f), f.Message)
 	}
 	return nil
 }
@@ -298,7 +300,23 @@ func Markdown(w io.Writer, r *finding.Report, _ Options) error {
 	fmt.Fprintln(w, "| severity | status | service | check | where | what | fix |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, f := range r.Findings {
-		fmt.Fprintf(w, "| %s | %s | %s | `%s` | `%s` | %s | %s |\n", f.Severity, f.Status, md.Replace(f.Service), f.Check, f.Location(), md.Replace(f.Message), md.Replace(firstLine(f.Remediation)))
+		fmt.Fprintf(w, "| %s | %s | %s | `%s` | `%s` | %s | %s |\n", f.Severity, f.Status, md.Replace(f.Service), f.Check, f.Location()+alsoSuffix(f), md.Replace(f.Message), md.Replace(firstLine(f.Remediation)))
 	}
 	return nil
+}
+
+func sarifLocation(file string, line int) *sarif.Location {
+	loc := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewArtifactLocation().WithURI("file://" + file))
+	if line > 0 {
+		loc.WithRegion(sarif.NewRegion().WithStartLine(line))
+	}
+	return sarif.NewLocation().WithPhysicalLocation(loc)
+}
+
+// alsoSuffix is " (also at …)" for a finding shown in more places.
+func alsoSuffix(f finding.Finding) string {
+	if a := alsoAt(f); a != "" {
+		return " (also at " + a + ")"
+	}
+	return ""
 }

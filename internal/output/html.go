@@ -19,6 +19,7 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 		return strings.Trim(strings.ReplaceAll(fmt.Sprint(x), " ", ", "), "[]")
 	},
 	"join":  strings.Join,
+	"also":  alsoAt,
 	"lower": strings.ToLower,
 }).Parse(htmlTemplate))
 

@@ -56,7 +56,8 @@ func sample() map[string]*finding.Report {
 	many.Findings = []finding.Finding{
 		{Check: "issuer-dev-vo", Title: "Development VO issuer", Severity: vocab.Critical, Status: vocab.StatusFail, Service: "xrootd", Instance: "standalone",
 			Message: "trusts the dev VO", Expected: "no dev VO", Actual: "https://wlcg.cloud.cnaf.infn.it/", File: "/etc/xrootd/scitokens.cfg", Line: 6,
-			Remediation: "Remove it.\nMore detail.", References: []string{"https://example.org/ref"}, Fingerprint: "0123456789abcdef"},
+			Remediation: "Remove it.\nMore detail.", References: []string{"https://example.org/ref"}, Fingerprint: "0123456789abcdef",
+			Also: []finding.Place{{Service: "xrootd", Instance: "standalone", File: "/etc/xrootd/scitokens.cfg", Line: 14}, {Service: "eos", File: "/etc/xrootd/scitokens.cfg", Line: 6}}},
 		{Check: "audience-any", Title: "Any audience", Severity: vocab.Low, Status: vocab.StatusWaived, Service: "xrootd", Instance: "standalone",
 			Message: "any audience", File: "/etc/xrootd/scitokens.cfg", Line: 2, Remediation: "Fix it.", Fingerprint: "fedcba9876543210",
 			Waiver: &finding.Waiver{Reason: "compliance testbed", Expires: "2027-01-31", Approver: "J. Admin", Source: "/etc/ttt-check/site.toml:20"}},

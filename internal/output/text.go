@@ -72,6 +72,9 @@ func Text(w io.Writer, r *finding.Report, opt Options) error {
 			}
 			t.printf("  %s %s%s  %s\n", t.sev(f.Severity, label), f.Check, tag, orDash(f.Location()))
 			t.printf("           %s\n", f.Message)
+			if also := alsoAt(f); also != "" {
+				t.printf("           also at:  %s\n", also)
+			}
 			if f.Expected != "" {
 				t.printf("           expected: %s\n", f.Expected)
 			}
@@ -297,4 +300,18 @@ func hostAside(from, root string) string {
 		return ""
 	}
 	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+// alsoAt lists a finding's other places, naming the service where it is
+// not the finding's own: "/etc/arc.conf:12; eos /etc/xrootd/scitokens.cfg:6".
+func alsoAt(f finding.Finding) string {
+	var parts []string
+	for _, p := range f.Also {
+		loc := orDash(p.Location())
+		if p.Service != f.Service || p.Instance != f.Instance {
+			loc = p.Label() + " " + loc
+		}
+		parts = append(parts, loc)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -316,6 +316,9 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 		}
 		fs = append(fs, lf...)
 	}
+	// One problem, one finding: a file several services or instances read,
+	// or a deviation written on several lines, is reported once.
+	fs = finding.Aggregate(fs)
 	fs = site.Apply(eff, fs, opt.Now)
 	if err := checks.FillMetadata(s.recipes, fs); err != nil {
 		return nil, err

@@ -79,19 +79,25 @@ func Apply(e Effective, fs []finding.Finding, today time.Time) []finding.Finding
 	return append(out, extra...)
 }
 
+// matches reports whether the waiver covers the finding: its check, and a
+// service and file of any place the finding shows.
 func (w Waiver) matches(f finding.Finding) bool {
 	if f.Check != w.Check {
 		return false
 	}
-	if w.Service != "" && f.Service != w.Service {
-		return false
-	}
-	if w.File != "" {
-		if ok, _ := path.Match(w.File, f.File); !ok {
-			return false
+	places := append([]finding.Place{{Service: f.Service, Instance: f.Instance, File: f.File, Line: f.Line}}, f.Also...)
+	for _, p := range places {
+		if w.Service != "" && p.Service != w.Service {
+			continue
 		}
+		if w.File != "" {
+			if ok, _ := path.Match(w.File, p.File); !ok {
+				continue
+			}
+		}
+		return true
 	}
-	return true
+	return false
 }
 
 func scope(w Waiver) string {
@@ -128,6 +134,6 @@ func waiverFinding(e Effective, w Waiver, check, msg, expected, actual string) f
 		File:        e.File,
 		Line:        w.Line,
 		Key:         key,
-		Fingerprint: finding.Fingerprint(check, "", "", e.File, key),
+		Fingerprint: finding.Fingerprint(check, e.File, key),
 	}
 }

@@ -143,7 +143,7 @@ func TestApplyWaiverDetails(t *testing.T) {
 		wantMsg := "the waiver for audience-any (service xrootd, file /etc/xrootd/*.cfg) expired on 2026-11-22; it no longer covers 2 finding(s), which count against the host again"
 		key := "waiver:audience-any|xrootd|/etc/xrootd/*.cfg"
 		if f.Message != wantMsg || f.Service != "" || f.File != profilePath || f.Line != 4 || f.Status != vocab.StatusFail ||
-			f.Key != key || f.Fingerprint != finding.Fingerprint(vocab.CheckWaiverExpired, "", "", profilePath, key) ||
+			f.Key != key || f.Fingerprint != finding.Fingerprint(vocab.CheckWaiverExpired, profilePath, key) ||
 			f.Title != "" || f.Remediation != "" || f.Severity != vocab.Info {
 			t.Errorf("waiver-expired finding = %+v", f)
 		}
