@@ -474,3 +474,36 @@ func TestHostname(t *testing.T) {
 		t.Errorf("a snapshot without /etc/hostname: %q from %q", inv.Host, inv.HostnameFrom)
 	}
 }
+
+// TestFingerprintsSurviveAnUnrelatedTrust: adding an issuer does not make
+// the existing findings look new (or resolved) to a baseline comparison.
+func TestFingerprintsSurviveAnUnrelatedTrust(t *testing.T) {
+	src := filepath.Join(fixtures, "xrootd-redirector")
+	before := scanFixture(t, src)
+	grown := t.TempDir()
+	if err := os.CopyFS(grown, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(grown, "etc/xrootd/scitokens.cfg")
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lhcb := "\n[Issuer LHCb]\nissuer = https://lhcb-auth.cern.ch/\nbase_path = /data/lhcb\nauthorization_strategy = capability\n"
+	if err := os.WriteFile(cfg, append(data, lhcb...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	after := scanFixture(t, grown)
+	marked, resolved := finding.CompareBaseline(after.Findings, before.Findings)
+	if len(resolved) != 0 {
+		t.Errorf("resolved by adding an issuer: %+v", resolved)
+	}
+	for _, f := range marked {
+		if f.Baseline == "new" && f.Check != "issuer-unsupported-vo" {
+			t.Errorf("%s at %s looks new after adding an unrelated issuer", f.Check, f.Location())
+		}
+	}
+	if n := count(before, "audience-any"); n != 1 {
+		t.Fatalf("the fixture no longer has its audience-any finding (%d)", n)
+	}
+}
