@@ -27,9 +27,9 @@ func at(candidates ...inventory.Source) inventory.Source {
 // own label for it when there is one.
 func trustLabel(t inventory.Trust) string {
 	if t.Name == "" {
-		return t.Issuer
+		return issuerOrAny(t)
 	}
-	return fmt.Sprintf("%s (%s)", t.Issuer, t.Name)
+	return fmt.Sprintf("%s (%s)", issuerOrAny(t), t.Name)
 }
 
 // issuerOrAny names a trust's issuer for messages and keys; a wildcard

@@ -6,13 +6,34 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
-// issuerWildcard flags trusts that accept any issuer: then anyone who
-// runs a token issuer publishing keys over HTTPS can mint tokens here.
+// issuerWildcard flags trusts that accept any issuer, or issuers an
+// attacker can run: then anyone who publishes signing keys over HTTPS can
+// mint tokens here. HTCondor-CE passes no list of allowed issuers to
+// scitokens-cpp (htcondor::validate_scitoken in
+// https://github.com/htcondor/htcondor/blob/main/src/condor_utils/condor_scitokens.cpp
+// calls scitoken_deserialize with allowed_issuers = nullptr and builds the
+// enforcer for the token's own iss), so the SCITOKENS mapfile pattern is the only
+// issuer gate, and a pattern that also admits another issuer hands that
+// issuer's tokens the mapped account.
 var issuerWildcard = Check{
 	ID: "issuer-wildcard",
 	Run: func(_ *Input, svc inventory.Service) []Result {
 		var out []Result
 		for _, t := range svc.Trusts {
+			if imp, ok := admittedImpostor(t); ok {
+				to := "is accepted"
+				if t.Account != "" {
+					to = "gets the account " + t.Account
+				}
+				out = append(out, Result{
+					Source:   t.Source,
+					Key:      "pattern:" + t.IdentityPattern,
+					Message:  fmt.Sprintf("%s maps %s with /%s/, which also admits issuers an attacker can run, e.g. %s (%s); the pattern is the only issuer gate, so a token from such an issuer %s", svc.Label(), t.Issuer, t.IdentityPattern, imp.issuer, imp.why, to),
+					Expected: anchoredPattern(t),
+					Actual:   "/" + t.IdentityPattern + "/",
+				})
+				continue
+			}
 			if !t.AnyIssuer {
 				continue
 			}

@@ -15,7 +15,7 @@ var mappingIssuerWide = Check{
 	Run: func(in *Input, svc inventory.Service) []Result {
 		var out []Result
 		for _, t := range svc.Trusts {
-			if !t.HasStrategy(inventory.StrategyIssuerWide) && !openRobotMapping(in, t) {
+			if !t.HasStrategy(inventory.StrategyIssuerWide) && !openSubjectMapping(t) {
 				continue
 			}
 			to := "flat rights"
@@ -34,20 +34,15 @@ var mappingIssuerWide = Check{
 	},
 }
 
-// openRobotMapping is a subject mapping that leaves the subject open for a
-// VO that publishes its robot subjects: every token of the VO, its users'
-// included, gets the robot's account. A mapping is meant to name
+// openSubjectMapping is a subject mapping that leaves the subject open:
+// every token of the issuer, each of its members' included, gets one
+// account, whatever the VO publishes. A mapping is meant to name
 // "<TOKEN ISSUER>,<TOKEN SUBJECT>"
 // (https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/10-scitokens.conf),
 // and VOs publish the subjects to pin, e.g. ATLAS's pilots in
-// https://github.com/opensciencegrid/topology/blob/master/virtual-organizations/ATLAS.yaml.
-func openRobotMapping(in *Input, t inventory.Trust) bool {
-	if !t.AnySubject || t.Account == "" || t.SubjectMapped || t.HasStrategy(inventory.StrategyCapability) || !t.HasStrategy(inventory.StrategyMapping) {
-		return false
-	}
-	vo, ok := in.Recipes.VOByIssuer(t.Issuer)
-	if !ok {
-		vo, ok = in.Recipes.VOByLegacyIssuer(t.Issuer)
-	}
-	return ok && len(vo.RobotSubjects) > 0
+// https://github.com/opensciencegrid/topology/blob/master/virtual-organizations/ATLAS.yaml;
+// an issuer whose members can get compute scopes is the same exposure
+// whether or not it publishes robot subjects.
+func openSubjectMapping(t inventory.Trust) bool {
+	return t.AnySubject && t.Account != "" && !t.SubjectMapped && !t.HasStrategy(inventory.StrategyCapability) && t.HasStrategy(inventory.StrategyMapping)
 }

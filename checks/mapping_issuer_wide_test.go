@@ -16,7 +16,9 @@ func TestMappingIssuerWide(t *testing.T) {
 	runCases(t, mappingIssuerWide, []checkCase{
 		{name: "capabilities", svc: service(good(atlas))},
 		{name: "robot subject pinned", svc: service(with(atlas, mapped("usatlas1", "7dee38a3-6ab8-4fe2-9e4c-58039c21d817")))},
-		{name: "open subject of a VO without published robots", svc: service(with(dteam, mapped("dteam001")))},
+		{name: "open subject of a VO without published robots", svc: service(with(dteam, mapped("dteam001"))), want: []want{
+			{severity: "high", message: "gives every token of " + dteam + " the same account dteam001"},
+		}},
 		{name: "issuer-wide to an account", svc: service(with(atlas, func(t *inventory.Trust) {
 			t.Strategies = []inventory.Strategy{inventory.StrategyMapping, inventory.StrategyIssuerWide}
 		})), want: []want{

@@ -55,30 +55,66 @@ func subjectProbe(t inventory.Trust) string {
 	return probeSubject
 }
 
-// lookalikes are issuers a careless pattern also admits: another host
-// ending in the issuer (unanchored) and the issuer with a dot replaced
-// (unescaped '.').
-func lookalikes(iss string) []string {
-	out := []string{"https://evil.example/" + iss}
+// impostor is an issuer someone other than the VO can run, that a
+// careless pattern for the VO's issuer also admits, and why.
+type impostor struct {
+	issuer, why string
+}
+
+// impostors are the issuers an attacker could publish keys for that a
+// pattern written for iss might also admit: another site whose issuer URL
+// ends in iss (no `^`), one in a domain that differs in the character an
+// unescaped '.' matches, one under a domain that starts with iss's host
+// (nothing after the host is pinned), and any issuer at all.
+func impostors(iss string) []impostor {
+	out := []impostor{{"https://evil.example/" + iss, "the pattern is not anchored with ^, so any issuer URL ending in it matches"}}
 	if i := strings.Index(iss, "."); i >= 0 {
-		out = append(out, iss[:i]+"x"+iss[i+1:])
+		out = append(out, impostor{iss[:i] + "x" + iss[i+1:], "a '.' is not escaped (\\.), so it matches any character and another domain"})
 	}
+	if rest, ok := strings.CutPrefix(iss, "https://"); ok {
+		host, _, _ := strings.Cut(rest, "/")
+		out = append(out, impostor{"https://" + host + ".evil.example/", "nothing after the host name is pinned, so a domain that merely starts with it matches"})
+	}
+	out = append(out, impostor{"https://evil.example/", "the issuer part matches any issuer"})
 	return out
 }
 
-// patternLookalike returns a lookalike issuer the trust's pattern admits.
-func patternLookalike(t inventory.Trust) (string, bool) {
-	if t.IdentityPattern == "" || t.AnyIssuer {
-		return "", false
+// admittedImpostor returns an impostor issuer the trust's identity pattern
+// admits together with a subject the pattern accepts.
+func admittedImpostor(t inventory.Trust) (impostor, bool) {
+	if t.IdentityPattern == "" || t.AnyIssuer || t.Issuer == "" {
+		return impostor{}, false
 	}
 	re, err := regexp.Compile(t.IdentityPattern)
 	if err != nil {
-		return "", false
+		return impostor{}, false
 	}
-	for _, l := range lookalikes(t.Issuer) {
-		if re.MatchString(l + "," + subjectProbe(t)) {
+	for _, l := range impostors(t.Issuer) {
+		if re.MatchString(l.issuer + "," + subjectProbe(t)) {
 			return l, true
 		}
 	}
-	return "", false
+	return impostor{}, false
+}
+
+// anchoredPattern is the identity pattern that admits exactly the trust's
+// issuer and, when it names one, its subject, written as HTCondor-CE's
+// own examples and the OSG topology write them: anchored, with every
+// character that is not a letter or digit escaped.
+func anchoredPattern(t inventory.Trust) string {
+	esc := func(s string) string {
+		var b strings.Builder
+		for _, c := range s {
+			if c < 128 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(c)
+		}
+		return b.String()
+	}
+	sub := ".*"
+	if len(t.Subjects) == 1 && t.Subjects[0] != "" {
+		sub = esc(t.Subjects[0])
+	}
+	return "/^" + esc(t.Issuer) + "," + sub + "$/"
 }

@@ -34,22 +34,34 @@ check "issuer-dev-vo" {
 }
 
 check "issuer-wildcard" {
-  title    = "Tokens of any issuer accepted"
+  title    = "Tokens of any issuer, or of an issuer an attacker can run, accepted"
   severity = "critical"
   rationale = <<-EOT
     A service that accepts any issuer trusts whoever can publish signing keys
     over HTTPS: anybody can mint a token that passes. The WLCG profile
     expects "the service administrator explicitly lists the issuers they
     trust … and restricts each to a specific directory" (§4.1.1).
+    HTCondor-CE gives scitokens-cpp no list of allowed issuers: a token from
+    any issuer whose keys can be fetched authenticates, and the SCITOKENS
+    mapfile pattern is the only issuer gate. A pattern without ^, with an
+    unescaped '.', or with nothing pinned after the issuer's host name also
+    admits issuers an attacker can run (https://evil.example/https://atlas-
+    auth.cern.ch/, https://atlas-authxcern.ch/), and hands their tokens the
+    mapped account.
   EOT
   remediation = <<-EOT
     Replace the catch-all rule with one rule per trusted issuer of a
     supported VO, each pinned to the issuer's exact string (with its
     trailing slash) and, on compute elements, to the published pilot
-    subjects.
+    subjects. HTCondor-CE: anchor every SCITOKENS pattern and escape every
+    character that is not a letter or digit, as the finding's "expected"
+    line shows, e.g.
+      SCITOKENS /^https\:\/\/atlas\-auth\.cern\.ch\/,7dee38a3\-6ab8\-4fe2\-9e4c\-58039c21d817$/ usatlas1
   EOT
   references = [
     "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
+    "https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/10-scitokens.conf",
+    "https://github.com/htcondor/htcondor/blob/main/src/condor_utils/condor_scitokens.cpp",
   ]
 }
 

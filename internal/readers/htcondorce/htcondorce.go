@@ -331,7 +331,10 @@ func ban(rules []condormap.Rule, compiled []*regexp.Regexp, i int) inventory.Ban
 
 type identity struct {
 	issuer  string // literal issuer the pattern was written for
-	subject string // literal subject when pinned with `$`
+	// subject is the literal subject the pattern names; pinned exactly
+	// with `$`, as a prefix without it (which an issuer's own subjects,
+	// UUIDs, never extend).
+	subject string
 }
 
 // literalIdentity reads the literal issuer (and subject) out of a pattern
@@ -374,13 +377,11 @@ func literalIdentity(pattern string) identity {
 	return finish(id, inSubject, b.String(), false)
 }
 
-func finish(id identity, inSubject bool, rest string, anchoredEnd bool) identity {
+func finish(id identity, inSubject bool, rest string, _ bool) identity {
 	if !inSubject {
 		return identity{}
 	}
-	if anchoredEnd && rest != "" {
-		id.subject = rest
-	}
+	id.subject = rest
 	return id
 }
 

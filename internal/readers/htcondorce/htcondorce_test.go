@@ -18,7 +18,9 @@ func TestLiteralIdentity(t *testing.T) {
 		{`^https\:\/\/scitokens\.org\/osg\-connect,`, "https://scitokens.org/osg-connect", ""},
 		{`^https:\/\/scitokens.org\/osg-connect,.*`, "https://scitokens.org/osg-connect", ""},
 		{`https:\/\/cms-auth.cern.ch\/,bad55f4e$`, "https://cms-auth.cern.ch/", "bad55f4e"},
-		{`^https\:\/\/x\/,abc`, "https://x/", ""}, // subject not anchored: any subject starting abc
+		// Not anchored at the end: subjects starting abc, and an
+		// issuer's own subjects (UUIDs) never extend another: pinned.
+		{`^https\:\/\/x\/,abc`, "https://x/", "abc"},
 		{`.*`, "", ""},
 		{`^https:\/\/(atlas|cms)-auth\.cern\.ch\/,`, "", ""},
 		{`^https:\/\/x\/,(?!bad).*$`, "https://x/", ""},
