@@ -20,13 +20,21 @@ var banShadowed = Check{
 			if b.ShadowedBy.IsZero() {
 				continue
 			}
-			out = append(out, Result{
+			r := Result{
 				Source:   b.Source,
 				Key:      "ban:" + b.Identity,
 				Message:  fmt.Sprintf("%s: the ban of %s never takes effect: the earlier rule at %s already decides that identity (first match wins)", svc.Label(), b.Identity, b.ShadowedBy),
 				Expected: "the ban before every rule that matches the same identity",
 				Actual:   "shadowed by " + b.ShadowedBy.String(),
-			})
+			}
+			if b.Partly {
+				r.Message = fmt.Sprintf("%s: the ban of %s is partly dead: the earlier rule at %s already decides some of the tokens it targets (first match wins)", svc.Label(), b.Identity, b.ShadowedBy)
+				r.Actual = "partly shadowed by " + b.ShadowedBy.String()
+			}
+			if b.SlipsThrough != "" {
+				r.Message += fmt.Sprintf("; a token that slips through: %s", b.SlipsThrough)
+			}
+			out = append(out, r)
 		}
 		return out
 	},

@@ -133,9 +133,16 @@ type Ban struct {
 	// Identity is what is banned, in the service's terms.
 	Identity string `json:"identity"`
 	Source   Source `json:"source"`
-	// ShadowedBy is the earlier rule that already decides the identity, so
-	// that the ban never takes effect; zero when the ban works.
+	// ShadowedBy is the earlier rule that already decides some token the
+	// ban targets, so that the ban does not take effect for it; zero when
+	// the ban works.
 	ShadowedBy Source `json:"shadowed_by"`
+	// Partly is set when the earlier rule decides only some of the tokens
+	// the ban targets (the rules overlap): the ban works for the others.
+	Partly bool `json:"partly,omitempty"`
+	// SlipsThrough names a token the earlier rule lets through although
+	// the ban targets it (its issuer, subject, audience, scope).
+	SlipsThrough string `json:"slips_through,omitempty"`
 }
 
 // Legacy is configuration left from the X.509/GSI era or from an older

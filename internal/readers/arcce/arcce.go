@@ -228,7 +228,7 @@ func ruleBans(earlier []rule, r rule) []inventory.Ban {
 	for _, t := range r.tokens {
 		b := inventory.Ban{Identity: identity(t), Source: r.src}
 		for _, e := range earlier {
-			if e.sign == '+' && (e.matchAll || covers(e.tokens, t)) {
+			if e.sign == '+' && shadow(&b, e, t) {
 				b.ShadowedBy = e.src
 				break
 			}
@@ -403,8 +403,9 @@ func shadowedDenies(b *arcconf.Block, groups map[string][]rule, svc *inventory.S
 						continue
 					}
 					for _, er := range groups[e.group] {
-						if er.sign == '+' && (er.matchAll || covers(er.tokens, t)) {
+						if er.sign == '+' && shadow(&ban, er, t) {
 							ban.ShadowedBy = e.src
+							break
 						}
 					}
 					if !ban.ShadowedBy.IsZero() {
@@ -425,6 +426,91 @@ func identity(t arcconf.TokenRule) string {
 		return v
 	}
 	return "sub " + f(t.Subject) + " iss " + f(t.Issuer)
+}
+
+// shadow reports whether the earlier rule e decides some token that the
+// ban alternative t targets, and records in b whether it decides all of
+// them and a token that slips through. ARC evaluates an authgroup's rules
+// in order and stops at the first that matches ("processing STOPS within
+// that authgroup", arc.conf.reference [authgroup]), and access statements
+// likewise: a ban is dead for every token an earlier rule already decided.
+func shadow(b *inventory.Ban, e rule, t arcconf.TokenRule) bool {
+	if e.matchAll {
+		b.Partly, b.SlipsThrough = false, tokenText(t, arcconf.TokenRule{})
+		return true
+	}
+	for _, er := range e.tokens {
+		if covers([]arcconf.TokenRule{er}, t) {
+			b.Partly, b.SlipsThrough = false, tokenText(t, er)
+			return true
+		}
+	}
+	for _, er := range e.tokens {
+		if overlaps(er, t) {
+			b.Partly, b.SlipsThrough = true, tokenText(t, er)
+			return true
+		}
+	}
+	return false
+}
+
+// claims are the token claims a rule can constrain, in the order ARC's
+// authtokens lists them.
+var claims = []string{"sub", "iss", "aud", "scope", "wlcg.groups"}
+
+// overlaps reports whether some token satisfies both rules: every claim
+// both constrain can take one value for both (equal literals, or a
+// literal the other's pattern matches). Two patterns on one claim are
+// not decided, so they do not count as an overlap.
+func overlaps(a, b arcconf.TokenRule) bool {
+	for _, c := range claims {
+		oa, ob := a.Ops[c], b.Ops[c]
+		if oa == "" || ob == "" {
+			continue
+		}
+		va, vb := value(a, c), value(b, c)
+		switch {
+		case oa == "=" && ob == "=":
+			if va != vb {
+				return false
+			}
+		case oa == "=" && ob == "~":
+			if !patternMatches(vb, va) {
+				return false
+			}
+		case oa == "~" && ob == "=":
+			if !patternMatches(va, vb) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func patternMatches(pattern, s string) bool {
+	re, err := regexp.Compile(pattern)
+	return err == nil && re.MatchString(s)
+}
+
+// tokenText names a token both rules admit: each claim's literal from
+// whichever rule pins it, "any" where neither does.
+func tokenText(ban, earlier arcconf.TokenRule) string {
+	var parts []string
+	for _, c := range claims {
+		v := "any"
+		switch {
+		case ban.Ops[c] == "=":
+			v = value(ban, c)
+		case earlier.Ops[c] == "=":
+			v = value(earlier, c)
+		case ban.Ops[c] == "~":
+			v = "matching /" + value(ban, c) + "/"
+		}
+		parts = append(parts, c+" "+v)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // covers reports whether one of rules admits every token t admits: each

@@ -1,6 +1,7 @@
 package arcce
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,6 +105,42 @@ func TestCorpus(t *testing.T) {
 			}
 			if strings.HasPrefix(filepath.Base(f), "TEMPLATE-") && len(svcs[0].Problems) == 0 {
 				t.Error("template read without a problem")
+			}
+		})
+	}
+}
+
+// TestBansWithOverlaps: a ban is dead for every token an earlier rule
+// already decides, fully when that rule admits all the ban targets,
+// partly when the rules only overlap; the finding names a token that
+// slips through.
+func TestBansWithOverlaps(t *testing.T) {
+	const atlas, dteam = "https://atlas-auth.cern.ch/", "https://dteam-auth.cern.ch/"
+	tests := []struct {
+		name, conf string
+		want       string // "identity|shadowed by line|partly|slips through", "" for no shadowed ban
+	}{
+		{"ban after a broader rule in one authgroup", "[authgroup: a]\nauthtokens = * " + atlas + " * * *\n-authtokens = bad " + atlas + " * * *\n",
+			"sub bad iss " + atlas + "|2|false|sub bad, iss " + atlas + ", aud any, scope any, wlcg.groups any"},
+		{"ban first works", "[authgroup: a]\n-authtokens = bad " + atlas + " * * *\nauthtokens = * " + atlas + " * * *\n", ""},
+		{"deny after an overlapping allow (narrower audience)", "[authgroup: ok]\nauthtokens = * " + atlas + " https://ce:443 * *\n[authgroup: banned]\nauthtokens = bad " + atlas + " * * *\n[arex/ws/jobs]\nallowaccess = ok\ndenyaccess = banned\n",
+			"denyaccess banned: sub bad iss " + atlas + "|6|true|sub bad, iss " + atlas + ", aud https://ce:443, scope any, wlcg.groups any"},
+		{"deny of another issuer is not shadowed", "[authgroup: ok]\nauthtokens = * " + atlas + " * * *\n[authgroup: banned]\nauthtokens = bad " + dteam + " * * *\n[arex/ws/jobs]\nallowaccess = ok\ndenyaccess = banned\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svcs, err := Read(testkit.Host(t, "arc.example.org", map[string]string{ConfigFile: tc.conf}))
+			if err != nil || len(svcs) != 1 {
+				t.Fatalf("Read = %v, %v", svcs, err)
+			}
+			var got []string
+			for _, b := range svcs[0].Bans {
+				if !b.ShadowedBy.IsZero() {
+					got = append(got, fmt.Sprintf("%s|%d|%v|%s", b.Identity, b.ShadowedBy.Line, b.Partly, b.SlipsThrough))
+				}
+			}
+			if strings.Join(got, "\n") != tc.want {
+				t.Errorf("shadowed bans =\n%s\nwant\n%s", strings.Join(got, "\n"), tc.want)
 			}
 		})
 	}
