@@ -323,6 +323,8 @@ func ban(rules []condormap.Rule, compiled []*regexp.Regexp, i int) inventory.Ban
 		}
 		if (e.Regex && compiled[j] != nil && compiled[j].MatchString(identity)) || (!e.Regex && e.Principal == identity) {
 			b.ShadowedBy = e.Source
+			iss, sub, _ := strings.Cut(identity, ",")
+			b.SlipsThrough = "issuer " + iss + ", subject " + sub
 			break
 		}
 	}
