@@ -324,6 +324,9 @@ func ban(rules []condormap.Rule, compiled []*regexp.Regexp, i int) inventory.Ban
 		if (e.Regex && compiled[j] != nil && compiled[j].MatchString(identity)) || (!e.Regex && e.Principal == identity) {
 			b.ShadowedBy = e.Source
 			iss, sub, _ := strings.Cut(identity, ",")
+			if sub == probeSubject {
+				sub = "any"
+			}
 			b.SlipsThrough = "issuer " + iss + ", subject " + sub
 			break
 		}
