@@ -176,6 +176,7 @@ func readApplication(h readers.Host, env map[string]string, svc *inventory.Servi
 		svc.Settings = append(svc.Settings, inventory.Setting{Key: "token.max-lifetime-seconds", Values: []string{strconv.Itoa(life)}, Source: src})
 	}
 	if list := lookup(doc, "storm", "authz", "policies"); list != nil {
+		svc.Bans = append(svc.Bans, policyBans(readPolicies(list, env, at))...)
 		for _, p := range list.Content {
 			effect, actions, principals := "", []string{}, []string{}
 			if n := lookup(p, "effect"); n != nil {

@@ -1,6 +1,7 @@
 package storm
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -86,6 +87,42 @@ func TestCorpus(t *testing.T) {
 				if strings.Join(keys, " ") != "orgsGrantReadPermissions->orgsGrantReadPermission orgsGrantWritePermissions->orgsGrantWritePermission" {
 					t.Errorf("unknown keys = %v", keys)
 				}
+			}
+		})
+	}
+}
+
+// TestPolicyBans: StoRM applies the first policy that applies, so a deny
+// after a permit for the same requests never applies to them.
+func TestPolicyBans(t *testing.T) {
+	const head = "storm:\n  authz:\n    policies:\n"
+	const permitIssuer = "    - sa: atlas\n      actions: [all]\n      effect: permit\n      description: ATLAS tokens\n      principals:\n      - type: jwt-issuer\n        params:\n          iss: https://atlas-auth.cern.ch/\n"
+	const denySubject = "    - sa: atlas\n      actions: [write, delete]\n      effect: deny\n      description: ban a stolen robot token\n      principals:\n      - type: jwt-subject\n        params:\n          iss: https://atlas-auth.cern.ch/\n          sub: 0a1b2c3d\n"
+	const permitRead = "    - sa: atlas\n      actions: [list, read]\n      effect: permit\n      description: public read\n      paths: [/public/**]\n      principals:\n      - type: anyone\n"
+	const permitGroup = "    - sa: atlas\n      actions: [all]\n      effect: permit\n      description: production group\n      principals:\n      - type: jwt-group\n        params:\n          iss: https://atlas-auth.cern.ch/\n          group: /atlas/production\n"
+	tests := []struct {
+		name, policies, want string
+	}{
+		{"deny after a permit for the whole issuer", permitIssuer + denySubject,
+			"deny policy \"ban a stolen robot token\" (jwt-subject iss=https://atlas-auth.cern.ch/ sub=0a1b2c3d)|line 4|partly false|a token of https://atlas-auth.cern.ch/ with subject 0a1b2c3d doing write/delete on every path of storage area atlas"},
+		{"deny first works", denySubject + permitIssuer, ""},
+		{"a permit for other actions and paths does not shadow", permitRead + denySubject, ""},
+		{"a permit for a group the subject may hold shadows partly", permitGroup + denySubject, "deny policy \"ban a stolen robot token\" (jwt-subject iss=https://atlas-auth.cern.ch/ sub=0a1b2c3d)|line 4|partly true|a token of https://atlas-auth.cern.ch/ with subject 0a1b2c3d doing write/delete on every path of storage area atlas"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svcs, err := Read(testkit.Host(t, "storm.example.org", map[string]string{ApplicationYML: head + tc.policies}))
+			if err != nil || len(svcs) != 1 {
+				t.Fatalf("Read = %v, %v", svcs, err)
+			}
+			var got []string
+			for _, b := range svcs[0].Bans {
+				if !b.ShadowedBy.IsZero() {
+					got = append(got, fmt.Sprintf("%s|line %d|partly %v|%s", b.Identity, b.ShadowedBy.Line, b.Partly, b.SlipsThrough))
+				}
+			}
+			if strings.Join(got, "\n") != tc.want {
+				t.Errorf("shadowed =\n%s\nwant\n%s", strings.Join(got, "\n"), tc.want)
 			}
 		})
 	}
