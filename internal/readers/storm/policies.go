@@ -87,7 +87,9 @@ func min3(a, b, c relation) relation { return min(a, b, c) }
 func policyBans(policies []policy) []inventory.Ban {
 	var bans []inventory.Ban
 	for i, d := range policies {
-		if d.effect != "deny" {
+		// A deny for a VO, a group or everyone after the permits is the
+		// usual "deny the rest"; a ban names identities.
+		if d.effect != "deny" || !bansIdentities(d) {
 			continue
 		}
 		b := inventory.Ban{Identity: fmt.Sprintf("deny policy %q (%s)", d.description, principalsText(d.principals)), Source: d.src}
@@ -102,7 +104,11 @@ func policyBans(policies []policy) []inventory.Ban {
 				continue
 			}
 			b.ShadowedBy, b.Partly = p.src, rel != covers
-			b.SlipsThrough = fmt.Sprintf("%s doing %s on %s", who, strings.Join(sharedActions(p.actions, d.actions), "/"), pathText(d.sa, d.paths))
+			paths := d.paths
+			if len(paths) == 0 || pathRelation(d.paths, p.paths) == covers {
+				paths = p.paths
+			}
+			b.SlipsThrough = fmt.Sprintf("%s doing %s on %s", who, strings.Join(sharedActions(p.actions, d.actions), "/"), pathText(d.sa, paths))
 			break
 		}
 		bans = append(bans, b)
@@ -286,4 +292,18 @@ func principalsText(ps []principal) string {
 		parts = append(parts, p.kind+" "+strings.Join(kv, " "))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// bansIdentities reports whether a deny policy names identities (token
+// subjects, certificate subjects) rather than a population.
+func bansIdentities(d policy) bool {
+	if len(d.principals) == 0 {
+		return false
+	}
+	for _, p := range d.principals {
+		if p.kind != "jwt-subject" && p.kind != "x509-subject" {
+			return false
+		}
+	}
+	return true
 }

@@ -107,6 +107,7 @@ func TestPolicyBans(t *testing.T) {
 			"deny policy \"ban a stolen robot token\" (jwt-subject iss=https://atlas-auth.cern.ch/ sub=0a1b2c3d)|line 4|partly false|a token of https://atlas-auth.cern.ch/ with subject 0a1b2c3d doing write/delete on every path of storage area atlas"},
 		{"deny first works", denySubject + permitIssuer, ""},
 		{"a permit for other actions and paths does not shadow", permitRead + denySubject, ""},
+		{"a deny for the whole VO after the permits is the default rule, not a ban", permitIssuer + "    - sa: atlas\n      actions: [all]\n      effect: deny\n      description: deny the rest\n      principals:\n      - type: vo\n        params:\n          vo: atlas\n", ""},
 		{"a permit for a group the subject may hold shadows partly", permitGroup + denySubject, "deny policy \"ban a stolen robot token\" (jwt-subject iss=https://atlas-auth.cern.ch/ sub=0a1b2c3d)|line 4|partly true|a token of https://atlas-auth.cern.ch/ with subject 0a1b2c3d doing write/delete on every path of storage area atlas"},
 	}
 	for _, tc := range tests {
