@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"sort"
 	"sync"
@@ -29,7 +28,10 @@ type Progress func(done, total int64)
 // Options tune a scan.
 type Options struct {
 	// Workers is the number of files scanned at once (default: 4).
-	Workers  int
+	Workers int
+	// Explicit says the paths were named by the operator: one that does
+	// not exist or is not a log is a problem, not an empty search.
+	Explicit bool
 	Progress Progress
 }
 
@@ -37,7 +39,7 @@ type Options struct {
 // respected), recursively, gzip-compressed ones transparently.
 func Search(fsys *hostfs.FS, paths []string, opt Options) *inventory.LogSearch {
 	res := &inventory.LogSearch{Paths: append([]string{}, paths...)}
-	files, total := collect(fsys, paths, res)
+	files, total := collect(fsys, paths, opt.Explicit, res)
 	if opt.Workers <= 0 {
 		opt.Workers = 4
 	}
@@ -102,43 +104,62 @@ func Search(fsys *hostfs.FS, paths []string, opt Options) *inventory.LogSearch {
 }
 
 // collect expands paths into regular files, sorted, with their total size.
-func collect(fsys *hostfs.FS, paths []string, res *inventory.LogSearch) ([]string, int64) {
+func collect(fsys *hostfs.FS, paths []string, explicit bool, res *inventory.LogSearch) ([]string, int64) {
 	var files []string
 	var total int64
-	seen := map[string]bool{}
-	var walk func(p string, depth int)
-	walk = func(p string, depth int) {
+	// Directories and files are visited once by identity (device and
+	// inode), not by path, so links back up the tree (ln -s . loop) or
+	// to another log cannot make the search loop or count a token twice.
+	seen := map[hostfs.FileID]bool{}
+	problem := func(p, reason string) {
+		res.Problems = append(res.Problems, inventory.Problem{Source: inventory.Source{File: p}, Reason: reason})
+	}
+	var walk func(p string, depth int, named bool)
+	walk = func(p string, depth int, named bool) {
 		if depth > 32 {
-			res.Problems = append(res.Problems, inventory.Problem{Source: inventory.Source{File: p}, Reason: "directories nested too deep"})
+			problem(p, "directories nested too deep (more than 32 levels)")
 			return
 		}
 		st, err := fsys.Stat(p)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
-				res.Problems = append(res.Problems, inventory.Problem{Source: inventory.Source{File: p}, Reason: err.Error()})
+				problem(p, err.Error())
+			} else if named {
+				problem(p, "does not exist")
 			}
 			return
 		}
+		id, err := fsys.ID(p)
+		if err != nil {
+			problem(p, err.Error())
+			return
+		}
+		if seen[id] {
+			return
+		}
+		seen[id] = true
 		if st.IsDir() {
 			entries, err := fsys.ReadDir(p)
 			if err != nil {
-				res.Problems = append(res.Problems, inventory.Problem{Source: inventory.Source{File: p}, Reason: err.Error()})
+				problem(p, err.Error())
 				return
 			}
 			for _, e := range entries {
-				walk(path.Join(p, e.Name()), depth+1)
+				walk(path.Join(p, e.Name()), depth+1, false)
 			}
 			return
 		}
-		if !st.Mode().IsRegular() || seen[p] {
+		if !st.Mode().IsRegular() {
+			if named {
+				problem(p, "not a regular file")
+			}
 			return
 		}
-		seen[p] = true
 		files = append(files, p)
 		total += st.Size()
 	}
 	for _, p := range paths {
-		walk(path.Clean("/"+p), 0)
+		walk(path.Clean("/"+p), 0, explicit)
 	}
 	sort.Strings(files)
 	return files, total
@@ -146,13 +167,9 @@ func collect(fsys *hostfs.FS, paths []string, res *inventory.LogSearch) ([]strin
 
 // scanFile streams one file; buf is the worker's reusable window.
 func scanFile(fsys *hostfs.FS, name string, buf []byte, progress func(int64)) ([]inventory.LeakedToken, int64, error) {
-	real, err := fsys.Real(name)
+	f, _, err := fsys.Open(name)
 	if err != nil {
 		return nil, 0, err
-	}
-	f, err := os.Open(real)
-	if err != nil {
-		return nil, 0, fmt.Errorf("open %s: %w", name, stripPath(err))
 	}
 	defer f.Close()
 	counted := &countingReader{r: f, progress: progress}
@@ -190,13 +207,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func stripPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
 
 // scanStream searches big blocks, not lines: bytes.Index finds the rare
 // "eyJ" at memory speed, and newlines are counted (also vectorised) only

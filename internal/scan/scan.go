@@ -309,7 +309,7 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 		if len(paths) == 0 {
 			paths = logDirs(inv)
 		}
-		res := logsearch.Search(s.fsys, paths, logsearch.Options{Progress: opt.Progress})
+		res := logsearch.Search(s.fsys, paths, logsearch.Options{Progress: opt.Progress, Explicit: len(opt.LogPaths) > 0})
 		lf, err := checks.LogFindings(s.recipes, res, opt.Now, services.OfLog)
 		if err != nil {
 			return nil, err
