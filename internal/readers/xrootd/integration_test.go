@@ -1,24 +1,11 @@
 package xrootd_test
 
 import (
-	"bufio"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-	"text/template"
-	"time"
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -31,103 +18,6 @@ import (
 // shows that what the inventory says is trusted is what xrootd accepts and
 // rejects. Tokens are minted with scitokens-create and their keys put into
 // a local key cache, so nothing leaves the machine.
-
-const (
-	trustedIssuer   = "https://atlas-auth.cern.ch/"
-	untrustedIssuer = "https://wlcg.cloud.cnaf.infn.it/"
-	anyAudience     = "https://wlcg.cern.ch/jwt/v1/any"
-)
-
-// xrdTemplate is the one template both the scanned (host) config and the
-// runnable config come from, so that they cannot drift: only paths and
-// ports differ.
-var xrdTemplate = template.Must(template.New("xrd").Parse(`all.export /data
-oss.localroot {{.Prefix}}/srv
-all.adminpath {{.Prefix}}/admin
-all.pidpath {{.Prefix}}/run
-xrd.port {{.XrdPort}}
-xrd.network nodnr
-xrd.protocol XrdHttp:{{.HTTPPort}} libXrdHttp.so
-http.header2cgi Authorization authz
-ofs.authorize 1
-acc.authdb {{.Prefix}}/etc/xrootd/auth_file
-ofs.authlib ++ libXrdAccSciTokens.so config={{.Prefix}}/etc/xrootd/scitokens.cfg
-`))
-
-func requireTools(t *testing.T) {
-	t.Helper()
-	for _, tool := range []string{"xrootd", "scitokens-create", "scitokens-verify"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed: apt-get install xrootd-server xrootd-scitokens-plugins scitokens-cpp (.ci/run does)", tool)
-		}
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("the real-xrootd test must run as root (xrootd -R xrootd drops privileges from root)")
-	}
-	if _, err := user.Lookup("xrootd"); err != nil {
-		t.Skip("no xrootd user: install xrootd-server")
-	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-type keys struct{ pub, priv string }
-
-func makeKey(t *testing.T, dir string) keys {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalECPrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks := keys{pub: filepath.Join(dir, "ec.pub"), priv: filepath.Join(dir, "ec.key")}
-	must(t, os.WriteFile(ks.priv, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), 0o600))
-	must(t, os.WriteFile(ks.pub, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}), 0o644))
-	return ks
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// mint creates a token and registers its issuer's key in the cache.
-func mint(t *testing.T, k keys, cache, issuer, aud, scope string) string {
-	t.Helper()
-	out, err := exec.Command("scitokens-create", "--cred", k.pub, "--key", k.priv, "--keyid", "k1",
-		"--issuer", issuer, "--claim", "aud="+aud, "--claim", "scope="+scope, "--claim", "sub=itest", "--profile", "wlcg").Output()
-	if err != nil {
-		t.Fatalf("scitokens-create: %v", err)
-	}
-	tok := strings.TrimSpace(string(out))
-	verify := exec.Command("scitokens-verify", "--cred", k.pub, "--issuer", issuer, "--keyid", "k1", tok)
-	verify.Env = append(os.Environ(), "XDG_CACHE_HOME="+cache)
-	if out, err := verify.CombinedOutput(); err != nil {
-		t.Fatalf("scitokens-verify (key cache): %v: %s", err, out)
-	}
-	return tok
-}
-
-type host struct {
-	prefix, httpURL string
-}
 
 // setup writes the snapshot tree, scans it and returns the inventory.
 func setup(t *testing.T, base, onmissing string) (host, inventory.Service, map[string]int) {
@@ -148,9 +38,7 @@ func setup(t *testing.T, base, onmissing string) (host, inventory.Service, map[s
 	must(t, os.WriteFile(filepath.Join(prefix, "etc/xrootd/scitokens.cfg"), []byte(st), 0o644))
 	ports := map[string]int{"XrdPort": freePort(t), "HTTPPort": freePort(t)}
 	render := func(p string) string {
-		var b strings.Builder
-		must(t, xrdTemplate.Execute(&b, map[string]any{"Prefix": p, "XrdPort": ports["XrdPort"], "HTTPPort": ports["HTTPPort"]}))
-		return b.String()
+		return xrdConfig{Prefix: p, SciTokens: p + "/etc/xrootd/scitokens.cfg", XrdPort: ports["XrdPort"], HTTPPort: ports["HTTPPort"], Header2CGI: "Authorization authz"}.render(t)
 	}
 	// The scanned config names host paths; the runnable one the same files
 	// where they really are.
@@ -166,79 +54,12 @@ func setup(t *testing.T, base, onmissing string) (host, inventory.Service, map[s
 	return host{prefix: prefix, httpURL: fmt.Sprintf("http://127.0.0.1:%d", ports["HTTPPort"])}, svcs[0], ports
 }
 
-func start(t *testing.T, h host, cache string) {
-	t.Helper()
-	u, err := user.Lookup("xrootd")
-	must(t, err)
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	must(t, filepath.Walk(h.prefix, func(p string, _ os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(p, uid, gid)
-	}))
-	logFile := filepath.Join(h.prefix, "xrootd.log")
-	log, err := os.Create(logFile)
-	must(t, err)
-	cmd := exec.Command("xrootd", "-R", "xrootd", "-c", filepath.Join(h.prefix, "run.cfg"), "-n", "itest")
-	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cache)
-	cmd.Stdout, cmd.Stderr = log, log
-	must(t, cmd.Start())
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		log.Close()
-	})
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		data, _ := os.ReadFile(logFile)
-		switch {
-		case strings.Contains(string(data), "itest@") && strings.Contains(string(data), "initialization completed"):
-			// The HTTP listener may come up a moment after the message.
-			addr := strings.TrimPrefix(h.httpURL, "http://")
-			for time.Now().Before(deadline) {
-				if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-					c.Close()
-					return
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-		case strings.Contains(string(data), "initialization failed"):
-			t.Fatalf("xrootd failed to start:\n%s", data)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	data, _ := os.ReadFile(logFile)
-	t.Fatalf("xrootd did not start within 20 s:\n%s", data)
-}
-
-func get(t *testing.T, url, token string) int {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	must(t, err)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	c := &http.Client{Timeout: 10 * time.Second}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	bufio.NewReader(resp.Body).ReadString(0)
-	return resp.StatusCode
-}
-
 func onmissing(svc inventory.Service) string {
 	s, _ := svc.Setting("scitokens.onmissing")
 	return strings.Join(s.Values, " ")
 }
 
 func TestRealXRootDAcceptsWhatTheInventorySays(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts real xrootd servers")
-	}
 	requireTools(t)
 	base, err := os.MkdirTemp("", "ttt-itest-")
 	must(t, err)
