@@ -26,6 +26,7 @@ var audienceUnchecked = Check{
 		var out []Result
 		index := map[string]int{}
 		issuers := map[int][]string{}
+		ifPresent := map[int]bool{}
 		for _, g := range groupByAudience(svc) {
 			if g.checked {
 				continue
@@ -40,6 +41,7 @@ var audienceUnchecked = Check{
 					Expected: "an audience list naming this endpoint",
 					Actual:   "no audience restriction",
 				})
+				ifPresent[i] = g.ifPresent
 			} else if g.source != out[i].Source && !slices.Contains(out[i].Also, g.source) {
 				out[i].Also = append(out[i].Also, g.source)
 			}
@@ -50,6 +52,11 @@ var audienceUnchecked = Check{
 			}
 		}
 		for i := range out {
+			if ifPresent[i] {
+				out[i].Message = fmt.Sprintf("%s does not require an audience of tokens from %s: a token that carries no aud claim, minted for whatever use, is accepted here (one whose aud names another service is still refused)", svc.Label(), strings.Join(issuers[i], ", "))
+				out[i].Actual = "no audience list: tokens without aud accepted"
+				continue
+			}
 			out[i].Message = fmt.Sprintf("%s does not restrict the audience of tokens from %s: a token minted for any other service is accepted here", svc.Label(), strings.Join(issuers[i], ", "))
 		}
 		return out

@@ -19,6 +19,9 @@ func TestAudienceUnchecked(t *testing.T) {
 		{name: "one finding for one setting", svc: service(with(atlas, unchecked), with(dteam, unchecked)), want: []want{
 			{severity: "high", message: "does not restrict the audience of tokens from " + atlas + ", " + dteam, source: src(2), key: "audience-unchecked"},
 		}},
+		{name: "XRootD without a list still checks a present aud", svc: service(with(atlas, func(t *inventory.Trust) { unchecked(t); t.AudienceIfPresent = true })), want: []want{
+			{severity: "high", message: "does not require an audience of tokens from " + atlas + ": a token that carries no aud claim"},
+		}},
 		{name: "ARC without any audience rule", svc: arc(with(atlas, unchecked)), want: []want{
 			{severity: "high", key: "audience-unchecked"},
 		}},

@@ -12,6 +12,7 @@ import (
 type audienceGroup struct {
 	source    inventory.Source
 	checked   bool
+	ifPresent bool
 	audiences []string
 	issuers   []string
 }
@@ -29,7 +30,7 @@ func groupByAudience(svc inventory.Service) []audienceGroup {
 		if !ok {
 			i = len(groups)
 			index[k] = i
-			groups = append(groups, audienceGroup{source: src, checked: t.AudienceChecked, audiences: t.Audiences})
+			groups = append(groups, audienceGroup{source: src, checked: t.AudienceChecked, ifPresent: t.AudienceIfPresent, audiences: t.Audiences})
 		}
 		groups[i].issuers = append(groups[i].issuers, issuerOrAny(t))
 	}

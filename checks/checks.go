@@ -95,6 +95,7 @@ var all = []Check{
 	legacyConfig,
 	legacyGSI,
 	logTokenLeak,
+	mappingCarriedOver,
 	mappingIssuerWide,
 	mappingPrivileged,
 	scanIncomplete,

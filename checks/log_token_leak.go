@@ -19,13 +19,18 @@ var logTokenLeak = Check{
 		if !ok {
 			return nil
 		}
+		redirects, _ := redirecting(svc, rs)
 		var out []Result
 		for _, leak := range rs.LogLeaks {
+			leaking := leak.Values
+			if redirects {
+				leaking = append(append([]string{}, leak.Values...), leak.RedirectingValues...)
+			}
 			for _, s := range svc.Settings {
 				if s.Key != leak.Setting {
 					continue
 				}
-				active := activeLevels(s.Values, leak.Values)
+				active := activeLevels(s.Values, leaking)
 				if len(active) == 0 {
 					continue
 				}
@@ -37,7 +42,7 @@ var logTokenLeak = Check{
 					Source:   s.Source,
 					Key:      s.Key,
 					Message:  msg,
-					Expected: s.Key + " without " + strings.Join(leak.Values, ", "),
+					Expected: s.Key + " without " + strings.Join(leaking, ", "),
 					Actual:   s.Key + " " + strings.Join(s.Values, " "),
 				})
 			}

@@ -22,10 +22,14 @@ var mappingIssuerWide = Check{
 			if t.Account != "" {
 				to = "account " + t.Account
 			}
+			gets := "the same " + to
+			if t.WideGrant != "" {
+				to, gets = t.WideGrant, t.WideGrant
+			}
 			out = append(out, Result{
 				Source:   at(t.StrategySource, t.AccountSource, t.Source),
 				Key:      issuerOrAny(t),
-				Message:  fmt.Sprintf("%s gives every token of %s the same %s, whatever its subject or scope", svc.Label(), trustLabel(t), to),
+				Message:  fmt.Sprintf("%s gives every token of %s %s, whatever its subject or scope", svc.Label(), trustLabel(t), gets),
 				Expected: "authorization by the token's scopes (capabilities), or mapping of pinned subjects",
 				Actual:   "issuer-wide: " + to,
 			})

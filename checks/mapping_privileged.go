@@ -28,6 +28,11 @@ var mappingPrivileged = Check{
 			if t.Account == "" || !slices.Contains(accounts, local) {
 				continue
 			}
+			// A name the service never acts as grants what other rules
+			// give that name, and mapping-carried-over reports those.
+			if t.AccountNameOnly && t.CarriedAccount != t.Account {
+				continue
+			}
 			out = append(out, Result{
 				Source:   at(t.AccountSource, t.Source),
 				Key:      issuerOrAny(t) + "->" + t.Account,

@@ -13,6 +13,10 @@ func TestMappingPrivileged(t *testing.T) {
 	runCases(t, mappingPrivileged, []checkCase{
 		{name: "pool account", svc: service(good(dteam))},
 		{name: "condor is privileged on HTCondor-CE only", svc: service(with(dteam, account("condor")))},
+		{name: "a name the service never acts as (XRootD without multiuser)", svc: service(with(dteam, func(t *inventory.Trust) { t.Account, t.AccountNameOnly = "root", true }))},
+		{name: "a name-only root that acc.authdb gives rights", svc: service(with(dteam, func(t *inventory.Trust) {
+			t.Account, t.AccountNameOnly, t.CarriedAccount = "root", true, "root"
+		})), want: []want{{severity: "critical", message: "privileged account root"}}},
 		{name: "root account", svc: service(with(dteam, account("root"))), want: []want{
 			{severity: "critical", message: "maps tokens of " + dteam + " to the privileged account root", source: src(8), key: dteam + "->root"},
 		}},

@@ -57,6 +57,9 @@ func redirecting(svc inventory.Service, rs *recipes.Service) (bool, string) {
 			return true, fmt.Sprintf("the host redirects or proxies (all.role %s at %s)", strings.Join(role.Values, " "), role.Source)
 		}
 	}
+	if p, ok := svc.Setting("xrootd.redirect"); ok {
+		return true, fmt.Sprintf("the host redirects (xrootd.redirect at %s)", p.Source)
+	}
 	if p, ok := svc.Setting("pss.origin"); ok {
 		return true, fmt.Sprintf("the host is a proxy (pss.origin at %s)", p.Source)
 	}

@@ -16,15 +16,20 @@ service "xrootd" {
   log_leak "xrootd.trace" {
     # XrdXrootdProtocol::do_Open (src/XrdXrootd/XrdXrootdXeq.cc) traces
     # TRACEP(FS, "open " <<opt <<' ' <<fn) before the opaque part is split
-    # off, so `xrootd.trace all` logs `open rt /data/f?authz=Bearer%20eyJ…`
-    # (seen with Debian's xrootd 5.5.3).
-    values = ["all"]
+    # off, so the fs level (and all, unless -fs) logs
+    # `open rt /data/f?authz=Bearer%20eyJ…`; shown with the real xrootd
+    # 5.5.3 (internal/readers/xrootd, TestLiveTraceLeak).
+    values = ["fs"]
   }
   log_leak "http.trace" {
-    # xrootd#2222: headers and the authz CGI logged; redacted only from
-    # XRootD 5.7.0 (commit 4c184bc8b), 5.7.2 for PSS/XrdCl.
-    values = ["all", "debug"]
-    note   = "XRootD < 5.7.0 logs the Authorization header; later versions redact most but not all paths"
+    # xrootd#2222: the debug level logs headers and the authz CGI (all, unless
+    # -debug); on a host that redirects, the request level logs the redirect
+    # Location with its authz=Bearer CGI too (TestLiveTraceLeak,
+    # TestLiveRedirectCarriesToken). XRootD 5.7.0 (commit 4c184bc8b)
+    # redacts most of it, 5.7.2 the PSS/XrdCl paths.
+    values             = ["debug"]
+    redirecting_values = ["request"]
+    note               = "XRootD < 5.7.0 logs the Authorization header; later versions redact most but not all paths"
   }
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
@@ -75,11 +80,12 @@ service "eos" {
   allowed_onmissing     = ["passthrough", "deny"]
   redirecting_roles     = ["manager"]
   log_leak "http.trace" {
-    values = ["all", "debug"]
-    note   = "the EOS HTTP TPC documentation's example turns it on"
+    values             = ["debug"]
+    redirecting_values = ["request"]
+    note               = "the EOS HTTP TPC documentation's example turns it on"
   }
   log_leak "xrootd.trace" {
-    values = ["all"]
+    values = ["fs"]
   }
   references = [
     "https://github.com/cern-eos/eos/blob/master/doc/configuration/http_tpc.rst",

@@ -209,7 +209,9 @@ check "audience-unchecked" {
     same VO is accepted here: a token leaked from a job, a log or another
     site becomes a key to this host. The WLCG profile makes aud a required
     claim and recommends audiences "based on the endpoint name". XRootD
-    enforces aud only when [Global] audience is set; StoRM only with
+    (scitokens-cpp) refuses a token whose aud names another service even
+    without a list, but accepts tokens that carry no aud claim until
+    [Global] audience lists the endpoint's; StoRM checks nothing without
     enforce-audience-checks: true; dCache -suppress=audience switches it off.
   EOT
   remediation = <<-EOT
@@ -233,19 +235,49 @@ check "mapping-issuer-wide" {
     the VO — including analysis users and anyone whose token leaked — gets
     what the most trusted robot gets. dCache docs: "ATLAS rely exclusively on
     scope based authorization, never include any mapping for op:atlas";
-    ARC docs call issuer-wide rules "DANGEROUS". XRootD: with the mapping
-    strategy on and a fixed default_user that acc.authdb grants rights to,
-    tokens without any scope still get those rights.
+    ARC docs call issuer-wide rules "DANGEROUS". XRootD: an acc.authdb
+    organisation rule (o <issuer> …), or a name_mapfile rule without sub or
+    group, gives every valid token of the issuer those rights with or
+    without a scope. (default_user alone does not: it names only requests
+    that the token's scopes already authorized.)
   EOT
   remediation = <<-EOT
     Authorize by the token's scopes, or map only pinned robot subjects.
-    XRootD scitokens.cfg: set authorization_strategy = capability in each
-    [Issuer …] section, or remove the acc.authdb rights of the default_user.
+    XRootD: remove acc.authdb `o <issuer>` rules and name_mapfile rules
+    that match every token; give rights through scopes.
   EOT
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
     "https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/README.md",
+  ]
+}
+
+check "mapping-carried-over" {
+  title    = "Mapped account kept for later requests on the connection"
+  severity = "high"
+  rationale = <<-EOT
+    XRootD's SciTokens plugin gives a request that a token's scopes
+    authorize the name default_user, and puts that name on the client's
+    connection; XrdHttp keeps the connection's identity from request to
+    request. When acc.authdb grants rights to that name (a `u xrootd …`
+    rule), every later request on the same keep-alive connection that has
+    no token, or a token the plugin rejects (another issuer, another
+    audience), is authorized by acc.authdb as default_user: one
+    read-scoped token opens the account's full rights on the connection.
+    Shown with the real xrootd 5.5.3; the plugin's code still sets the name
+    on the connection in current releases.
+  EOT
+  remediation = <<-EOT
+    Give the default_user name no rights in acc.authdb: let the token's
+    scopes authorize (authorization by capability needs no authdb rule),
+    and grant authdb rights to named local users or groups that tokens are
+    not mapped to. Or drop default_user where nothing needs the name.
+  EOT
+  references = [
+    "https://github.com/xrootd/xrootd/blob/v5.5.3/src/XrdSciTokens/XrdSciTokensAccess.cc",
+    "https://github.com/xrootd/xrootd/blob/v5.5.3/src/XrdAcc/XrdAccAccess.cc",
+    "https://github.com/xrootd/xrootd/issues/1811",
   ]
 }
 
@@ -257,6 +289,9 @@ check "mapping-privileged" {
     turn any accepted token into administrative control of the service and
     its data (HTCondor-CE: QUEUE_SUPER_USERS = condor, root). Bearer tokens
     are easily leaked, so nothing a token can do should be privileged.
+    XRootD's default_user only names requests, unless the xrootd-multiuser
+    plugin makes the server act as that user or acc.authdb gives the name
+    rights; only then is it reported there.
   EOT
   remediation = <<-EOT
     Map tokens to an unprivileged account dedicated to the VO (a pool or
@@ -317,10 +352,13 @@ check "authz-group-fallback" {
   rationale = <<-EOT
     Some VOs want storage access decided by the token's storage.* scopes
     only. ATLAS: "completely ignore wlcg.groups in the token for storage
-    access". XRootD's default authorization_strategy is "capability group
-    mapping": "if mapping is present, then a token without a capability may
-    still have authorized actions". A token issued for another purpose then
-    reaches storage through group or account rights.
+    access". XRootD hands a token whose scopes do not cover a request to
+    acc.authdb as a member of the issuer's organisation with the token's
+    groups: acc.authdb group rules (g, or compound identities with g:) and
+    name_mapfile group rules then authorize it. authorization_strategy =
+    capability stops that from XRootD 5.7.0 on; earlier releases ignore the
+    key. A token issued for another purpose then reaches storage through
+    group or account rights.
   EOT
   remediation = <<-EOT
     XRootD scitokens.cfg: add authorization_strategy = capability to the

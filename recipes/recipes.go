@@ -95,7 +95,10 @@ type Service struct {
 type LogLeak struct {
 	Setting string   `hcl:"setting,label"`
 	Values  []string `hcl:"values"`
-	Note    string   `hcl:"note,optional"`
+	// RedirectingValues leak too on a host that redirects or proxies
+	// (the request trace of a redirect carries its Location).
+	RedirectingValues []string `hcl:"redirecting_values,optional"`
+	Note              string   `hcl:"note,optional"`
 }
 
 // Check is the metadata of one check.

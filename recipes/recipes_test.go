@@ -22,7 +22,7 @@ func TestEmbeddedSet(t *testing.T) {
 		"issuer-dev-vo": "critical", "issuer-wildcard": "critical", "issuer-legacy": "low",
 		"issuer-near-miss": "medium", "issuer-unknown": "medium", "issuer-unsupported-vo": "medium",
 		"issuer-dteam-missing": "low", "audience-any": "low", "audience-unchecked": "high",
-		"mapping-issuer-wide": "high", "mapping-privileged": "critical", "storage-path-root": "high",
+		"mapping-issuer-wide": "high", "mapping-privileged": "critical", "storage-path-root": "high", "mapping-carried-over": "high",
 		"authz-onmissing-allow": "critical", "authz-group-fallback": "medium", "log-token-leak": "high",
 		"token-in-url": "medium", "upgrade-pending": "low", "scan-incomplete": "high",
 		"waiver-expired": "low", "waiver-unused": "low",

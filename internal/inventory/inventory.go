@@ -76,7 +76,11 @@ type Trust struct {
 	// service does not check the audience at all for this issuer.
 	Audiences       []string `json:"audiences,omitempty"`
 	AudienceChecked bool     `json:"audience_checked"`
-	AudienceSource  Source   `json:"audience_source"`
+	// AudienceIfPresent is set when, without a configured list, the
+	// service still refuses a token whose aud names another service but
+	// accepts one that carries no aud claim (scitokens-cpp).
+	AudienceIfPresent bool   `json:"audience_if_present,omitempty"`
+	AudienceSource    Source `json:"audience_source"`
 	// Strategies is the ordered set of authorization strategies in effect.
 	Strategies     []Strategy `json:"strategies"`
 	StrategySource Source     `json:"strategy_source"`
@@ -84,6 +88,20 @@ type Trust struct {
 	// itself or a mapfile decides), with where it was set.
 	Account       string `json:"account,omitempty"`
 	AccountSource Source `json:"account_source"`
+	// WideGrant says, in the service's terms, what every token of the
+	// issuer gets when the trust is issuer-wide and the account alone
+	// does not say it (an acc.authdb organisation rule, a mapfile rule).
+	WideGrant string `json:"wide_grant,omitempty"`
+	// AccountNameOnly is set when the account only names requests (for
+	// logs and authorization rules): the service does not act as that
+	// local user. XRootD's default_user without the multiuser plugin.
+	AccountNameOnly bool `json:"account_name_only,omitempty"`
+	// CarriedAccount is an account the service keeps on the client's
+	// connection after a token-authorized request, which later requests on
+	// that connection get whatever they carry; CarriedSource is where it
+	// is given rights.
+	CarriedAccount string `json:"carried_account,omitempty"`
+	CarriedSource  Source `json:"carried_source,omitempty"`
 	// SubjectMapped is true when the token's subject becomes the account.
 	SubjectMapped bool `json:"subject_mapped,omitempty"`
 	// MapFile is a mapping file that decides the account, when there is one.

@@ -117,6 +117,7 @@ var checkFixtures = []struct {
 	{"audience-unchecked", "xrootd-wg-recipe", "xrootd-authz"},
 	{"mapping-issuer-wide", "xrootd-wg-recipe", "xrootd-authz"},
 	{"mapping-privileged", "xrootd-wg-recipe", "xrootd-authz"},
+	{"mapping-carried-over", "xrootd-wg-recipe", "xrootd-authz"},
 	{"storage-path-root", "xrootd-wg-recipe", "xrootd-authz"},
 	{"authz-onmissing-allow", "xrootd-wg-recipe", "xrootd-authz"},
 	{"authz-group-fallback", "xrootd-wg-recipe", "xrootd-authz"},

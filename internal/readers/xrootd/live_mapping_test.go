@@ -5,13 +5,10 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
-
-	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
 // The live tests of the mapping and authorization checks: each starts real
@@ -28,14 +25,15 @@ func atlasOnly(global, issuer string) string {
 	return "[Global]\n" + liveAudiences + global + "\n[Issuer ATLAS]\nissuer = " + trustedIssuer + "\nbase_path = /data/atlas\n" + issuer
 }
 
-// fixtureFile reads a file of a fixture host; a scitokens.cfg gets the
-// live audiences instead of its own, so that the fixture runs here.
-func fixtureFile(t *testing.T, fixture, path string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(testkit.RepoRoot(), "fixtures", "hosts", fixture, filepath.FromSlash(path)))
-	must(t, err)
-	return regexp.MustCompile(`(?m)^audience = .*\n`).ReplaceAllString(string(data), liveAudiences)
-}
+// wgRecipeAuthFile is the auth_file the WG recipe's XRootD setup carries
+// (the xrootd-wg-recipe fixture had it before ttt-check learnt what it
+// exposes): rights for the default_user name.
+const wgRecipeAuthFile = "u xrootd /data a\n"
+
+// groupAuthFile gives ATLAS tokens with the group /atlas, and the name
+// xrootd, rights: a group rule for a compound identity, as in the
+// xrootd-authz fixture.
+const groupAuthFile = "= atlasgrp o: https://atlas-auth.cern.ch/ g: /atlas\nx atlasgrp /data/atlas a\nu xrootd /data/atlas a\n"
 
 // A case of a table over several hosts: the request and, per host, the
 // status xrootd answers.
@@ -105,7 +103,7 @@ func TestLiveDefaultUser(t *testing.T) {
 	hosts := startAll(t, kit, names, map[string]liveConfig{
 		flagged: {SciTokens: defaultUser, AuthDB: "u xrootd /data a\n"},
 		recipe: {SciTokens: fixtureFile(t, "xrootd-wg-recipe", "etc/xrootd/scitokens.cfg"),
-			AuthDB: fixtureFile(t, "xrootd-wg-recipe", "etc/xrootd/auth_file")},
+			AuthDB: wgRecipeAuthFile},
 		allUsers: {SciTokens: defaultUser, AuthDB: "u * /data lr\n"},
 		noRights: {SciTokens: defaultUser},
 		noUser:   {SciTokens: atlasOnly("onmissing = passthrough\n", "map_subject = False\n"), AuthDB: "u xrootd /data a\n"},
@@ -304,7 +302,7 @@ func TestLiveAuthorizationStrategy(t *testing.T) {
 		orgRule    = "default strategy + o <issuer> /data/atlas lr"
 	)
 	names := []string{groups, capability, orgRule}
-	authz := fixtureFile(t, "xrootd-authz", "etc/xrootd/auth_file")
+	authz := groupAuthFile
 	hosts := startAll(t, kit, names, map[string]liveConfig{
 		groups:     {SciTokens: atlasOnly("", "default_user = xrootd\n"), AuthDB: authz},
 		capability: {SciTokens: atlasOnly("", "default_user = xrootd\nauthorization_strategy = capability\n"), AuthDB: authz},

@@ -567,3 +567,12 @@ func randomID(t *testing.T) string {
 	must(t, err)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// fixtureFile reads a file of a fixture host; a scitokens.cfg gets the
+// live audiences instead of its own, so that the fixture runs here.
+func fixtureFile(t *testing.T, fixture, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(testkit.RepoRoot(), "fixtures", "hosts", fixture, filepath.FromSlash(path)))
+	must(t, err)
+	return regexp.MustCompile(`(?m)^audience = .*\n`).ReplaceAllString(string(data), liveAudiences)
+}

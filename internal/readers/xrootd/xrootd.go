@@ -13,6 +13,7 @@ import (
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/parse/scitokenscfg"
+	"github.com/ttt-wg/ttt-check/internal/parse/xrdauthdb"
 	"github.com/ttt-wg/ttt-check/internal/parse/xrootdcfg"
 	"github.com/ttt-wg/ttt-check/internal/readers"
 )
@@ -116,7 +117,7 @@ func sciTokensConfig(d xrootdcfg.Directive) string {
 var traceKeys = map[string]bool{"xrootd.trace": true, "http.trace": true, "scitokens.trace": true, "ofs.trace": true, "macaroons.trace": true}
 
 // repeatedKeys keep one setting per directive.
-var repeatedKeys = map[string]bool{"http.header2cgi": true, "ofs.authlib": true, "sec.protocol": true, "mgmofs.macaroonslib": true}
+var repeatedKeys = map[string]bool{"http.header2cgi": true, "ofs.authlib": true, "sec.protocol": true, "mgmofs.macaroonslib": true, "xrootd.redirect": true}
 
 // lastKeys keep the last directive's values.
 var lastKeys = map[string]bool{"all.role": true, "ofs.authorize": true, "acc.authdb": true, "pss.origin": true, "ofs.osslib": true, "all.export": true}
@@ -179,66 +180,164 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 	st := scitokenscfg.Interpret(ini, h.FS.ReadFile)
 	svc.Problems = append(svc.Problems, st.Problems...)
 	svc.Settings = append(svc.Settings, inventory.Setting{Key: "scitokens.onmissing", Values: []string{st.OnMissing}, Source: st.OnMissingSource})
-	rights := authdbUsers(h, &svc)
+	db := readAuthdb(h, &svc)
 	audSrc := st.AudienceSource
 	if audSrc.IsZero() {
 		audSrc = inventory.Source{File: stPath}
 	}
+	multiuser := multiuserPlugin(cfg)
 	for _, is := range st.Issuers {
-		t := inventory.Trust{
-			Service: service, Instance: instance, Name: is.Name, Issuer: is.Issuer.Value, AnySubject: true,
-			Audiences: append([]string{}, st.Audiences...), AudienceChecked: len(st.Audiences) > 0, AudienceSource: audSrc,
-			StrategySource: is.StrategySource, BasePaths: is.BasePaths, RestrictedPaths: is.RestrictedPaths,
-			PathSource: is.BasePathSource, Source: is.Issuer.Source,
-			Account: is.DefaultUser.Value, AccountSource: is.DefaultUser.Source,
-			SubjectMapped: is.MapSubject || is.UsernameClaim.Value != "", MapFile: is.NameMapfile.Value,
-		}
-		if t.SubjectMapped && is.UsernameClaim.Value == "" {
-			t.AccountSource = is.MapSubjectSource
-		}
-		for _, s := range is.Strategies {
-			t.Strategies = append(t.Strategies, inventory.Strategy(s))
-		}
-		// A fixed account that acc.authdb gives rights, reached through the
-		// mapping strategy, is every token of the issuer getting the same
-		// rights whatever its scopes.
-		if t.HasStrategy(inventory.StrategyMapping) && t.Account != "" && !t.SubjectMapped && t.MapFile == "" && (rights[t.Account] || rights["*"]) {
-			t.Strategies = append(t.Strategies, inventory.StrategyIssuerWide)
-		}
+		t := issuerTrust(service, instance, is, st, audSrc, db)
+		// Without xrootd-multiuser the name never becomes the local user
+		// the server acts as: files are written by the xrootd account
+		// whatever default_user says (TestLivePrivilegedDefaultUser).
+		t.AccountNameOnly = t.Account != "" && !multiuser
 		svc.Trusts = append(svc.Trusts, t)
 	}
 	return svc
 }
 
-// authdbUsers reads the acc.authdb and returns the user names ("u" rules)
-// granted any privilege. Only what the issuer-wide judgement needs.
-func authdbUsers(h readers.Host, svc *inventory.Service) map[string]bool {
-	users := map[string]bool{}
+// multiuserPlugin reports whether the xrootd-multiuser plugin, which
+// switches the filesystem user to the request's name, is loaded
+// (xrootd.fslib, ofs.osslib or ofs.ckslib … libXrdMultiuser.so).
+func multiuserPlugin(cfg *xrootdcfg.Config) bool {
+	for _, d := range cfg.Directives {
+		switch d.Name {
+		case "xrootd.fslib", "ofs.osslib", "ofs.ckslib":
+			if strings.Contains(strings.Join(d.Args, " "), "libXrdMultiuser") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// issuerTrust is what one [Issuer …] section admits, as the plugin and
+// acc.authdb decide it together (XrdAccSciTokens::Access and
+// XrdAccAccess::Access, proven against the running 5.5.3 in LIVE.md):
+//   - a token whose scopes cover the request is authorized by the scopes
+//     (capability), and only then gets default_user (or its subject, with
+//     map_subject) as its name: "Default user only applies to scope-based
+//     mappings";
+//   - a token whose scopes do not cover the request reaches acc.authdb
+//     with no name, as an entity of organisation <issuer> with the
+//     token's groups, unless a name_mapfile rule maps it: then under the
+//     mapped name, without any scope;
+//   - so an authdb `o <issuer>` rule, or a name_mapfile rule matching every
+//     token, gives every token of the issuer the same rights
+//     (issuer-wide); authdb group rules or mapfile group rules make
+//     groups authorize (group); mapfile rules make the mapping strategy do
+//     something at all.
+func issuerTrust(service, instance string, is scitokenscfg.Issuer, st *scitokenscfg.Config, audSrc inventory.Source, db *xrdauthdb.DB) inventory.Trust {
+	t := inventory.Trust{
+		Service: service, Instance: instance, Name: is.Name, Issuer: is.Issuer.Value, AnySubject: true,
+		// scitokens-cpp checks a present aud claim whatever is configured;
+		// the list makes it mandatory (aud_validator, TestLiveAudience).
+		Audiences: append([]string{}, st.Audiences...), AudienceChecked: len(st.Audiences) > 0, AudienceSource: audSrc,
+		AudienceIfPresent: len(st.Audiences) == 0,
+		StrategySource:    is.StrategySource, BasePaths: is.BasePaths, RestrictedPaths: is.RestrictedPaths,
+		PathSource: is.BasePathSource, Source: is.Issuer.Source,
+		Account: is.DefaultUser.Value, AccountSource: is.DefaultUser.Source,
+		SubjectMapped: is.MapSubject || is.UsernameClaim.Value != "", MapFile: is.NameMapfile.Value,
+	}
+	if t.SubjectMapped && is.UsernameClaim.Value == "" {
+		t.AccountSource = is.MapSubjectSource
+	}
+	listed := map[string]bool{}
+	for _, s := range is.Strategies {
+		listed[s] = true
+	}
+	if listed[scitokenscfg.Capability] {
+		t.Strategies = append(t.Strategies, inventory.StrategyCapability)
+	}
+	groupRule, groups := groupConsumer(is, db)
+	if listed[scitokenscfg.Group] && groups {
+		t.Strategies = append(t.Strategies, inventory.StrategyGroup)
+		if !groupRule.IsZero() {
+			t.StrategySource = groupRule
+		}
+	}
+	if listed[scitokenscfg.Mapping] && len(is.MapRules) > 0 {
+		t.Strategies = append(t.Strategies, inventory.StrategyMapping)
+	}
+	if t.Strategies == nil {
+		t.Strategies = []inventory.Strategy{}
+	}
+	// Every valid token of the issuer gets the same rights, scope or not.
+	if db != nil {
+		if r, ok := db.Granting('o', t.Issuer); ok {
+			t.Strategies = append(t.Strategies, inventory.StrategyIssuerWide)
+			t.StrategySource = r.Source
+			t.WideGrant = "the rights of the acc.authdb organisation rule at " + r.Source.String() + " (" + grants(r) + ")"
+		}
+	}
+	if listed[scitokenscfg.Mapping] {
+		for _, rule := range is.MapRules {
+			if rule.Sub == "" && rule.Group == "" && rule.Path == "" && rule.Username == "" && rule.Result != "" {
+				t.Strategies = append(t.Strategies, inventory.StrategyIssuerWide)
+				t.StrategySource = is.NameMapfile.Source
+				t.WideGrant = "the acc.authdb rights of " + rule.Result + " (a name_mapfile rule without sub or group maps every token to it)"
+				break
+			}
+		}
+	}
+	// The name a scope-authorized request gets stays on the client's
+	// connection (XrdAccSciTokens::Access adds request.name to the
+	// connection's entity and XrdHttp never clears it): later requests on
+	// that connection without a token, or with a rejected one, reach
+	// acc.authdb under that name.
+	if db != nil && is.DefaultUser.Value != "" && !t.SubjectMapped {
+		if r, ok := db.Granting('u', is.DefaultUser.Value); ok {
+			t.CarriedAccount, t.CarriedSource = is.DefaultUser.Value, r.Source
+		}
+	}
+	return t
+}
+
+// groupConsumer reports whether anything turns the token's groups into
+// access: an authdb group rule (g, or a compound identity with g: and no
+// other organisation than the issuer's) or a name_mapfile group rule.
+func groupConsumer(is scitokenscfg.Issuer, db *xrdauthdb.DB) (inventory.Source, bool) {
+	for _, rule := range is.MapRules {
+		if rule.Group != "" {
+			return is.NameMapfile.Source, true
+		}
+	}
+	if db == nil {
+		return inventory.Source{}, false
+	}
+	for _, r := range db.Rules {
+		if r.Type == 'g' && r.Positive() {
+			return r.Source, true
+		}
+	}
+	x := db.Compound(func(spec map[string]string) bool {
+		org, ok := spec["o"]
+		return spec["g"] != "" && (!ok || org == is.Issuer.Value)
+	})
+	if len(x) > 0 {
+		return x[0].Source, true
+	}
+	return inventory.Source{}, false
+}
+
+// readAuthdb reads the acc.authdb the config names; nil when there is
+// none or it cannot be read (a problem then says so).
+func readAuthdb(h readers.Host, svc *inventory.Service) *xrdauthdb.DB {
 	s, ok := svc.Setting("acc.authdb")
 	if !ok || len(s.Values) == 0 {
-		return users
+		return nil
 	}
 	file := s.Values[0]
 	data, err := h.FS.ReadFile(file)
 	if err != nil {
 		svc.Problems = append(svc.Problems, inventory.Problem{Source: s.Source, Reason: "cannot read acc.authdb " + file + ": " + plainErr(err)})
-		return users
+		return nil
 	}
 	svc.ConfigFiles = append(svc.ConfigFiles, file)
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 4 || f[0] != "u" {
-			continue
-		}
-		// u name path privs [path privs ...]: any privilege other than a
-		// pure negation counts.
-		for i := 3; i < len(f); i += 2 {
-			if p := f[i]; p != "" && !strings.HasPrefix(p, "-") {
-				users[f[1]] = true
-			}
-		}
-	}
-	return users
+	db := xrdauthdb.Parse(file, data)
+	svc.Problems = append(svc.Problems, db.Problems...)
+	return db
 }
 
 func plainErr(err error) string {
@@ -246,4 +345,13 @@ func plainErr(err error) string {
 		return "no such file"
 	}
 	return err.Error()
+}
+
+// grants renders a rule's path/privilege pairs.
+func grants(r xrdauthdb.Rule) string {
+	var parts []string
+	for _, g := range r.Grants {
+		parts = append(parts, g.Path+" "+g.Privs)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -51,7 +51,7 @@ func TestRead(t *testing.T) {
 			if tr.Issuer != "https://atlas-auth.cern.ch/" || tr.Source.String() != "/etc/xrootd/scitokens.cfg:5" || !tr.AnySubject ||
 				!tr.AudienceChecked || tr.AudienceSource.Line != 2 || tr.Account != "xrootd" || tr.AccountSource.Line != 7 ||
 				strings.Join(tr.BasePaths, ",") != "/data/atlas" || tr.PathSource.Line != 6 ||
-				strings.Join(strategies(tr), " ") != "capability group mapping" || tr.StrategySource.Line != 4 {
+				strings.Join(strategies(tr), " ") != "capability" || tr.StrategySource.Line != 4 {
 				t.Errorf("trust = %+v", tr)
 			}
 			if on, _ := s.Setting("scitokens.onmissing"); strings.Join(on.Values, "") != "passthrough" || on.Source.Line != 0 {
@@ -77,22 +77,51 @@ func TestRead(t *testing.T) {
 				t.Errorf("service = %+v", svcs[0])
 			}
 		}},
-		{"authdb rights for the default user make the mapping issuer-wide", map[string]string{
+		// What xrootd 5.5.3 does (LIVE.md): default_user applies only to
+		// scope-authorized requests, so authdb rights for it are not
+		// issuer-wide, but the name stays on the connection.
+		{"authdb rights for the default user are carried over, not issuer-wide", map[string]string{
 			"/etc/xrootd/xrootd-a.cfg":  "acc.authdb /etc/xrootd/auth_file\nofs.authlib ++ libXrdAccSciTokens.so\n",
 			"/etc/xrootd/auth_file":     "u xrootd /data a\n",
 			"/etc/xrootd/scitokens.cfg": sci,
 		}, func(t *testing.T, svcs []inventory.Service) {
-			if !svcs[0].Trusts[0].HasStrategy(inventory.StrategyIssuerWide) {
-				t.Errorf("trust = %+v", svcs[0].Trusts[0])
+			tr := svcs[0].Trusts[0]
+			if tr.HasStrategy(inventory.StrategyIssuerWide) || tr.CarriedAccount != "xrootd" || tr.CarriedSource.String() != "/etc/xrootd/auth_file:1" || !tr.AccountNameOnly {
+				t.Errorf("trust = %+v", tr)
+			}
+			// No group rule and no mapfile: the group and mapping
+			// strategies authorize nothing.
+			if strings.Join(strategies(tr), " ") != "capability" {
+				t.Errorf("strategies = %v", strategies(tr))
 			}
 		}},
-		{"capability only is not issuer-wide", map[string]string{
+		{"an authdb organisation rule is issuer-wide", map[string]string{
 			"/etc/xrootd/xrootd-a.cfg":  "acc.authdb /etc/xrootd/auth_file\nofs.authlib ++ libXrdAccSciTokens.so\n",
-			"/etc/xrootd/auth_file":     "u xrootd /data a\n",
+			"/etc/xrootd/auth_file":     "o https://atlas-auth.cern.ch/ /data/atlas lr\n",
 			"/etc/xrootd/scitokens.cfg": sci + "authorization_strategy = capability\n",
 		}, func(t *testing.T, svcs []inventory.Service) {
-			if svcs[0].Trusts[0].HasStrategy(inventory.StrategyIssuerWide) {
-				t.Errorf("trust = %+v", svcs[0].Trusts[0])
+			tr := svcs[0].Trusts[0]
+			if !tr.HasStrategy(inventory.StrategyIssuerWide) || tr.StrategySource.String() != "/etc/xrootd/auth_file:1" || !strings.Contains(tr.WideGrant, "/data/atlas lr") {
+				t.Errorf("trust = %+v", tr)
+			}
+		}},
+		{"a catch-all name_mapfile rule is issuer-wide; group rules make groups authorize", map[string]string{
+			"/etc/xrootd/xrootd-a.cfg":  "acc.authdb /etc/xrootd/auth_file\nofs.authlib ++ libXrdAccSciTokens.so\n",
+			"/etc/xrootd/auth_file":     "u xrootd /data a\n",
+			"/etc/xrootd/map.json":      `[{"group": "/atlas/production", "result": "prod"}, {"result": "xrootd"}]`,
+			"/etc/xrootd/scitokens.cfg": sci + "name_mapfile = /etc/xrootd/map.json\n",
+		}, func(t *testing.T, svcs []inventory.Service) {
+			tr := svcs[0].Trusts[0]
+			if !tr.HasStrategy(inventory.StrategyIssuerWide) || !strings.Contains(tr.WideGrant, "rights of xrootd") || strings.Join(strategies(tr), " ") != "capability group mapping issuer-wide" {
+				t.Errorf("trust = %+v", tr)
+			}
+		}},
+		{"the multiuser plugin makes the name a local user", map[string]string{
+			"/etc/xrootd/xrootd-a.cfg":  "ofs.osslib ++ libXrdMultiuser.so\nofs.authlib ++ libXrdAccSciTokens.so\n",
+			"/etc/xrootd/scitokens.cfg": sci,
+		}, func(t *testing.T, svcs []inventory.Service) {
+			if tr := svcs[0].Trusts[0]; tr.AccountNameOnly || tr.Account != "xrootd" {
+				t.Errorf("trust = %+v", tr)
 			}
 		}},
 		{"missing plugin config and name_mapfile", map[string]string{

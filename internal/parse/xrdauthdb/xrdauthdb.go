@@ -1,0 +1,146 @@
+// Package xrdauthdb reads XRootD's authorization database (acc.authdb) as
+// XrdAccConfig::ConfigDBrec does: one record per line (with backslash
+// continuations), tabs as blanks, a record type letter, an identity and
+// path/privilege pairs; `= name spec…` defines a compound identity that
+// `x name …` grants to. File:line is kept for every record.
+//
+// Record types (XrdAccConfig.cc, ConfigDBrec: Group_ID 'g', Host_ID 'h',
+// Netgrp_ID 'n', Org_ID 'o', Role_ID 'r', Set_ID 's', Template_ID 't',
+// User_ID 'u', Xxx_ID 'x', Def_ID '='), at
+// https://github.com/xrootd/xrootd/blob/v5.5.3/src/XrdAcc/XrdAccConfig.cc.
+package xrdauthdb
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/xrootdcfg"
+)
+
+// Grant is one path and its privileges ("a", "lr", "-w" …).
+type Grant struct {
+	Path, Privs string
+}
+
+// Positive reports whether the privileges grant anything: XrdAcc's
+// letters after a '-' take privileges away.
+func (g Grant) Positive() bool {
+	return g.Privs != "" && !strings.HasPrefix(g.Privs, "-")
+}
+
+// Rule is one record of the database.
+type Rule struct {
+	// Type is the record type letter: g h n o r s t u x or =.
+	Type byte
+	// ID is the identity the record names (a user, group, organisation,
+	// or the name of a compound identity for x and =).
+	ID string
+	// Grants are the path/privilege pairs.
+	Grants []Grant
+	// Spec is what a `=` record requires of an identity: o: org, g: group,
+	// r: role, u: user, h: host.
+	Spec   map[string]string
+	Source inventory.Source
+}
+
+// Positive reports whether any of the rule's grants gives something.
+func (r Rule) Positive() bool {
+	for _, g := range r.Grants {
+		if g.Positive() {
+			return true
+		}
+	}
+	return false
+}
+
+// DB is a read database.
+type DB struct {
+	Rules []Rule
+	// Problems are records XrdAcc would refuse or read otherwise than
+	// they look.
+	Problems []inventory.Problem
+}
+
+// Parse reads an acc.authdb.
+func Parse(file string, data []byte) *DB {
+	recs, problems := xrootdcfg.Records(file, data)
+	db := &DB{Problems: problems}
+	for _, rec := range recs {
+		w := rec.Words
+		if len(w[0]) != 1 || !strings.Contains("ghnorstux=", w[0]) {
+			db.Problems = append(db.Problems, inventory.Problem{Source: rec.Source, Reason: fmt.Sprintf("unknown authorization record type %q: XrdAcc refuses the database", truncate(w[0]))})
+			continue
+		}
+		if len(w) < 2 {
+			db.Problems = append(db.Problems, inventory.Problem{Source: rec.Source, Reason: "authorization record without an identity: XrdAcc refuses the database"})
+			continue
+		}
+		r := Rule{Type: w[0][0], ID: w[1], Source: rec.Source}
+		rest := w[2:]
+		if r.Type == '=' {
+			r.Spec = map[string]string{}
+			for i := 0; i+1 < len(rest); i += 2 {
+				r.Spec[strings.TrimSuffix(rest[i], ":")] = rest[i+1]
+			}
+			db.Rules = append(db.Rules, r)
+			continue
+		}
+		if len(rest)%2 != 0 {
+			db.Problems = append(db.Problems, inventory.Problem{Source: rec.Source, Reason: fmt.Sprintf("path %q has no privileges: XrdAcc refuses the record", truncate(rest[len(rest)-1]))})
+			rest = rest[:len(rest)-1]
+		}
+		for i := 0; i+1 < len(rest); i += 2 {
+			r.Grants = append(r.Grants, Grant{Path: rest[i], Privs: rest[i+1]})
+		}
+		db.Rules = append(db.Rules, r)
+	}
+	return db
+}
+
+func truncate(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "…"
+	}
+	return s
+}
+
+// Find returns the rules of type t naming id.
+func (db *DB) Find(t byte, id string) []Rule {
+	var out []Rule
+	for _, r := range db.Rules {
+		if r.Type == t && r.ID == id {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Granting returns the first rule of type t naming id that grants
+// something.
+func (db *DB) Granting(t byte, id string) (Rule, bool) {
+	for _, r := range db.Find(t, id) {
+		if r.Positive() {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Compound returns the x rules whose compound identity (= record)
+// requires every key/value given (e.g. "o" → an issuer), with the
+// definition.
+func (db *DB) Compound(match func(spec map[string]string) bool) []Rule {
+	var out []Rule
+	for _, def := range db.Rules {
+		if def.Type != '=' || !match(def.Spec) {
+			continue
+		}
+		for _, x := range db.Find('x', def.ID) {
+			if x.Positive() {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
