@@ -207,7 +207,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-
 // scanStream searches big blocks, not lines: bytes.Index finds the rare
 // "eyJ" at memory speed, and newlines are counted (also vectorised) only
 // up to each hit and once per block. A block holds readSize new bytes plus

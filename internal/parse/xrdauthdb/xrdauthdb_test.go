@@ -36,7 +36,9 @@ func TestParse(t *testing.T) {
 	if _, ok := db.Granting('u', "nobody"); ok {
 		t.Error("Granting finds a rule for nobody")
 	}
-	x := db.Compound(func(spec map[string]string) bool { return spec["o"] == "https://atlas-auth.cern.ch/" && spec["g"] != "" })
+	x := db.Compound(func(spec map[string]string) bool {
+		return spec["o"] == "https://atlas-auth.cern.ch/" && spec["g"] != ""
+	})
 	if len(x) != 1 || x[0].Source.Line != 4 {
 		t.Errorf("Compound = %+v", x)
 	}

@@ -335,7 +335,7 @@ func ban(rules []condormap.Rule, compiled []*regexp.Regexp, i int) inventory.Ban
 }
 
 type identity struct {
-	issuer  string // literal issuer the pattern was written for
+	issuer string // literal issuer the pattern was written for
 	// subject is the literal subject the pattern names; pinned exactly
 	// with `$`, as a prefix without it (which an issuer's own subjects,
 	// UUIDs, never extend).
