@@ -20,6 +20,9 @@ func TestAuthzGroupFallback(t *testing.T) {
 		{name: "group fallback for a capability-only VO", svc: service(with(atlas, fallback)), want: []want{
 			{severity: "medium", message: "authorizes ATLAS tokens by group and mapping as well as by scopes", source: src(9), key: atlas},
 		}},
+		{name: "fallback on 5.5.3: the fix is the upgrade", svc: installed(service(with(atlas, fallback)), "5.5.3-1"), want: []want{
+			{message: "(XRootD 5.5.3-1 always authorizes by capability, group and mapping: authorization_strategy is read from 5.7.0 on)", fix: "upgrade to XRootD 5.7.0 or later and add\n  authorization_strategy = capability"},
+		}},
 		{name: "legacy issuer of a capability-only VO", svc: service(with("https://atlas-auth.web.cern.ch/", func(t *inventory.Trust) {
 			t.Strategies = []inventory.Strategy{inventory.StrategyGroup}
 		})), want: []want{

@@ -53,6 +53,9 @@ type Result struct {
 	// Severity, when set, replaces the recipe's severity for this result
 	// (for example info instead of critical on a testbed host).
 	Severity *vocab.Severity
+	// Fix, when set, replaces the recipe's remediation: a fix that fits
+	// this host (its installed release, its values).
+	Fix string
 }
 
 // Func evaluates one check against one service.
@@ -198,6 +201,10 @@ func NewFinding(set *recipes.Set, id, service, instance string, r Result) (findi
 	if r.Severity != nil {
 		sev = *r.Severity
 	}
+	fix := strings.TrimSpace(meta.Remediation)
+	if r.Fix != "" {
+		fix = r.Fix
+	}
 	return finding.Finding{
 		Check:       id,
 		Title:       meta.Title,
@@ -210,7 +217,7 @@ func NewFinding(set *recipes.Set, id, service, instance string, r Result) (findi
 		Actual:      r.Actual,
 		File:        r.Source.File,
 		Line:        r.Source.Line,
-		Remediation: strings.TrimSpace(meta.Remediation),
+		Remediation: fix,
 		References:  meta.References,
 		Also:        places(service, instance, r.Also),
 		Fingerprint: finding.Fingerprint(id, r.Source.File, r.Key),

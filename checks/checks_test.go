@@ -110,6 +110,7 @@ type want struct {
 	source   inventory.Source
 	key      string
 	also     []string // other places, as "file:line"
+	fix      string   // a fragment of the remediation
 }
 
 // runCases runs a check's table. A table must hold a passing and a
@@ -143,6 +144,9 @@ func runCases(t *testing.T, c Check, cases []checkCase) {
 				}
 				if !w.source.IsZero() && (f.File != w.source.File || f.Line != w.source.Line) {
 					t.Errorf("finding %d: at %s:%d, want %s", i, f.File, f.Line, w.source)
+				}
+				if w.fix != "" && !strings.Contains(f.Remediation, w.fix) {
+					t.Errorf("finding %d: fix %q lacks %q", i, f.Remediation, w.fix)
 				}
 				if w.key != "" && f.Key != w.key {
 					t.Errorf("finding %d: key = %q, want %q", i, f.Key, w.key)

@@ -2,8 +2,10 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 // configUnknownKey flags keys the service does not know and silently
@@ -21,6 +23,18 @@ var configUnknownKey = Check{
 				Message:  fmt.Sprintf("%s does not know %q and silently ignores it", svc.Label(), u.Key),
 				Expected: "a key the service reads",
 				Actual:   u.Key,
+			}
+			if u.Since != "" {
+				r.Key = "too-new:" + u.Key
+				r.Message = fmt.Sprintf("%s: the installed %s does not read %q yet (first read by %s) and silently ignores it", svc.Label(), u.Release, u.Key, u.Since)
+				r.Expected = fmt.Sprintf("%s %s or later", u.Release[:strings.IndexByte(u.Release+" ", ' ')], u.Since)
+				r.Actual = u.Release
+				// What ignoring the line does to trust is judged by the
+				// check about that trust (authz-group-fallback for
+				// authorization_strategy), which then names the upgrade;
+				// here it is a note that the line is dead.
+				r.Severity = sev(vocab.Low)
+				r.Fix = fmt.Sprintf("Upgrade (installed: %s) to %s or later, where %s takes effect; until then the service behaves as if the line were absent.", u.Release, u.Since, u.Key)
 			}
 			if u.Nearest != "" {
 				r.Message += fmt.Sprintf("; did you mean %q? Until fixed, %s keeps its default", u.Nearest, u.Nearest)

@@ -2,10 +2,12 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/recipes"
 )
 
 // logTokenLeak flags trace settings at a level that writes bearer tokens
@@ -20,11 +22,38 @@ var logTokenLeak = Check{
 			return nil
 		}
 		redirects, _ := redirecting(svc, rs)
-		var out []Result
+		// One finding per setting line: the leaking levels of every rule
+		// that applies to the installed release, with what bounds them.
+		type hit struct {
+			active, leaking []string
+			release         *release
+			why, notes      []string
+		}
+		hits := map[inventory.Source]*hit{}
+		var order []inventory.Setting
 		for _, leak := range rs.LogLeaks {
 			leaking := leak.Values
 			if redirects {
 				leaking = append(append([]string{}, leak.Values...), leak.RedirectingValues...)
+			}
+			if len(leaking) == 0 {
+				continue
+			}
+			var rel *release
+			component := leak.Component
+			if component == "" {
+				component = svc.Name
+			}
+			if r, ok := releaseOf(in, svc, component); ok {
+				rel = &r
+			}
+			if !leakApplies(leak, rel) {
+				continue
+			}
+			if len(leak.UnlessWord) == 2 {
+				if u, ok := svc.Setting(leak.UnlessWord[0]); ok && containsFold(u.Values, leak.UnlessWord[1]) {
+					continue
+				}
 			}
 			for _, s := range svc.Settings {
 				if s.Key != leak.Setting {
@@ -34,21 +63,77 @@ var logTokenLeak = Check{
 				if len(active) == 0 {
 					continue
 				}
-				msg := fmt.Sprintf("%s sets %s %s; trace level %s writes bearer tokens into the log", svc.Label(), s.Key, strings.Join(s.Values, " "), strings.Join(active, ", "))
-				if leak.Note != "" {
-					msg += " (" + strings.TrimSpace(leak.Note) + ")"
+				h, seen := hits[s.Source]
+				if !seen {
+					h = &hit{}
+					hits[s.Source] = h
+					order = append(order, s)
 				}
-				out = append(out, Result{
-					Source:   s.Source,
-					Key:      s.Key,
-					Message:  msg,
-					Expected: s.Key + " without " + strings.Join(leaking, ", "),
-					Actual:   s.Key + " " + strings.Join(s.Values, " "),
-				})
+				h.active = appendNew(h.active, active...)
+				h.leaking = appendNew(h.leaking, leaking...)
+				if w := leakBounds(leak, rel, active); w != "" {
+					h.release = rel
+					h.why = appendNew(h.why, w)
+				}
+				if n := strings.TrimSpace(leak.Note); n != "" {
+					h.notes = appendNew(h.notes, n)
+				}
 			}
+		}
+		var out []Result
+		for _, s := range order {
+			h := hits[s.Source]
+			sort.Strings(h.active)
+			msg := fmt.Sprintf("%s sets %s %s; trace level %s writes bearer tokens into the log", svc.Label(), s.Key, strings.Join(s.Values, " "), strings.Join(h.active, ", "))
+			if h.release != nil {
+				h.why = append([]string{h.release.String()}, h.why...)
+			}
+			h.why = append(h.why, h.notes...)
+			if len(h.why) > 0 {
+				msg += " (" + strings.Join(h.why, "; ") + ")"
+			}
+			out = append(out, Result{
+				Source:   s.Source,
+				Key:      s.Key,
+				Message:  msg,
+				Expected: s.Key + " without " + strings.Join(h.leaking, ", "),
+				Actual:   s.Key + " " + strings.Join(s.Values, " "),
+			})
 		}
 		return out
 	},
+}
+
+// leakBounds says which releases leak at the active levels, for the
+// message: "debug is redacted from 5.7.0 on".
+func leakBounds(leak recipes.LogLeak, r *release, active []string) string {
+	if r == nil || (leak.Before == "" && leak.From == "") {
+		return ""
+	}
+	levels := strings.Join(active, ", ")
+	var msg string
+	switch {
+	case leak.Before != "" && leak.From != "":
+		msg = fmt.Sprintf("%s leaks in releases from %s before %s", levels, leak.From, leak.Before)
+	case leak.Before != "":
+		msg = fmt.Sprintf("%s is redacted from %s on", levels, leak.Before)
+	default:
+		msg = fmt.Sprintf("%s leaks again from %s on", levels, leak.From)
+	}
+	if len(leak.UnlessWord) == 2 {
+		msg += fmt.Sprintf(" unless %s has %s", leak.UnlessWord[0], leak.UnlessWord[1])
+	}
+	return msg
+}
+
+// appendNew appends the values not yet in list.
+func appendNew(list []string, values ...string) []string {
+	for _, v := range values {
+		if !slices.Contains(list, v) {
+			list = append(list, v)
+		}
+	}
+	return list
 }
 
 // activeLevels evaluates trace options the way XRootD's trace directives

@@ -32,9 +32,24 @@ func TestLogTokenLeak(t *testing.T) {
 			{severity: "high", message: "sets xrootd.trace all; trace level fs writes bearer tokens into the log", source: src(3), key: "xrootd.trace"},
 		}},
 		{name: "xrootd.trace fs", svc: svc("xrootd.trace", "fs"), want: []want{{message: "trace level fs writes"}}},
-		{name: "http.trace debug, with the recipe's note", svc: svc("http.trace", "debug"), want: []want{
-			{severity: "high", message: "trace level debug writes bearer tokens into the log (XRootD < 5.7.0"},
+		{name: "http.trace debug, version unknown: judged as the oldest", svc: svc("http.trace", "debug"), want: []want{
+			{severity: "high", message: "trace level debug writes bearer tokens into the log (XRootD 5.5.0, the oldest supported, as the installed version is unknown; debug is redacted from 5.7.0 on)"},
 		}},
+		{name: "http.trace debug on 5.5.3", svc: installed(svc("http.trace", "debug"), "5.5.3-1"), want: []want{
+			{severity: "high", message: "(XRootD 5.5.3-1; debug is redacted from 5.7.0 on)"},
+		}},
+		// 4c184bc8b (v5.7.0) obfuscates the debug header lines.
+		{name: "http.trace debug on 5.7.0", svc: installed(svc("http.trace", "debug"), "5.7.0-1.el9")},
+		{name: "xrootd.trace fs on 5.7.2", svc: installed(svc("xrootd.trace", "fs"), "1:5.7.2-1")},
+		{name: "xrootd.trace fs on 5.6.9", svc: installed(svc("xrootd.trace", "fs"), "5.6.9-1"), want: []want{{message: "trace level fs writes"}}},
+		// b4d02a0a9 (v5.7.2) obfuscates the redirect trace; v6.0.0 logs
+		// it again unless strip-on-redirect cuts the token off the URL.
+		{name: "http.trace request on a 5.7.1 redirector", svc: installed(redirector(svc("http.trace", "request")), "5.7.1-1"), want: []want{{message: "(XRootD 5.7.1-1; request is redacted from 5.7.2 on)"}}},
+		{name: "http.trace request on a 5.9.6 redirector", svc: installed(redirector(svc("http.trace", "request")), "5.9.6-1")},
+		{name: "http.trace request on a 6.1.0 redirector", svc: installed(redirector(svc("http.trace", "request")), "6.1.0-1"), want: []want{
+			{message: "(XRootD 6.1.0-1; request leaks again from 6.0.0 on unless http.header2cgi has strip-on-redirect)"},
+		}},
+		{name: "http.trace request on a 6.1.0 redirector stripping authz", svc: installed(withSettings(redirector(svc("http.trace", "request")), setting("http.header2cgi", "Authorization", "authz", "strip-on-redirect")), "6.1.0-1")},
 		{name: "http.trace all -debug on a redirector", svc: redirector(svc("http.trace", "all", "-debug")), want: []want{
 			{message: "trace level request writes"},
 		}},
@@ -42,6 +57,12 @@ func TestLogTokenLeak(t *testing.T) {
 			{message: "trace level request writes"},
 		}},
 	})
+}
+
+// installed records the installed XRootD release of a service.
+func installed(s inventory.Service, v string) inventory.Service {
+	s.Versions = append(s.Versions, inventory.Component{Name: "xrootd", Version: v, Package: "xrootd-server", Manager: "rpm"})
+	return s
 }
 
 func TestActiveLevels(t *testing.T) {

@@ -24,29 +24,69 @@ var tokenInURL = Check{
 			return nil
 		}
 		redirects, why := redirecting(svc, rs)
+		rel, dated := releaseOf(in, svc, "xrootd")
 		var out []Result
 		for _, s := range svc.Settings {
 			if s.Key != "http.header2cgi" || len(s.Values) == 0 || !strings.EqualFold(s.Values[0], "Authorization") {
 				continue
 			}
-			if containsFold(s.Values[1:], "strip-on-redirect") {
+			words := strings.Join(s.Values, " ")
+			stripped := containsFold(s.Values[1:], "strip-on-redirect")
+			// A release before 6.0.0 reads two words and ignores the rest
+			// (parseHeader2CGI, XrdHttpProtocol.cc v5.9.6): the option the
+			// admin wrote does nothing there. An unknown release is taken
+			// to have what the admin wrote for it.
+			ignored := stripped && dated && rel.known && !rel.has("strip-on-redirect")
+			if stripped && !ignored {
 				continue
 			}
 			r := Result{
 				Source:   s.Source,
-				Key:      "header2cgi:" + strings.Join(s.Values, " "),
-				Message:  fmt.Sprintf("%s copies the Authorization header into the URL's CGI (%s) and %s, so bearer tokens travel in redirect URLs and end up in other hosts' and clients' logs", svc.Label(), strings.Join(s.Values, " "), why),
-				Expected: "http.header2cgi " + strings.Join(s.Values, " ") + " strip-on-redirect (XRootD >= 6.0.0)",
-				Actual:   "http.header2cgi " + strings.Join(s.Values, " "),
+				Key:      "header2cgi:" + words,
+				Message:  fmt.Sprintf("%s copies the Authorization header into the URL's CGI (%s) and %s, so bearer tokens travel in redirect URLs and end up in other hosts' and clients' logs", svc.Label(), words, why),
+				Expected: "http.header2cgi " + words + " strip-on-redirect (XRootD >= 6.0.0)",
+				Actual:   "http.header2cgi " + words,
+			}
+			if dated {
+				r.Fix, r.Expected = headerFix(rel, s.Values)
+			}
+			if ignored {
+				r.Message = fmt.Sprintf("%s: %s ignores strip-on-redirect in http.header2cgi (first read by %s), so the Authorization header is copied into the URL's CGI and %s", svc.Label(), rel, rel.since("strip-on-redirect"), why)
+				r.Actual = "http.header2cgi " + words + " on " + rel.String()
 			}
 			if !redirects {
 				r.Severity = sev(vocab.Info)
-				r.Message = fmt.Sprintf("%s copies the Authorization header into the URL's CGI (%s); as a plain data server it does not redirect, but a later role change would put tokens into redirect URLs", svc.Label(), strings.Join(s.Values, " "))
+				r.Message = fmt.Sprintf("%s copies the Authorization header into the URL's CGI (%s); as a plain data server it does not redirect, but a later role change would put tokens into redirect URLs", svc.Label(), words)
+				if ignored {
+					r.Message += fmt.Sprintf(" (%s ignores strip-on-redirect, first read by %s)", rel, rel.since("strip-on-redirect"))
+				}
 			}
 			out = append(out, r)
 		}
 		return out
 	},
+}
+
+// headerFix is the fix for http.header2cgi on the installed release:
+// strip-on-redirect where it exists, else the upgrade that brings it.
+func headerFix(rel release, values []string) (fix, expected string) {
+	base := []string{}
+	for _, v := range values {
+		if !strings.EqualFold(v, "strip-on-redirect") {
+			base = append(base, v)
+		}
+	}
+	line := "http.header2cgi " + strings.Join(base, " ") + " strip-on-redirect"
+	since := rel.since("strip-on-redirect")
+	if rel.has("strip-on-redirect") {
+		return fmt.Sprintf("%s has strip-on-redirect: write\n  %s", rel, line), line
+	}
+	if rel.known {
+		return fmt.Sprintf("%s has no strip-on-redirect: upgrade to XRootD %s or later and write\n  %s\nUntil then, do not copy the Authorization header on redirectors and proxies (remove the http.header2cgi Authorization line there).", rel, since, line),
+			fmt.Sprintf("no http.header2cgi Authorization on a redirector or proxy until XRootD %s; then %s", since, line)
+	}
+	return fmt.Sprintf("The installed XRootD release is unknown. On XRootD %s or later write\n  %s\nOn older releases (they ignore strip-on-redirect), do not copy the Authorization header on redirectors and proxies.", since, line),
+		line + " (XRootD >= " + since + ")"
 }
 
 // redirecting reports whether the host sends clients elsewhere (a

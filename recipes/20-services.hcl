@@ -1,6 +1,7 @@
 # Reference expectations per service.
 
 service "xrootd" {
+  components = ["xrootd"]
   # The WG recipe maps tokens to default_user = xrootd (wlcg-authz-docs
   # configuration/xrootd.md), so only root is privileged here.
   privileged_accounts = ["root"]
@@ -18,18 +19,36 @@ service "xrootd" {
     # TRACEP(FS, "open " <<opt <<' ' <<fn) before the opaque part is split
     # off, so the fs level (and all, unless -fs) logs
     # `open rt /data/f?authz=Bearer%20eyJ…`; shown with the real xrootd
-    # 5.5.3 (internal/readers/xrootd, TestLiveTraceLeak).
+    # 5.5.3 (internal/readers/xrootd, TestLiveTraceLeak). From v5.7.0 the
+    # open trace cuts the CGI ("avoid exposing any security token in the
+    # URL"); the other fs traces print the path after rpCheck has cut it.
     values = ["fs"]
+    before = "5.7.0"
   }
   log_leak "http.trace" {
-    # xrootd#2222: the debug level logs headers and the authz CGI (all, unless
-    # -debug); on a host that redirects, the request level logs the redirect
-    # Location with its authz=Bearer CGI too (TestLiveTraceLeak,
-    # TestLiveRedirectCarriesToken). XRootD 5.7.0 (commit 4c184bc8b)
-    # redacts most of it, 5.7.2 the PSS/XrdCl paths.
-    values             = ["debug"]
+    # xrootd#2222: the debug level logs the Authorization header and the
+    # authz CGI (all, unless -debug). Commit 4c184bc8b (v5.7.0) obfuscates
+    # the header lines (XrdHttpProtocol.cc) and the "Appended header fields
+    # to opaque info" line (XrdHttpReq.cc).
+    values = ["debug"]
+    before = "5.7.0"
+  }
+  log_leak "http.trace" {
+    # On a host that redirects, the request level logs the redirect
+    # Location with its authz CGI (XrdHttpReq::Redir, TestLiveTraceLeak,
+    # TestLiveRedirectCarriesToken). b4d02a0a9 (v5.7.2) obfuscates it.
+    values             = []
     redirecting_values = ["request"]
-    note               = "XRootD < 5.7.0 logs the Authorization header; later versions redact most but not all paths"
+    before             = "5.7.2"
+  }
+  log_leak "http.trace" {
+    # v6.0.0 (e461677c6, 22967ecd2) dropped that obfuscation in favour of
+    # stripping the CGI from the Location, but only the parameters named
+    # by strip-on-redirect: without it the trace shows the token again.
+    values             = []
+    redirecting_values = ["request"]
+    from               = "6.0.0"
+    unless_word        = ["http.header2cgi", "strip-on-redirect"]
   }
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
@@ -55,6 +74,7 @@ service "htcondor-ce" {
 }
 
 service "arc-ce" {
+  components = ["arc"]
   # "when grid-identity is mapped to "root" account - request processing
   # fails implicitely" (arc.conf.reference [mapping]); still never a target.
   privileged_accounts = ["root"]
@@ -73,19 +93,38 @@ service "arc-ce" {
 }
 
 service "eos" {
+  components = ["xrootd"]
   # EOS maps tokens to default_user (dteam001, atlas001 in the docs); root
   # and the daemon account are the MGM's own.
   privileged_accounts = ["root", "daemon"]
   implicit_any_audience = true
   allowed_onmissing     = ["passthrough", "deny"]
   redirecting_roles     = ["manager"]
+  # The MGM runs XRootD's own protocol plugins: their traces leak as on
+  # an XRootD server of the installed release (see service "xrootd").
   log_leak "http.trace" {
-    values             = ["debug"]
+    component = "xrootd"
+    values    = ["debug"]
+    before    = "5.7.0"
+    note      = "the EOS HTTP TPC documentation's example turns it on"
+  }
+  log_leak "http.trace" {
+    component          = "xrootd"
+    values             = []
     redirecting_values = ["request"]
-    note               = "the EOS HTTP TPC documentation's example turns it on"
+    before             = "5.7.2"
+  }
+  log_leak "http.trace" {
+    component          = "xrootd"
+    values             = []
+    redirecting_values = ["request"]
+    from               = "6.0.0"
+    unless_word        = ["http.header2cgi", "strip-on-redirect"]
   }
   log_leak "xrootd.trace" {
-    values = ["fs"]
+    component = "xrootd"
+    values    = ["fs"]
+    before    = "5.7.0"
   }
   references = [
     "https://github.com/cern-eos/eos/blob/master/doc/configuration/http_tpc.rst",
@@ -109,5 +148,43 @@ service "dcache" {
   references = [
     "https://github.com/dCache/dcache/blob/master/docs/TheBook/src/main/markdown/config-gplazma.md",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
+  ]
+}
+
+# Releases that change a verdict or a fix. A host whose package databases
+# do not name the installed release is judged as oldest_supported, and the
+# report says so.
+
+component "xrootd" {
+  title = "XRootD"
+  # Debian 12 (bookworm), the oldest distribution release still carrying
+  # the SciTokens plugin in its main archive, ships 5.5.3.
+  oldest_supported = "5.5.0"
+  features = {
+    # XrdSciTokensAccess.cc Reconfig reads the key from these tags on.
+    "username_claim"         = "5.6.0"
+    "authorization_strategy" = "5.7.0"
+    # XrdHttpProtocol.cc (commit 22967ecd2, first in v6.0.0); older
+    # parseHeader2CGI reads two words and ignores the rest.
+    "strip-on-redirect" = "6.0.0"
+  }
+  references = [
+    "https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdSciTokens/XrdSciTokensAccess.cc",
+    "https://github.com/xrootd/xrootd/blob/v6.0.0/src/XrdHttp/XrdHttpProtocol.cc",
+    "https://github.com/xrootd/xrootd/issues/2222",
+  ]
+}
+
+component "arc" {
+  title = "ARC"
+  # Token rules (authtokens) came with 6.6.0; tokenscopes with 7.0.0.
+  oldest_supported = "6.6.0"
+  features = {
+    "tokenscopes"   = "7.0.0"
+    "authtokensgen" = "7.0.0"
+  }
+  references = [
+    "https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
+    "https://github.com/nordugrid/arc/blob/next/src/doc/arc.conf.reference",
   ]
 }

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -40,6 +41,25 @@ type Set struct {
 	VOs                 map[string]*VO
 	Services            map[string]*Service
 	Checks              map[string]*Check
+	// Components are the software whose release changes a verdict or a
+	// fix, by the name the inventory gives them ("xrootd", "arc").
+	Components map[string]*Component
+}
+
+// Component is software whose releases differ in what a check concludes
+// or may advise: which release added a feature, and which release is
+// assumed when the host does not say which one it runs.
+type Component struct {
+	Name  string `hcl:"name,label"`
+	Title string `hcl:"title"`
+	// OldestSupported is the release a host is judged as when its package
+	// databases do not say which one is installed.
+	OldestSupported string `hcl:"oldest_supported"`
+	// Features maps a feature (an option, a fix) to the first release
+	// that has it.
+	Features   map[string]string `hcl:"features,optional"`
+	References []string          `hcl:"references"`
+	Range      hcl.Range         `hcl:",def_range"`
 }
 
 // VO is one virtual organisation's token issuer as the working group
@@ -86,15 +106,30 @@ type Service struct {
 	AllowedOnMissing []string `hcl:"allowed_onmissing,optional"`
 	// RedirectingRoles are roles in which the service sends clients to
 	// other hosts, carrying URLs with it.
-	RedirectingRoles []string  `hcl:"redirecting_roles,optional"`
-	LogLeaks         []LogLeak `hcl:"log_leak,block"`
-	References       []string  `hcl:"references,optional"`
+	RedirectingRoles []string `hcl:"redirecting_roles,optional"`
+	// Components are the software the service runs whose releases
+	// matter (component blocks).
+	Components []string  `hcl:"components,optional"`
+	LogLeaks   []LogLeak `hcl:"log_leak,block"`
+	References []string  `hcl:"references,optional"`
+	Range      hcl.Range `hcl:",def_range"`
 }
 
 // LogLeak names a setting whose values make the service log bearer tokens.
 type LogLeak struct {
 	Setting string   `hcl:"setting,label"`
 	Values  []string `hcl:"values"`
+	// Component is the software that writes the log (default: the
+	// service's own component of the same name). Before and From bound
+	// the releases that leak: before the release that fixed it, from the
+	// release that brought it (back); empty means unbounded.
+	Component string `hcl:"component,optional"`
+	Before    string `hcl:"before,optional"`
+	From      string `hcl:"from,optional"`
+	// UnlessWord names a setting and a word: the leak does not happen
+	// when that setting carries the word (["http.header2cgi",
+	// "strip-on-redirect"]).
+	UnlessWord []string `hcl:"unless_word,optional"`
 	// RedirectingValues leak too on a host that redirects or proxies
 	// (the request trace of a redirect carries its Location).
 	RedirectingValues []string `hcl:"redirecting_values,optional"`
@@ -123,10 +158,11 @@ type recipeSetBlock struct {
 }
 
 type fileSchema struct {
-	Set      []recipeSetBlock `hcl:"recipe_set,block"`
-	VOs      []*VO            `hcl:"vo,block"`
-	Services []*Service       `hcl:"service,block"`
-	Checks   []*Check         `hcl:"check,block"`
+	Set        []recipeSetBlock `hcl:"recipe_set,block"`
+	VOs        []*VO            `hcl:"vo,block"`
+	Services   []*Service       `hcl:"service,block"`
+	Checks     []*Check         `hcl:"check,block"`
+	Components []*Component     `hcl:"component,block"`
 }
 
 // Error carries HCL diagnostics with file:line:col positions.
@@ -201,6 +237,7 @@ func Load(fsys fs.FS, prefix, source string) (*Set, error) {
 		merged.VOs = append(merged.VOs, fsch.VOs...)
 		merged.Services = append(merged.Services, fsch.Services...)
 		merged.Checks = append(merged.Checks, fsch.Checks...)
+		merged.Components = append(merged.Components, fsch.Components...)
 	}
 	if diags.HasErrors() {
 		return nil, &Error{Diags: diags}
@@ -220,7 +257,7 @@ func build(m fileSchema) (*Set, hcl.Diagnostics) {
 		rr := r
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: &rr})
 	}
-	set := &Set{VOs: map[string]*VO{}, Services: map[string]*Service{}, Checks: map[string]*Check{}}
+	set := &Set{VOs: map[string]*VO{}, Services: map[string]*Service{}, Checks: map[string]*Check{}, Components: map[string]*Component{}}
 	switch len(m.Set) {
 	case 0:
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "missing recipe_set block", Detail: "one file must declare recipe_set { version = ... }"})
@@ -263,6 +300,28 @@ func build(m fileSchema) (*Set, hcl.Diagnostics) {
 	}
 	for _, s := range m.Services {
 		set.Services[s.Name] = s
+		for _, l := range s.LogLeaks {
+			if len(l.UnlessWord) != 0 && len(l.UnlessWord) != 2 {
+				errAt(s.Range, "invalid unless_word in log_leak "+l.Setting, "give a setting and a word")
+			}
+		}
+	}
+	for _, s := range m.Services {
+		for _, c := range s.Components {
+			if !slices.ContainsFunc(m.Components, func(x *Component) bool { return x.Name == c }) {
+				errAt(s.Range, "service "+s.Name+" names unknown component "+c, "declare component \""+c+"\" { … }")
+			}
+		}
+	}
+	for _, c := range m.Components {
+		if _, dup := set.Components[c.Name]; dup {
+			errAt(c.Range, "duplicate component "+c.Name, "")
+			continue
+		}
+		if len(c.References) == 0 {
+			errAt(c.Range, "component "+c.Name+" has no references", "cite where the release boundaries come from")
+		}
+		set.Components[c.Name] = c
 	}
 	for _, c := range m.Checks {
 		if _, dup := set.Checks[c.ID]; dup {

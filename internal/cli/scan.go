@@ -29,6 +29,8 @@ type scanOptions struct {
 	logs      bool
 	logPaths  []string
 	onlyLogs  bool
+	// allInstances judges services systemd does not start as if they ran.
+	allInstances bool
 }
 
 // target is one requested output: a format and where it goes ("" is
@@ -72,6 +74,11 @@ func newScanCommand(s streams) *cobra.Command {
 		Long: `Scan reads every supported service's configuration on the host (or under --root),
 evaluates the checks and reports deviations.
 
+Findings about a service or instance that systemd does not start (its units
+are disabled or masked) are reported as not running and do not fail the
+scan; --all-instances judges them fully. A host without unit files (a
+snapshot of /etc) is judged as if everything ran.
+
 Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
 2 usage error, invalid site profile or invalid recipes.`,
 		Example: `  sudo ttt-check scan
@@ -97,6 +104,7 @@ Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
 	addJudgeFlags(cmd, &opt)
 	f.StringVar(&opt.baseline, "baseline", "", "previous JSON report: mark findings new or unchanged and list resolved ones")
 	f.BoolVar(&opt.failOnNew, "fail-on-new", false, "with --baseline: exit 1 only for new findings at or above --fail-on")
+	f.BoolVar(&opt.allInstances, "all-instances", false, "judge services and instances systemd does not start (disabled or masked) as if they ran")
 	f.BoolVar(&opt.logs, "logs", false, "also search the services' log directories for leaked bearer tokens")
 	f.StringVar(&opt.now, "now", "", "evaluate waivers as of this date (YYYY-MM-DD), for reproducible reports")
 	_ = f.MarkHidden("now")
@@ -146,7 +154,7 @@ func runScan(s streams, opt scanOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	so := scan.Options{Now: now, FailOn: failOn, FailOnNew: opt.failOnNew, Baseline: opt.baseline, Logs: opt.logs, LogPaths: opt.logPaths, OnlyLogs: opt.onlyLogs}
+	so := scan.Options{Now: now, FailOn: failOn, FailOnNew: opt.failOnNew, Baseline: opt.baseline, Logs: opt.logs, LogPaths: opt.logPaths, OnlyLogs: opt.onlyLogs, AllInstances: opt.allInstances}
 	if (opt.logs || opt.onlyLogs) && colorFor(s.err) && len(targets) == 1 && targets[0].name == "text" {
 		so.Progress = progressBar(s.err)
 	}

@@ -90,9 +90,11 @@ func Fingerprint(check, file, key string) string {
 
 // Summary counts findings by severity and status.
 type Summary struct {
-	Total      int            `json:"total"`
-	Failed     int            `json:"failed"`
-	Waived     int            `json:"waived"`
+	Total  int `json:"total"`
+	Failed int `json:"failed"`
+	Waived int `json:"waived"`
+	// NotRunning counts findings of services systemd does not start.
+	NotRunning int            `json:"not_running"`
 	BySeverity map[string]int `json:"by_severity"`
 }
 
@@ -105,8 +107,12 @@ func Summarize(fs []Finding) Summary {
 	}
 	for _, f := range fs {
 		s.Total++
-		if f.Status == vocab.StatusWaived {
+		switch f.Status {
+		case vocab.StatusWaived:
 			s.Waived++
+			continue
+		case vocab.StatusNotRunning:
+			s.NotRunning++
 			continue
 		}
 		s.Failed++
@@ -187,7 +193,7 @@ type Profile struct {
 // SchemaVersion is the version of the JSON report schema
 // (internal/output/schema/report.schema.json). Bump the major on any
 // incompatible change to the keys scripts read.
-const SchemaVersion = "1.0.0"
+const SchemaVersion = "1.1.0"
 
 // Report is everything one scan produced for one host.
 type Report struct {
@@ -260,13 +266,18 @@ func NewAtOrAbove(fs []Finding, threshold vocab.Severity) bool {
 // check, key and file (the same deviation, seen on more lines or by more
 // services and instances reading that file) become one, at the most
 // severe of them, with the others' places in Also. Findings keep their
-// order otherwise; findings without a key are never merged.
+// order otherwise; findings without a key are never merged, nor findings
+// of different status (a problem of a running instance stays apart from
+// the same problem of an instance that does not run).
 func Aggregate(fs []Finding) []Finding {
-	type key struct{ check, key, file string }
+	type key struct {
+		check, key, file string
+		status           vocab.Status
+	}
 	index := map[key]int{}
 	var out []Finding
 	for _, f := range fs {
-		k := key{f.Check, f.Key, f.File}
+		k := key{f.Check, f.Key, f.File, f.Status}
 		i, ok := index[k]
 		if !ok || f.Key == "" {
 			index[k] = len(out)

@@ -131,6 +131,9 @@ func Aggregate(files []string, opt Options) *Report {
 		h.Stale = opt.StaleAfter > 0 && opt.Now.Sub(r.ScannedAt) > opt.StaleAfter
 		h.OldRecipes = opt.RecipeVersion != "" && r.Recipes.Version != opt.RecipeVersion
 		for _, fd := range r.Findings {
+			if fd.Status == vocab.StatusNotRunning {
+				continue
+			}
 			if fd.Status == vocab.StatusWaived {
 				if fd.Waiver != nil {
 					if exp, err := time.Parse("2006-01-02", fd.Waiver.Expires); err == nil && exp.Sub(opt.Now) <= 30*24*time.Hour {

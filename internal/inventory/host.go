@@ -58,7 +58,8 @@ type Unit struct {
 	// Environment= and EnvironmentFile= (not the manager's own defaults),
 	// sorted by name; every value with where it was set. Values may be
 	// secrets: outputs must scrub them.
-	Env []EnvVar `json:"env,omitempty"`
+	// Never rendered: an environment value may be a password.
+	Env []EnvVar `json:"-"`
 	// EnvFiles are the EnvironmentFile= entries in effect, in order.
 	EnvFiles []EnvFile `json:"env_files,omitempty"`
 	// Problems are what keeps the unit from loading or starting as
@@ -156,3 +157,23 @@ func (h HostFacts) Unit(name string) (Unit, bool) {
 	}
 	return Unit{}, false
 }
+
+// Component is an installed release of software a service runs (the
+// service itself, or a library it loads: EOS runs XRootD's plugins).
+type Component struct {
+	// Name is the component ("xrootd", "eos", "htcondor-ce").
+	Name string `json:"name"`
+	// Version is the package's version as its manager records it.
+	Version string `json:"version"`
+	Package string `json:"package"`
+	Manager string `json:"manager"`
+	Source  Source `json:"source"`
+}
+
+// What systemd does with a service, in Service.Runs.
+const (
+	RunsEnabled  = "enabled"  // a unit of it starts at boot
+	RunsDisabled = "disabled" // its units exist but none is enabled
+	RunsMasked   = "masked"   // its units are masked: it cannot start
+	RunsUnknown  = "unknown"  // the host holds no unit for it: judged as running
+)

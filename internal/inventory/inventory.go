@@ -188,6 +188,10 @@ type UnknownKey struct {
 	Source Source `json:"source"`
 	// Nearest is the known key it most likely was meant to be.
 	Nearest string `json:"nearest,omitempty"`
+	// Since is set when the key is real but younger than the installed
+	// release (Release, "xrootd 5.5.3-1"): the first release that reads it.
+	Since   string `json:"since,omitempty"`
+	Release string `json:"release,omitempty"`
 }
 
 // Service is one service found on the host, as its readers understood it.
@@ -199,6 +203,14 @@ type Service struct {
 	Kind string `json:"kind"`
 	// Instance distinguishes several instances of one service on a host.
 	Instance string `json:"instance,omitempty"`
+	// Runs says whether systemd starts it (Runs* constants); Units are the
+	// units that decide it, RunsSource the link or unit file that does.
+	Runs       string   `json:"runs"`
+	Units      []string `json:"units,omitempty"`
+	RunsSource Source   `json:"runs_source"`
+	// Versions are the installed releases of what the service runs, from
+	// the host's package databases; none when the host records none.
+	Versions []Component `json:"versions,omitempty"`
 	// TokensEnabled is true when the service is configured to accept bearer
 	// tokens at all; TokensSource says where.
 	TokensEnabled bool   `json:"tokens_enabled"`
@@ -223,6 +235,16 @@ func (s Service) Label() string {
 		return s.Name
 	}
 	return s.Name + " (" + s.Instance + ")"
+}
+
+// Version returns the installed release of a component of the service.
+func (s Service) Version(component string) (Component, bool) {
+	for _, c := range s.Versions {
+		if c.Name == component {
+			return c, true
+		}
+	}
+	return Component{}, false
 }
 
 // Setting returns the setting with the given key and whether it is set.
@@ -279,7 +301,9 @@ type LogSearch struct {
 
 // Inventory is everything a scan learned about one host.
 type Inventory struct {
-	Host string `json:"host"`
+	// HostFacts are what runs and which packages are installed.
+	HostFacts *HostFacts `json:"host_facts,omitempty"`
+	Host      string     `json:"host"`
 	// HostnameFrom says where the host name came from: "--hostname",
 	// "/etc/hostname", "this machine" or "unknown". Services evaluate
 	// conditions on it (xrootd `if`, HTCondor $(FULL_HOSTNAME)).

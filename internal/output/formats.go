@@ -63,6 +63,12 @@ func JUnit(w io.Writer, r *finding.Report, _ Options) error {
 			}
 			continue
 		}
+		if f.Status == vocab.StatusNotRunning {
+			if c.Skipped == nil && len(c.Failures) == 0 {
+				c.Skipped = &skipped{Message: "not running: systemd does not start " + f.Service}
+			}
+			continue
+		}
 		c.Skipped = nil
 		c.Failures = append(c.Failures, failure{Message: f.Message, Type: f.Severity.String(), Text: f.Location() + alsoSuffix(f) + "\n" + f.Message + "\nfix: " + f.Remediation})
 	}

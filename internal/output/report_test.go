@@ -48,7 +48,16 @@ func sample() map[string]*finding.Report {
 		}},
 		Settings: []inventory.Setting{{Key: "http.trace", Values: []string{"all"}, Source: src("/etc/xrootd/xrootd-standalone.cfg", 9)}},
 		Problems: []inventory.Problem{{Source: src("/etc/xrootd/config.d/x.cfg", 0), Reason: "cannot read: permission denied"}},
+		Runs:     inventory.RunsEnabled, Units: []string{"xrootd@standalone.service"},
+		RunsSource: src("/etc/systemd/system/multi-user.target.wants/xrootd@standalone.service", 0),
+		Versions:   []inventory.Component{{Name: "xrootd", Version: "5.5.3-1", Package: "xrootd-server", Manager: "dpkg", Source: src("/var/lib/dpkg/status", 12)}},
 	}}
+	inv.Inventory.HostFacts = &inventory.HostFacts{
+		Units: []inventory.Unit{{Name: "xrootd@standalone.service", File: "/lib/systemd/system/xrootd@.service", State: inventory.UnitEnabled, Enabled: true,
+			EnabledBy: []string{"/etc/systemd/system/multi-user.target.wants/xrootd@standalone.service"}, Preset: "enable",
+			Env: []inventory.EnvVar{{Name: "SECRET", Value: "hunter2-never-shown"}}}},
+		Packages: []inventory.Package{{Name: "xrootd-server", Version: "5.5.3-1", Arch: "amd64", Manager: "dpkg", Source: src("/var/lib/dpkg/status", 12)}},
+	}
 	inv.Summary = finding.Summarize(nil)
 
 	many := base()

@@ -63,8 +63,11 @@ func Text(w io.Writer, r *finding.Report, opt Options) error {
 		t.printf("%s\n", g.label)
 		for _, f := range g.findings {
 			label := fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String()))
-			if f.Status == vocab.StatusWaived {
+			switch f.Status {
+			case vocab.StatusWaived:
 				label = fmt.Sprintf("%-8s", "WAIVED")
+			case vocab.StatusNotRunning:
+				label = fmt.Sprintf("%-8s", "DISABLED")
 			}
 			tag := ""
 			if f.Baseline == "new" {
@@ -117,7 +120,11 @@ func summaryLine(r *finding.Report) string {
 	if len(parts) > 0 {
 		line += " (" + strings.Join(parts, ", ") + ")"
 	}
-	line += fmt.Sprintf(", %d waived — fail-on %s: ", s.Waived, r.FailOn)
+	line += fmt.Sprintf(", %d waived", s.Waived)
+	if s.NotRunning > 0 {
+		line += fmt.Sprintf(", %d on services systemd does not start", s.NotRunning)
+	}
+	line += fmt.Sprintf(" — fail-on %s: ", r.FailOn)
 	if finding.AtOrAbove(r.Findings, r.FailOn) {
 		return line + "FAIL"
 	}
@@ -179,11 +186,22 @@ func serviceList(inv inventory.Inventory) string {
 	if len(inv.Services) == 0 {
 		return "none of the supported services found"
 	}
-	var names []string
+	// Services that share what systemd does and which release they run are
+	// listed together, so the usual host (all judged alike) stays one line.
+	var groups []string
+	byAside := map[string][]string{}
 	for _, s := range inv.Services {
-		names = append(names, s.Label())
+		a := serviceAside(s)
+		if _, ok := byAside[a]; !ok {
+			groups = append(groups, a)
+		}
+		byAside[a] = append(byAside[a], s.Label())
 	}
-	return strings.Join(names, ", ")
+	parts := make([]string, 0, len(groups))
+	for _, a := range groups {
+		parts = append(parts, strings.Join(byAside[a], ", ")+a)
+	}
+	return strings.Join(parts, "; ")
 }
 
 func shortDigest(d string) string {
@@ -314,4 +332,25 @@ func alsoAt(f finding.Finding) string {
 		parts = append(parts, loc)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// serviceAside says what systemd does with a service and which release it
+// runs, where the host records them: " [disabled; xrootd 5.5.3-1]".
+func serviceAside(s inventory.Service) string {
+	var parts []string
+	switch s.Runs {
+	case inventory.RunsDisabled, inventory.RunsMasked:
+		parts = append(parts, "not started by systemd: "+s.Runs)
+	case inventory.RunsUnknown:
+		// A snapshot of /etc alone holds no units: the service is judged
+		// as if it ran, and the admin is told so.
+		parts = append(parts, "no systemd unit found: judged as running")
+	}
+	for _, v := range s.Versions {
+		parts = append(parts, v.Name+" "+v.Version)
+	}
+	if len(s.Versions) == 0 {
+		parts = append(parts, "version unknown")
+	}
+	return " [" + strings.Join(parts, "; ") + "]"
 }

@@ -18,6 +18,26 @@ type Host struct {
 	// Name is the host's name (from /etc/hostname), used where a service
 	// evaluates conditions on its own host name.
 	Name string
+	// Packages are the packages the host's dpkg and RPM databases record
+	// (none for a snapshot without them).
+	Packages []inventory.Package
+	// Unit returns a systemd unit as systemd would load it on the host
+	// (its file, drop-ins, state, environment); nil when unit information
+	// is not read.
+	Unit func(name string) inventory.Unit
+}
+
+// Component returns the installed release of the first of the packages
+// the host's databases record.
+func (h Host) Component(name string, packages []string) (inventory.Component, bool) {
+	for _, want := range packages {
+		for _, p := range h.Packages {
+			if p.Name == want {
+				return inventory.Component{Name: name, Version: p.Version, Package: p.Name, Manager: p.Manager, Source: p.Source}, true
+			}
+		}
+	}
+	return inventory.Component{}, false
 }
 
 // Service describes one kind of service ttt-check reads: what the software
@@ -42,6 +62,12 @@ type Service struct {
 	// LogDirs are the directories the service logs into, searched by
 	// `ttt-check logs` and `scan --logs`.
 	LogDirs []string
+	// Units names the systemd units that run an instance of the service
+	// ("" for a service with one instance): it runs if any is enabled.
+	Units func(instance string) []string
+	// Components names, per component the service runs, the packages that
+	// install it, in order of preference (Debian's and RPM's names).
+	Components map[string][]string
 }
 
 // Reader reads one kind of service.

@@ -28,6 +28,7 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/logsearch"
 	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/readers/hostfacts"
 	"github.com/ttt-wg/ttt-check/internal/services"
 	"github.com/ttt-wg/ttt-check/internal/site"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
@@ -193,6 +194,9 @@ type Options struct {
 	OnlyLogs bool
 	// Progress reports log-search progress (a terminal progress bar).
 	Progress func(done, total int64)
+	// AllInstances judges services systemd does not start like running
+	// ones (--all-instances).
+	AllInstances bool
 }
 
 // Inventory reads every registered service on the host into the trust
@@ -200,7 +204,8 @@ type Options struct {
 func (s *Scanner) Inventory() *inventory.Inventory {
 	host, from := s.hostName()
 	inv := &inventory.Inventory{Host: host, HostnameFrom: from, Root: s.rootShown()}
-	h := readers.Host{FS: s.fsys, Name: host}
+	facts := newFacts(s.fsys, host)
+	h := readers.Host{FS: s.fsys, Name: host, Packages: facts.packages, Unit: facts.unit}
 	for _, svc := range services.All() {
 		found, err := svc.Reader.Read(h)
 		if err != nil {
@@ -211,12 +216,120 @@ func (s *Scanner) Inventory() *inventory.Inventory {
 		for i := range found {
 			found[i].Kind = svc.Kind
 			found[i].PendingUpgrades = append(found[i].PendingUpgrades, leftovers(s.fsys, found[i].ConfigFiles)...)
+			facts.annotate(svc, h, &found[i])
 			ensureSlices(&found[i])
 		}
 		inv.Services = append(inv.Services, found...)
 	}
+	inv.HostFacts = facts.summary()
 	inv.Sort()
 	return inv
+}
+
+// facts are what runs on the host and which packages are installed, read
+// once per scan; units are read when a service asks for them.
+type facts struct {
+	fsys     *hostfs.FS
+	host     string
+	packages []inventory.Package
+	problems []inventory.Problem
+	units    map[string]inventory.Unit
+	used     map[string]bool // packages a service runs
+}
+
+func newFacts(fsys *hostfs.FS, host string) *facts {
+	pkgs, problems := hostfacts.Packages(fsys)
+	return &facts{fsys: fsys, host: host, packages: pkgs, problems: problems, units: map[string]inventory.Unit{}, used: map[string]bool{}}
+}
+
+func (f *facts) unit(name string) inventory.Unit {
+	if u, ok := f.units[name]; ok {
+		return u
+	}
+	u := hostfacts.Unit(f.fsys, name, f.host)
+	f.units[name] = u
+	return u
+}
+
+// annotate records what systemd does with the service and which releases
+// it runs. A service none of whose units the host holds (a snapshot of
+// /etc only) is taken as running: it is judged, and the report says so.
+func (f *facts) annotate(desc readers.Service, h readers.Host, svc *inventory.Service) {
+	svc.Runs = inventory.RunsUnknown
+	if desc.Units != nil {
+		found, enabled, masked := 0, false, 0
+		for _, name := range desc.Units(svc.Instance) {
+			u := f.unit(name)
+			if u.State == inventory.UnitNotFound || u.State == "" {
+				continue
+			}
+			found++
+			svc.Units = append(svc.Units, name)
+			switch {
+			case u.Masked:
+				masked++
+				if svc.RunsSource.IsZero() {
+					svc.RunsSource = inventory.Source{File: u.MaskedBy}
+				}
+			case u.Enabled || u.State == inventory.UnitStatic || u.State == inventory.UnitIndirect || u.State == inventory.UnitGenerated:
+				if !enabled {
+					enabled = true
+					src := u.File
+					if len(u.EnabledBy) > 0 {
+						src = u.EnabledBy[0]
+					}
+					svc.RunsSource = inventory.Source{File: src}
+				}
+			}
+		}
+		switch {
+		case found == 0:
+		case enabled:
+			svc.Runs = inventory.RunsEnabled
+		case masked == found:
+			svc.Runs = inventory.RunsMasked
+		default:
+			svc.Runs = inventory.RunsDisabled
+			if svc.RunsSource.IsZero() {
+				if u := f.unit(svc.Units[0]); u.File != "" {
+					svc.RunsSource = inventory.Source{File: u.File}
+				}
+			}
+		}
+	}
+	names := make([]string, 0, len(desc.Components))
+	for n := range desc.Components {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if c, ok := h.Component(n, desc.Components[n]); ok {
+			svc.Versions = append(svc.Versions, c)
+			f.used[c.Package] = true
+		}
+	}
+}
+
+// summary is what the report keeps of the facts: the units and packages
+// the services use, not the whole package database.
+func (f *facts) summary() *inventory.HostFacts {
+	out := &inventory.HostFacts{Units: []inventory.Unit{}, Packages: []inventory.Package{}, Problems: f.problems}
+	names := make([]string, 0, len(f.units))
+	for n, u := range f.units {
+		if u.State != inventory.UnitNotFound && u.State != "" {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		out.Units = append(out.Units, f.units[n])
+	}
+	for _, p := range f.packages {
+		if f.used[p.Name] {
+			out.Packages = append(out.Packages, p)
+		}
+	}
+	return out
 }
 
 func (s *Scanner) rootShown() string {
@@ -316,8 +429,12 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 		}
 		fs = append(fs, lf...)
 	}
+	if !opt.AllInstances {
+		markNotRunning(fs, inv)
+	}
 	// One problem, one finding: a file several services or instances read,
-	// or a deviation written on several lines, is reported once.
+	// or a deviation written on several lines, is reported once (once for
+	// the instances that run, once for those that do not).
 	fs = finding.Aggregate(fs)
 	fs = site.Apply(eff, fs, opt.Now)
 	if err := checks.FillMetadata(s.recipes, fs); err != nil {
@@ -449,3 +566,33 @@ func SeverityNames() []string { return vocab.SeverityNames() }
 
 // ParseSeverity reads a severity name for Options.FailOn.
 func ParseSeverity(name string) (vocab.Severity, error) { return vocab.ParseSeverity(name) }
+
+// markNotRunning sets the status of findings about services that systemd
+// does not start to not-running: they are reported, below every fail
+// threshold. It runs before findings are aggregated, so each finding is
+// about one service or instance.
+func markNotRunning(fs []finding.Finding, inv *inventory.Inventory) {
+	type key struct{ name, instance string }
+	off := map[key]bool{}
+	for _, s := range inv.Services {
+		if s.Runs == inventory.RunsDisabled || s.Runs == inventory.RunsMasked {
+			off[key{s.Name, s.Instance}] = true
+		}
+	}
+	if len(off) == 0 {
+		return
+	}
+	for i := range fs {
+		f := &fs[i]
+		if f.Status != vocab.StatusFail || f.Service == "" || f.Check == vocab.CheckLogsTokenLeaked {
+			continue
+		}
+		all := off[key{f.Service, f.Instance}]
+		for _, p := range f.Also {
+			all = all && off[key{p.Service, p.Instance}]
+		}
+		if all {
+			f.Status = vocab.StatusNotRunning
+		}
+	}
+}

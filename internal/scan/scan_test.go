@@ -130,6 +130,13 @@ var checkFixtures = []struct {
 	{"ban-shadowed", "htcondor-ce-wg-recipe", "htcondor-ce-deviating"},
 	{"legacy-gsi", "htcondor-ce-wg-recipe", "htcondor-ce-legacy"},
 	{"authn-anonymous", "htcondor-ce-wg-recipe", "htcondor-ce-legacy"},
+	// Stock hosts with the vendors' documented token setups, and the
+	// release deciding.
+	{"log-token-leak", "xrootd-release-572", "xrootd-release-553"},
+	{"log-token-leak", "xrootd-stock-tokens", "xrootd-release-610"},
+	{"config-unknown-key", "xrootd-release-572", "xrootd-release-553"},
+	{"issuer-wildcard", "htcondor-ce-stock", "htcondor-ce-stock-tokens"},
+	{"audience-unchecked", "storm-webdav-stock", "storm-webdav-stock-tokens"},
 	// The same checks on the other service.
 	{"issuer-dev-vo", "htcondor-ce-wg-recipe", "htcondor-ce-deviating"},
 	{"issuer-legacy", "htcondor-ce-wg-recipe", "htcondor-ce-osg"},

@@ -68,6 +68,10 @@ const (
 	StatusFail Status = "fail"
 	// StatusWaived is a deviation covered by an unexpired waiver.
 	StatusWaived Status = "waived"
+	// StatusNotRunning is a deviation of a service that systemd does not
+	// start (its units are disabled or masked): reported, but below every
+	// fail threshold unless the scan judges all instances.
+	StatusNotRunning Status = "not-running"
 )
 
 // Environments a host may be in, as the site profile names them.

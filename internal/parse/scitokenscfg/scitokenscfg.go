@@ -9,8 +9,8 @@
 // replaces its value, and "; " starts an inline comment (not "#").
 //
 // The semantics follow XrdSciTokensAccess.cc Reconfig (XRootD 5.5.3 and
-// 6.1; username_claim, groups_claim and authorization_strategy exist since
-// 5.7.0). Where README and code differ, the code wins:
+// 6.1; keys added later are in KeySince). Where README and code differ,
+// the code wins:
 //
 //   - sections are visited in byte order of their names, and of two
 //     [Issuer …] sections with the same issuer only the first counts;
@@ -30,6 +30,7 @@ import (
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/version"
 )
 
 // Strategies, in the plugin's order of evaluation (IssuerAuthz bits).
@@ -44,6 +45,26 @@ var DefaultStrategies = []string{Capability, Group, Mapping}
 
 // DefaultGroupsClaim is groups_claim when it is not set.
 const DefaultGroupsClaim = "wlcg.groups"
+
+// KeySince is the XRootD release each [Issuer …] key first appears in,
+// for keys younger than the oldest supported release: an older plugin
+// never asks inih for the key, so it is silently ignored. Read off
+// XrdSciTokensAccess.cc Reconfig at the tags
+// (https://github.com/xrootd/xrootd/blob/v5.6.0/src/XrdSciTokens/XrdSciTokensAccess.cc
+// is the first to read username_claim; v5.7.0 the first to read
+// groups_claim and authorization_strategy).
+var KeySince = map[string]string{
+	"username_claim":         "5.6.0",
+	"groups_claim":           "5.7.0",
+	"authorization_strategy": "5.7.0",
+}
+
+// TooNew is a key the installed plugin is too old to read.
+type TooNew struct {
+	Value Value
+	// Since is the first release that reads it.
+	Since string
+}
 
 // Known keys per section kind, for spotting misspelt ones.
 var (
@@ -67,6 +88,9 @@ type Config struct {
 	Problems []inventory.Problem
 	// Unknown are keys the plugin never reads.
 	Unknown []Value
+	// TooNew are keys the installed release does not read yet (only when
+	// the release is known).
+	TooNew []TooNew
 	// Fatal is set when xrootd refuses to start with this file.
 	Fatal bool
 }
@@ -112,8 +136,17 @@ func (r MapRule) MatchesAll(account string) bool {
 type ReadFile func(path string) ([]byte, error)
 
 // Interpret applies the plugin's semantics (XrdSciTokensAccess.cc
-// Reconfig). readFile reads name_mapfiles; nil skips them.
-func Interpret(f *File, readFile ReadFile) *Config {
+// Reconfig) of a release that reads every key. readFile reads
+// name_mapfiles; nil skips them.
+func Interpret(f *File, readFile ReadFile) *Config { return InterpretRelease(f, readFile, "") }
+
+// InterpretRelease is Interpret for the installed XRootD release (its
+// package version; "" when unknown): keys younger than the release are
+// ignored, as that plugin ignores them, and listed in TooNew. An unknown
+// release reads every key: the admin who wrote a key most likely runs a
+// release that has it, and a scan of /etc alone must not turn the WG's
+// own recipe into a finding.
+func InterpretRelease(f *File, readFile ReadFile, release string) *Config {
 	c := &Config{OnMissing: "passthrough", OnMissingSource: inventory.Source{File: f.Path}}
 	problem := func(src inventory.Source, format string, a ...any) {
 		c.Problems = append(c.Problems, inventory.Problem{Source: src, Reason: fmt.Sprintf(format, a...)})
@@ -227,13 +260,22 @@ func Interpret(f *File, readFile ReadFile) *Config {
 			}
 			is.MapSubject, is.MapSubjectSource = b, v.Source
 		}
+		// get reads a key as the installed release does.
+		get := func(key string) (Value, bool) {
+			v, ok := s.Get(key)
+			if since, young := KeySince[key]; ok && young && release != "" && !version.AtLeast(release, since) {
+				c.TooNew = append(c.TooNew, TooNew{Value: v, Since: since})
+				return Value{}, false
+			}
+			return v, ok
+		}
 		is.DefaultUser, _ = s.Get("default_user")
-		is.UsernameClaim, _ = s.Get("username_claim")
-		if v, ok := s.Get("groups_claim"); ok && v.Value != "" {
+		is.UsernameClaim, _ = get("username_claim")
+		if v, ok := get("groups_claim"); ok && v.Value != "" {
 			is.GroupsClaim = v.Value
 		}
 		is.Strategies, is.StrategySource, is.StrategiesWereDefault = DefaultStrategies, s.Source, true
-		if v, ok := s.Get("authorization_strategy"); ok && v.Value != "" {
+		if v, ok := get("authorization_strategy"); ok && v.Value != "" {
 			is.Strategies, is.StrategySource, is.StrategiesWereDefault = c.strategies(v, label), v.Source, false
 		}
 		if first, dup := byIssuer[iss.Value]; dup {

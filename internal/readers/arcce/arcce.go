@@ -10,13 +10,11 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/parse/arcconf"
 	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/version"
 )
 
 // ConfigFile is ARC's configuration.
 const ConfigFile = "/etc/arc.conf"
-
-// dpkgStatus tells the installed ARC version on Debian-family hosts.
-const dpkgStatus = "/var/lib/dpkg/status"
 
 // Read returns the ARC CE service, or nothing when /etc/arc.conf is absent.
 func Read(h readers.Host) ([]inventory.Service, error) {
@@ -550,14 +548,18 @@ func value(t arcconf.TokenRule, claim string) string {
 	return t.Group
 }
 
-var versionRE = regexp.MustCompile(`(?m)^Package: nordugrid-arc-arex\n(?:[^\n]+\n)*?Version: (\d+)\.`)
+// Packages are the packages whose version is A-REX's (Debian and EL name
+// it alike).
+var Packages = []string{"nordugrid-arc-arex"}
 
 // arcVersion tells ARC 6 from ARC 7: the installed package where the host's
-// dpkg database says it, else options and blocks only one of them has.
+// dpkg or RPM database records it, else options and blocks only one of
+// them has.
 func arcVersion(h readers.Host, cfg *arcconf.Config) (string, inventory.Source) {
-	if data, err := h.FS.ReadFile(dpkgStatus); err == nil {
-		if m := versionRE.FindSubmatch(data); m != nil {
-			return string(m[1]), inventory.Source{File: dpkgStatus}
+	if c, ok := h.Component("arc", Packages); ok {
+		up := version.Upstream(c.Version)
+		if major, _, _ := strings.Cut(up, "."); major != "" {
+			return major, c.Source
 		}
 	}
 	for _, b := range cfg.Blocks {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/readers/hostfacts"
 	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
@@ -29,7 +30,10 @@ func TestVersion(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			svcs, err := Read(testkit.Host(t, "arc.example.org", tc.files))
+			h := testkit.Host(t, "arc.example.org", tc.files)
+			// The packages the tree records, as the scan gives them.
+			h.Packages, _ = hostfacts.Packages(h.FS)
+			svcs, err := Read(h)
 			if err != nil || len(svcs) != 1 {
 				t.Fatal(svcs, err)
 			}

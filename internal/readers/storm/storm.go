@@ -56,10 +56,38 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 	return []inventory.Service{svc}, nil
 }
 
-// environment reads Environment= lines of the systemd drop-ins, then the
-// older /etc/sysconfig file; the drop-in wins.
+// Unit is the systemd unit that runs StoRM WebDAV.
+const Unit = "storm-webdav.service"
+
+// environment is the environment StoRM WebDAV's JVM starts with, which
+// resolves the ${STORM_WEBDAV_*} placeholders of application.yml. With
+// the unit on the host it is what systemd builds from the unit and its
+// drop-ins (Environment=, EnvironmentFile=), and an environment file the
+// unit does not load is ignored, as systemd ignores it: the unit shipped
+// since 1.4 (May 2021) sets everything in a drop-in and loads no
+// /etc/sysconfig/storm-webdav. Without the unit (a copy of /etc alone)
+// the drop-ins and the older sysconfig file are read as they were meant.
 func environment(h readers.Host, svc *inventory.Service) map[string]string {
 	env := map[string]string{}
+	if h.Unit != nil {
+		if u := h.Unit(Unit); u.State != inventory.UnitNotFound && u.State != "" {
+			svc.ConfigFiles = append(svc.ConfigFiles, u.DropIns...)
+			for _, f := range u.EnvFiles {
+				svc.ConfigFiles = append(svc.ConfigFiles, f.Loaded...)
+			}
+			for _, v := range u.Env {
+				env[v.Name] = v.Value
+			}
+			if h.FS.Exists(Sysconfig) && !u.LoadsEnvFile(Sysconfig) {
+				svc.Problems = append(svc.Problems, inventory.Problem{
+					Source:          inventory.Source{File: Sysconfig},
+					Reason:          fmt.Sprintf("%s is not read: %s (%s) loads no EnvironmentFile= naming it, so its values never reach StoRM WebDAV; the environment comes from the unit and its drop-ins", Sysconfig, Unit, u.File),
+					TrustUnaffected: true,
+				})
+			}
+			return env
+		}
+	}
 	if data, err := h.FS.ReadFile(Sysconfig); err == nil {
 		svc.ConfigFiles = append(svc.ConfigFiles, Sysconfig)
 		for _, l := range strings.Split(string(data), "\n") {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/readers/hostfacts"
 	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
@@ -55,6 +56,57 @@ func TestEnvironment(t *testing.T) {
 			sort.Strings(got)
 			if strings.Join(got, "|") != tc.want {
 				t.Errorf("environment = %q, want %q", strings.Join(got, "|"), tc.want)
+			}
+		})
+	}
+}
+
+// TestUnitEnvironment reads the environment as systemd builds it for the
+// unit on the host: an /etc/sysconfig file the unit does not load never
+// reaches StoRM, and the scan says so; an EnvironmentFile= it does load
+// counts, with later lines winning as in systemd.
+func TestUnitEnvironment(t *testing.T) {
+	const unitFile = "/usr/lib/systemd/system/storm-webdav.service"
+	yml := "oauth:\n  issuers:\n  - name: a\n    issuer: https://atlas-auth.cern.ch/\n    enforce-audience-checks: ${AUD_CHECK:false}\n    audiences:\n    - https://storm.example.org\n"
+	tests := []struct {
+		name    string
+		files   map[string]string
+		checked bool   // enforce-audience-checks as StoRM resolves it
+		note    string // fragment of the note about an ignored file
+	}{
+		{"unit without EnvironmentFile ignores sysconfig", map[string]string{
+			unitFile: "[Service]\nExecStart=java -jar x\n", Sysconfig: "AUD_CHECK=true\n",
+		}, false, "/etc/sysconfig/storm-webdav is not read: storm-webdav.service (/usr/lib/systemd/system/storm-webdav.service) loads no EnvironmentFile= naming it"},
+		{"drop-in sets it", map[string]string{
+			unitFile: "[Service]\nExecStart=java -jar x\n", SystemdDropIns + "/storm-webdav.conf": "[Service]\nEnvironment=\"AUD_CHECK=true\"\n",
+		}, true, ""},
+		{"unit loading sysconfig", map[string]string{
+			unitFile: "[Service]\nEnvironmentFile=-/etc/sysconfig/storm-webdav\nExecStart=java -jar x\n", Sysconfig: "AUD_CHECK=true\n",
+		}, true, ""},
+		{"no unit on the host: sysconfig as meant", map[string]string{Sysconfig: "AUD_CHECK=true\n"}, true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.files[ApplicationYML] = yml
+			tc.files[SADir+"/atlas.properties"] = "name=atlas\naccessPoints=/atlas\norgs=https://atlas-auth.cern.ch/\nwlcgScopeAuthzEnabled=true\n"
+			h := testkit.Host(t, "storm.example.org", tc.files)
+			h.Unit = func(name string) inventory.Unit { return hostfacts.Unit(h.FS, name, h.Name) }
+			svcs, err := Read(h)
+			if err != nil || len(svcs) != 1 || len(svcs[0].Trusts) != 1 {
+				t.Fatalf("Read = %+v %v", svcs, err)
+			}
+			if got := svcs[0].Trusts[0].AudienceChecked; got != tc.checked {
+				t.Errorf("audience checked = %v, want %v", got, tc.checked)
+			}
+			var notes []string
+			for _, p := range svcs[0].Problems {
+				notes = append(notes, p.Reason)
+				if !p.TrustUnaffected {
+					t.Errorf("an ignored environment file is a note, not an unread config: %+v", p)
+				}
+			}
+			if got := strings.Join(notes, "\n"); (tc.note == "") != (got == "") || !strings.Contains(got, tc.note) {
+				t.Errorf("notes = %q, want %q", got, tc.note)
 			}
 		})
 	}

@@ -42,7 +42,7 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 			continue
 		}
 		inst := instanceName(file)
-		cfg := xrootdcfg.Parse(h.FS, file, xrootdcfg.Options{Host: h.Name, Instance: inst, Program: "xrootd"})
+		cfg := xrootdcfg.Parse(h.FS, file, xrootdcfg.Options{Host: h.Name, Instance: inst, Program: "xrootd", Env: unitEnv(h, "xrootd@"+inst+".service")})
 		for _, d := range tokenLibs(cfg) {
 			referenced[sciTokensConfig(d)] = true
 		}
@@ -177,8 +177,16 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 		}
 		return svc
 	}
-	st := scitokenscfg.Interpret(ini, h.FS.ReadFile)
+	rel, known := h.Component("xrootd", Packages)
+	release := ""
+	if known {
+		release = rel.Version
+	}
+	st := scitokenscfg.InterpretRelease(ini, h.FS.ReadFile, release)
 	svc.Problems = append(svc.Problems, st.Problems...)
+	for _, k := range st.TooNew {
+		svc.UnknownKeys = append(svc.UnknownKeys, inventory.UnknownKey{Key: k.Value.Key, Source: k.Value.Source, Since: k.Since, Release: "xrootd " + release})
+	}
 	svc.Settings = append(svc.Settings, inventory.Setting{Key: "scitokens.onmissing", Values: []string{st.OnMissing}, Source: st.OnMissingSource})
 	db := readAuthdb(h, &svc)
 	audSrc := st.AudienceSource
@@ -195,6 +203,25 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 		svc.Trusts = append(svc.Trusts, t)
 	}
 	return svc
+}
+
+// unitEnv is the environment systemd gives a unit (its Environment= and
+// EnvironmentFile= lines, drop-ins included): what `set x = $NAME` and
+// undefined $NAME read in xrootd's config. Nil when the host holds no
+// such unit, so that the parser says the value is unknown.
+func unitEnv(h readers.Host, unit string) map[string]string {
+	if h.Unit == nil {
+		return nil
+	}
+	u := h.Unit(unit)
+	if u.State == inventory.UnitNotFound || u.State == "" {
+		return nil
+	}
+	env := make(map[string]string, len(u.Env))
+	for _, v := range u.Env {
+		env[v.Name] = v.Value
+	}
+	return env
 }
 
 // multiuserPlugin reports whether the xrootd-multiuser plugin, which

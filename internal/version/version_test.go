@@ -1,4 +1,4 @@
-package hostfacts
+package version
 
 import (
 	"os/exec"
@@ -69,8 +69,8 @@ func TestCompareDebian(t *testing.T) {
 		if got := CompareDebian(v.a, v.b); got != v.want {
 			t.Errorf("CompareDebian(%q, %q) = %d, want %d", v.a, v.b, got, v.want)
 		}
-		if got := CompareVersions("dpkg", v.b, v.a); got != -v.want {
-			t.Errorf("CompareVersions(dpkg, %q, %q) = %d, want %d", v.b, v.a, got, -v.want)
+		if got := Compare("dpkg", v.b, v.a); got != -v.want {
+			t.Errorf("Compare(dpkg, %q, %q) = %d, want %d", v.b, v.a, got, -v.want)
 		}
 	}
 }
@@ -97,7 +97,7 @@ func TestCompareRPM(t *testing.T) {
 		{"1:1.0-1", "2:0.1-1", -1},
 	}
 	for _, tt := range tests {
-		if got := CompareVersions("rpm", tt.a, tt.b); got != tt.want {
+		if got := Compare("rpm", tt.a, tt.b); got != tt.want {
 			t.Errorf("CompareRPM(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
@@ -184,5 +184,27 @@ func TestCompareRPMAgainstRPM(t *testing.T) {
 		if got := CompareRPM(p[0], p[1]); got != want {
 			t.Errorf("CompareRPM(%q, %q) = %d, rpm.vercmp says %d", p[0], p[1], got, want)
 		}
+	}
+}
+
+func TestAtLeast(t *testing.T) {
+	tests := []struct {
+		installed, boundary string
+		want                bool
+	}{
+		{"5.5.3-1", "5.7.0", false},
+		{"5.7.0-1.el9", "5.7.0", true},
+		{"1:5.7.2-1+deb13u1", "5.7.0", true},
+		{"5.10.1-1", "5.9.0", true},
+		{"6.0.0~rc1-1", "6.0.0", false},
+		{"5.6.9", "5.6.9", true},
+	}
+	for _, tc := range tests {
+		if got := AtLeast(tc.installed, tc.boundary); got != tc.want {
+			t.Errorf("AtLeast(%s, %s) = %v, want %v", tc.installed, tc.boundary, got, tc.want)
+		}
+	}
+	if Upstream("1:5.7.2-1+deb13u1") != "5.7.2" || Upstream("25.0.1-1.el9") != "25.0.1" {
+		t.Errorf("Upstream = %q %q", Upstream("1:5.7.2-1+deb13u1"), Upstream("25.0.1-1.el9"))
 	}
 }

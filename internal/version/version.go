@@ -1,20 +1,47 @@
-package hostfacts
+// Package version compares software versions the way the package
+// managers do (dpkg's verrevcmp, rpm's rpmvercmp), so that a check can ask
+// whether an installed release has a feature or a fix.
+package version
 
 import (
 	"strconv"
 	"strings"
-
-	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
-// CompareVersions compares two versions of a package the way its package
-// manager does (inventory.ManagerDpkg or ManagerRPM): negative when a is
-// older than b, zero when equal, positive when newer.
-func CompareVersions(manager, a, b string) int {
-	if manager == inventory.ManagerRPM {
+// Package managers, as the inventory names them.
+const (
+	ManagerDpkg = "dpkg"
+	ManagerRPM  = "rpm"
+)
+
+// Compare compares two versions of a package the way its package manager
+// does (ManagerDpkg or ManagerRPM): negative when a is older than b, zero
+// when equal, positive when newer.
+func Compare(manager, a, b string) int {
+	if manager == ManagerRPM {
 		return CompareRPM(a, b)
 	}
 	return CompareDebian(a, b)
+}
+
+// Upstream is the upstream part of a package version: without a dpkg or
+// rpm epoch ("1:") and without the packaging revision or release
+// ("-1", "-2.el9"), as a release boundary such as "5.7.0" is written.
+func Upstream(v string) string {
+	if i := strings.IndexByte(v, ':'); i >= 0 {
+		v = v[i+1:]
+	}
+	if i := strings.LastIndexByte(v, '-'); i >= 0 {
+		v = v[:i]
+	}
+	return v
+}
+
+// AtLeast reports whether the upstream part of an installed version is at
+// or after a release boundary (compared as dpkg compares upstream
+// versions, which also orders rpm's plain dotted releases).
+func AtLeast(installed, boundary string) bool {
+	return verrevcmp(Upstream(installed), boundary) >= 0
 }
 
 // debVersion is dpkg's struct dpkg_version.
