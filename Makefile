@@ -3,22 +3,58 @@
 
 SHELL    := /bin/bash
 GO       ?= go
-BIN      := bin/ttt-check
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS  := -X github.com/ttt-wg/ttt-check/internal/buildinfo.Version=$(VERSION)
+BIN      ?= bin/ttt-check
+DIST     ?= dist
 FUZZTIME ?= 15s
-# Package versions must start with a digit: the last tag, else 0.1.0.
-PKG_VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//' | grep . || echo 0.1.0)
+
+# One version for the binary, the packages and the man pages, from the git
+# tag (packaging/version.sh: 1.2.0, 1.2.0+3.g1f19d99, 0.0.0+1f19d99 without
+# a tag).
+VERSION  ?= $(shell packaging/version.sh)
+VERSION  := $(VERSION)
+# Reproducible builds: the commit's time dates the man pages, the package
+# changelogs and every file in the packages.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
+
+# A static (CGO_ENABLED=0), stripped (-s -w), reproducible (-trimpath, no
+# VCS stamp, empty build id) binary: the same commit and Go release give
+# the same bytes, and it runs on any Linux (EL8's glibc 2.28 included).
+GOBUILD  := CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=false
+LDFLAGS  := -s -w -buildid= -X github.com/ttt-wg/ttt-check/internal/buildinfo.Version=$(VERSION)
 
 NFPM     ?= github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.43.0
 # (v2.44+ needs modules the proxy here refuses; 2.43 builds from it.)
+TOOLS    ?= $(abspath bin/tools)
+NFPM_BIN ?= $(TOOLS)/nfpm-$(lastword $(subst @, ,$(NFPM)))
 
-.PHONY: all build demo test test-short fuzz bench-scan bench-fleet bench-logs golden docs package clean
+# make install: the GNU directory variables.
+PREFIX        ?= /usr/local
+DESTDIR       ?=
+BINDIR        ?= $(PREFIX)/bin
+MANDIR        ?= $(PREFIX)/share/man
+DOCDIR        ?= $(PREFIX)/share/doc/ttt-check
+# ttt-check reads /etc/ttt-check/site.toml whatever its prefix, and its
+# unit writes /var/lib/ttt-check (its StateDirectory).
+SYSCONFDIR    ?= /etc
+UNITDIR       ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+BASHCOMPDIR   ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR    ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR   ?= $(PREFIX)/share/fish/vendor_completions.d
+
+.PHONY: all build gendocs demo test test-short fuzz bench-scan bench-fleet bench-logs golden docs package nfpm install uninstall clean
 
 all: build
 
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ttt-check
+	$(GOBUILD) -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ttt-check
+
+## gendocs: man pages and shell completions from the command tree into $(DIST).
+gendocs: build
+	rm -rf $(DIST)/man $(DIST)/completions
+	$(BIN) docs --man $(DIST)/man --completions $(DIST)/completions
 
 ## demo: build, then scan the bundled demo host snapshot with the embedded recipes.
 ## The scan exits 1 because the demo host deviates; the demo itself succeeds.
@@ -63,20 +99,54 @@ bench-logs: build
 bench-fleet:
 	$(GO) test -run '^$$' -bench Aggregate10k -benchmem -benchtime 3x ./internal/fleet
 
-## package: DEB and RPM with the binary, default site profile, man pages,
-## completions and a daily systemd timer (nfpm from the Go module proxy).
-package: build
-	rm -rf dist && mkdir -p dist
-	$(BIN) docs --man dist/man --completions dist/completions
-	for p in deb rpm; do TTT_VERSION=$(PKG_VERSION) $(GO) run $(NFPM) pkg --packager $$p --config packaging/nfpm.yaml --target dist/; done
-	ls -l dist/*.deb dist/*.rpm
+## package: DEB and RPM in $(DIST) (packaging/package.sh, nfpm): the static
+## binary, the default site profile, compressed man pages, completions,
+## copyright and changelog, and ttt-check.service + ttt-check.timer.
+package: build nfpm
+	VERSION=$(VERSION) BIN=$(BIN) DIST=$(DIST) NFPM_BIN=$(NFPM_BIN) packaging/package.sh
+
+## nfpm: build nfpm from the Go module proxy, once, into $(NFPM_BIN).
+nfpm:
+	@test -x $(NFPM_BIN) || { GOBIN=$(TOOLS) CGO_ENABLED=0 $(GO) install $(NFPM) && mv $(TOOLS)/nfpm $(NFPM_BIN); }
+
+## install: binary, man pages, completions, systemd units (ExecStart pointing
+## at $(BINDIR)), the state directory, the default profile in /etc (never
+## over an existing one) and the README, under $(DESTDIR).
+install: gendocs
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/ttt-check
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(DIST)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(DIST)/man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -D -m 0644 $(DIST)/completions/ttt-check.bash $(DESTDIR)$(BASHCOMPDIR)/ttt-check
+	install -D -m 0644 $(DIST)/completions/_ttt-check $(DESTDIR)$(ZSHCOMPDIR)/_ttt-check
+	install -D -m 0644 $(DIST)/completions/ttt-check.fish $(DESTDIR)$(FISHCOMPDIR)/ttt-check.fish
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/bin/ttt-check|$(BINDIR)/ttt-check|' packaging/ttt-check.service > $(DESTDIR)$(UNITDIR)/ttt-check.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/ttt-check.service
+	install -m 0644 packaging/ttt-check.timer $(DESTDIR)$(UNITDIR)/ttt-check.timer
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/ttt-check $(DESTDIR)/var/lib/ttt-check
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/ttt-check/site.toml ]; then \
+	  echo "keeping $(DESTDIR)$(SYSCONFDIR)/ttt-check/site.toml"; \
+	else \
+	  echo "install -m 0644 packaging/site.toml $(DESTDIR)$(SYSCONFDIR)/ttt-check/site.toml"; \
+	  install -m 0644 packaging/site.toml $(DESTDIR)$(SYSCONFDIR)/ttt-check/site.toml; \
+	fi
+	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+
+## uninstall: what install put there, except the site profile and the state.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ttt-check $(DESTDIR)$(MANDIR)/man1/ttt-check*.1 $(DESTDIR)$(MANDIR)/man5/ttt-check-site.toml.5 \
+	  $(DESTDIR)$(BASHCOMPDIR)/ttt-check $(DESTDIR)$(ZSHCOMPDIR)/_ttt-check $(DESTDIR)$(FISHCOMPDIR)/ttt-check.fish \
+	  $(DESTDIR)$(UNITDIR)/ttt-check.service $(DESTDIR)$(UNITDIR)/ttt-check.timer $(DESTDIR)$(DOCDIR)/README.md
 
 ## golden: regenerate golden files after an intended change; review the diff.
 golden:
 	$(GO) test ./internal/scan ./internal/output -update
 
 ## docs: regenerate the README's tables of services (from the service
-## registry) and checks (from the recipes); a test fails when they differ.
+## registry) and checks (from the recipes) and its site-profile section
+## (from internal/cli/docs.go, which also writes ttt-check-site.toml(5));
+## a test fails when they differ.
 docs: build
 	$(BIN) docs --readme README.md
 
