@@ -9,8 +9,9 @@ import (
 )
 
 // accessOpen flags access that is open to everybody authenticated, or to
-// anybody at all: ARC's job interface without allowaccess, ARC blocks
-// admitting an authgroup with `all = yes`
+// anybody at all: ARC [mapping] and queues admitting an authgroup with
+// `all = yes` (an empty [arex/ws/jobs] is not judged: A-REX does not
+// consult that list on ARC 6.9-6.21 nor for ARC 7's REST interface)
 // (https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference),
 // and open access readers report directly ("open-access" settings). It
 // reads the job interface's and queues' access statements
@@ -35,18 +36,23 @@ var accessOpen = Check{
 				})
 				continue
 			}
-			block, ok := strings.CutSuffix(s.Key, ".access")
-			if !ok {
-				continue
-			}
-			if block == "arex/ws/jobs" && len(s.Values) == 0 && svc.TokensEnabled {
+			// ARC: the job interface is open to whatever [mapping] maps
+			// (A-REX builds a user configuration for every mapped
+			// identity); an `all = yes` group mapped to an account opens
+			// it to every authenticated identity, any token whose issuer
+			// publishes keys included (OTokensSecAttr checks no issuer).
+			if s.Key == "mapping.all" && len(s.Values) == 2 && svc.TokensEnabled {
 				out = append(out, Result{
 					Source:   s.Source,
-					Key:      "open:" + block,
-					Message:  fmt.Sprintf("%s: [%s] has no allowaccess: \"no additional restrictions are applied … the interface is open to everybody authenticated\", including any token whose issuer publishes keys", svc.Label(), block),
-					Expected: "allowaccess naming the authgroups of pinned pilot subjects",
-					Actual:   "no allowaccess or denyaccess",
+					Key:      "mapping-all:" + s.Values[0],
+					Message:  fmt.Sprintf("%s: [mapping] maps authgroup %s, which has `all = yes`, to %s: every authenticated identity, a token of any issuer that publishes keys included, may use the job interface as that account", svc.Label(), s.Values[0], s.Values[1]),
+					Expected: "[mapping] only for authgroups with token or subject rules",
+					Actual:   "map to " + s.Values[1] + " for authgroup " + s.Values[0],
 				})
+				continue
+			}
+			block, ok := strings.CutSuffix(s.Key, ".access")
+			if !ok {
 				continue
 			}
 			for _, st := range s.Values {

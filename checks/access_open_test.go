@@ -18,8 +18,10 @@ func TestAccessOpen(t *testing.T) {
 		{name: "allowaccess of pinned subjects", svc: arc(setting("authgroup.all", "everyone"), setting("arex/ws/jobs.access", "denyaccess:banned", "allowaccess:atlas_pilots"))},
 		{name: "no allowaccess but tokens off", svc: tokensOff},
 		{name: "no access statement in a queue", svc: arc(setting("queue:grid.access"))},
-		{name: "job interface open to everybody authenticated", svc: arc(setting("arex/ws/jobs.access")), want: []want{
-			{severity: "high", message: "[arex/ws/jobs] has no allowaccess", source: src(3), key: "open:arex/ws/jobs"},
+		// A-REX does not consult [arex/ws/jobs] (ARC 6.9-6.21, ARC 7 REST).
+		{name: "empty job interface list is not the gate", svc: arc(setting("arex/ws/jobs.access"))},
+		{name: "everybody mapped to an account", svc: arc(setting("authgroup.all", "everybody"), setting("mapping.all", "everybody", "nobody")), want: []want{
+			{severity: "high", message: "[mapping] maps authgroup everybody, which has `all = yes`, to nobody: every authenticated identity", source: src(3), key: "mapping-all:everybody"},
 		}},
 		{name: "authgroup with all = yes admitted", svc: arc(setting("authgroup.all", "everyone"), setting("queue:grid.access", "allowaccess:everyone")), want: []want{
 			{severity: "high", message: "[queue:grid] admits authgroup everyone, which has `all = yes`", key: "all:queue:grid:everyone"},

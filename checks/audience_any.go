@@ -58,6 +58,14 @@ var audienceAny = Check{
 	},
 }
 
+// ownNames lists the audiences a trust names the service by, for messages.
+func ownNames(t inventory.Trust) string {
+	if len(t.Audiences) == 0 {
+		return "by no audience"
+	}
+	return strings.Join(t.Audiences, ", ")
+}
+
 // missingScheme reports a service that has no audience with its own
 // scheme (condor:// for HTCondor-CE), pointing at the last trust's
 // audience setting, where one would be added.
@@ -76,7 +84,7 @@ func missingScheme(svc inventory.Service, scheme string) (Result, bool) {
 		Source:   at(last.AudienceSource, last.Source),
 		Key:      "audience-scheme:" + scheme,
 		Severity: sev(vocab.Info),
-		Message:  fmt.Sprintf("%s always accepts the \"any\" audiences (ANY, https://wlcg.cern.ch/jwt/v1/any) and has no %s audience of its own, so VOs cannot scope a token to this CE", svc.Label(), scheme),
+		Message:  fmt.Sprintf("%s has no audience in the WLCG profile's %s<host> form (it names itself %s): a token a VO scopes to this CE that way is refused, which pushes VOs to the \"any\" audiences it always accepts (ANY, https://wlcg.cern.ch/jwt/v1/any)", svc.Label(), scheme, ownNames(last)),
 		Expected: "SCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) " + scheme + "$(COLLECTOR_HOST)",
 		Actual:   strings.Join(last.Audiences, " "),
 	}, true

@@ -30,7 +30,7 @@ func TestAudienceAny(t *testing.T) {
 			{severity: "info", message: "listing it only documents the exposure"},
 		}},
 		{name: "HTCondor-CE without an audience of its own", svc: condor("ce.example.org:9619"), want: []want{
-			{severity: "info", message: "has no condor:// audience of its own", source: src(2), key: "audience-scheme:condor://"},
+			{severity: "info", message: "has no audience in the WLCG profile's condor://<host> form (it names itself ce.example.org:9619)", source: src(2), key: "audience-scheme:condor://"},
 		}},
 	})
 }

@@ -17,6 +17,16 @@ var banShadowed = Check{
 	Run: func(_ *Input, svc inventory.Service) []Result {
 		var out []Result
 		for _, b := range svc.Bans {
+			if b.Inert != "" {
+				out = append(out, Result{
+					Source:   b.Source,
+					Key:      "ban:" + b.Identity,
+					Message:  fmt.Sprintf("%s: the ban of %s never takes effect: %s", svc.Label(), b.Identity, b.Inert),
+					Expected: "a ban the service evaluates",
+					Actual:   b.Inert,
+				})
+				continue
+			}
 			if b.ShadowedBy.IsZero() {
 				continue
 			}

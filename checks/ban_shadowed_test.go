@@ -18,5 +18,9 @@ func TestBanShadowed(t *testing.T) {
 		{name: "ban after a broader rule", svc: bans(inventory.Ban{Identity: atlas + ",alice", Source: src(5), ShadowedBy: src(4)}), want: []want{
 			{severity: "high", message: "the ban of " + atlas + ",alice never takes effect: the earlier rule at /etc/x.cfg:4", source: src(5), key: "ban:" + atlas + ",alice"},
 		}},
+		// StoRM: a deny policy of an area that does not evaluate policies.
+		{name: "ban the service never evaluates", svc: bans(inventory.Ban{Identity: "deny policy \"ban\"", Source: src(7), Inert: "storage area atlas does not evaluate policies"}), want: []want{
+			{message: "never takes effect: storage area atlas does not evaluate policies", source: src(7)},
+		}},
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
 
@@ -31,12 +32,13 @@ var logTokenLeak = Check{
 		}
 		hits := map[inventory.Source]*hit{}
 		var order []inventory.Setting
+		var out []Result
 		for _, leak := range rs.LogLeaks {
 			leaking := leak.Values
 			if redirects {
 				leaking = append(append([]string{}, leak.Values...), leak.RedirectingValues...)
 			}
-			if len(leaking) == 0 {
+			if len(leaking) == 0 && leak.Setting != "" {
 				continue
 			}
 			var rel *release
@@ -55,6 +57,15 @@ var logTokenLeak = Check{
 					continue
 				}
 			}
+			// A leak no setting controls: the service logs tokens as
+			// soon as it accepts them.
+			if leak.Setting == "" {
+				if svc.TokensEnabled && !svc.TokensSource.IsZero() {
+					out = append(out, builtinLeak(leak, rel, svc))
+				}
+				continue
+			}
+
 			for _, s := range svc.Settings {
 				if s.Key != leak.Setting {
 					continue
@@ -80,7 +91,6 @@ var logTokenLeak = Check{
 				}
 			}
 		}
-		var out []Result
 		for _, s := range order {
 			h := hits[s.Source]
 			sort.Strings(h.active)
@@ -102,6 +112,27 @@ var logTokenLeak = Check{
 		}
 		return out
 	},
+}
+
+// builtinLeak is the finding of a leak no setting controls, at the line
+// that turns tokens on.
+func builtinLeak(leak recipes.LogLeak, rel *release, svc inventory.Service) Result {
+	msg := fmt.Sprintf("%s: %s", svc.Label(), strings.TrimSpace(leak.Note))
+	if rel != nil {
+		msg += fmt.Sprintf(" (%s; every release from %s on)", rel, leak.From)
+	}
+	// Low: only tokens that fail authorization are logged, mostly
+	// expired or mis-scoped ones (though still valid elsewhere), and no
+	// setting changes it: a note to protect the log, not a deviation.
+	return Result{
+		Severity: sev(vocab.Low),
+		Source:   svc.TokensSource,
+		Key:      "builtin:" + svc.Name,
+		Message:  msg,
+		Expected: "a service that does not log bearer tokens",
+		Actual:   "tokens accepted at " + svc.TokensSource.String(),
+		Fix:      "No setting turns this off. Keep the service's log readable by root only (and out of log shipping that is not cleared for secrets), rotate it often, and ask the developers to redact it.",
+	}
 }
 
 // leakBounds says which releases leak at the active levels, for the

@@ -26,10 +26,23 @@ var mappingIssuerWide = Check{
 			if t.WideGrant != "" {
 				to, gets = t.WideGrant, t.WideGrant
 			}
+			msg := fmt.Sprintf("%s gives every token of %s %s, whatever its subject or scope", svc.Label(), trustLabel(t), gets)
+			switch t.ScopeLimit {
+			case inventory.ScopesRequired:
+				msg = fmt.Sprintf("%s gives every token of %s %s, whatever its subject: any member the issuer grants the scopes to act (compute.*, condor:/…) gets it", svc.Label(), trustLabel(t), gets)
+			case inventory.ScopesConfine:
+				msg = fmt.Sprintf("%s gives every token of %s without storage scopes %s, whatever its subject (tokens with storage scopes stay confined to them)", svc.Label(), trustLabel(t), gets)
+			}
+			// The line that maps (an op: rule, a catch-all mapfile line)
+			// before the line that merely enables a strategy.
+			src := at(t.StrategySource, t.AccountSource, t.Source)
+			if t.Account != "" && t.WideGrant == "" {
+				src = at(t.AccountSource, t.StrategySource, t.Source)
+			}
 			out = append(out, Result{
-				Source:   at(t.StrategySource, t.AccountSource, t.Source),
+				Source:   src,
 				Key:      issuerOrAny(t),
-				Message:  fmt.Sprintf("%s gives every token of %s %s, whatever its subject or scope", svc.Label(), trustLabel(t), gets),
+				Message:  msg,
 				Expected: "authorization by the token's scopes (capabilities), or mapping of pinned subjects",
 				Actual:   "issuer-wide: " + to,
 			})

@@ -22,7 +22,22 @@ func TestMappingIssuerWide(t *testing.T) {
 		{name: "issuer-wide to an account", svc: service(with(atlas, func(t *inventory.Trust) {
 			t.Strategies = []inventory.Strategy{inventory.StrategyMapping, inventory.StrategyIssuerWide}
 		})), want: []want{
-			{severity: "high", message: "gives every token of " + atlas + " the same account xrootd", source: src(9), key: atlas},
+			// At the line that maps (the account's), not the strategy's.
+			{severity: "high", message: "gives every token of " + atlas + " the same account xrootd", source: src(8), key: atlas},
+		}},
+		// HTCondor: the session gets only what the token's scopes name.
+		{name: "scopes still required", svc: service(with(atlas, func(t *inventory.Trust) {
+			mapped("usatlas1")(t)
+			t.ScopeLimit = inventory.ScopesRequired
+		})), want: []want{
+			{message: "the same account usatlas1, whatever its subject: any member the issuer grants the scopes to act (compute.*, condor:/…) gets it"},
+		}},
+		// dCache: scoped tokens stay confined, scope-less ones get it all.
+		{name: "scopes confine", svc: service(with(atlas, func(t *inventory.Trust) {
+			t.Strategies = []inventory.Strategy{inventory.StrategyCapability, inventory.StrategyIssuerWide}
+			t.ScopeLimit = inventory.ScopesConfine
+		})), want: []want{
+			{message: "gives every token of " + atlas + " without storage scopes the same account xrootd, whatever its subject (tokens with storage scopes stay confined to them)"},
 		}},
 		{name: "issuer-wide flat rights", svc: service(with(dteam, func(t *inventory.Trust) {
 			t.Strategies, t.Account = []inventory.Strategy{inventory.StrategyIssuerWide}, ""

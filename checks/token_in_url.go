@@ -24,6 +24,7 @@ var tokenInURL = Check{
 			return nil
 		}
 		redirects, why := redirecting(svc, rs)
+		proxy := isProxy(svc)
 		rel, dated := releaseOf(in, svc, "xrootd")
 		var out []Result
 		for _, s := range svc.Settings {
@@ -37,7 +38,7 @@ var tokenInURL = Check{
 			// admin wrote does nothing there. An unknown release is taken
 			// to have what the admin wrote for it.
 			ignored := stripped && dated && rel.known && !rel.has("strip-on-redirect")
-			if stripped && !ignored {
+			if stripped && !ignored && !proxy {
 				continue
 			}
 			r := Result{
@@ -49,6 +50,16 @@ var tokenInURL = Check{
 			}
 			if dated {
 				r.Fix, r.Expected = headerFix(rel, s.Values)
+			}
+			if proxy {
+				// A proxy does not redirect: XrdPssUrlInfo copies the
+				// client's CGI, authz included, into its own request URL
+				// to the origin, which strip-on-redirect never touches
+				// (XrdPssUrlInfo.cc v6.1.0 copyCGI/addCGI).
+				r.Message = fmt.Sprintf("%s copies the Authorization header into the URL's CGI (%s) and %s: it forwards the CGI, token included, in its request URLs to the origin, where they end up in the origin's logs and traces", svc.Label(), words, why)
+				r.Expected = "no http.header2cgi Authorization on a proxy"
+				r.Fix = "Remove http.header2cgi Authorization … from the proxy's configuration (strip-on-redirect does not apply: a proxy forwards the CGI to its origin, it does not redirect). If the proxy must pass clients' tokens on, make sure the origin does not log request URLs (no http.trace request/all, no xrootd.trace fs/all there)."
+				stripped, ignored = false, false
 			}
 			if ignored {
 				r.Message = fmt.Sprintf("%s: %s ignores strip-on-redirect in http.header2cgi (first read by %s), so the Authorization header is copied into the URL's CGI and %s", svc.Label(), rel, rel.since("strip-on-redirect"), why)
@@ -87,6 +98,20 @@ func headerFix(rel release, values []string) (fix, expected string) {
 	}
 	return fmt.Sprintf("The installed XRootD release is unknown. On XRootD %s or later write\n  %s\nOn older releases (they ignore strip-on-redirect), do not copy the Authorization header on redirectors and proxies.", since, line),
 		line + " (XRootD >= " + since + ")"
+}
+
+// isProxy reports whether the service is an XRootD proxy (PSS).
+func isProxy(svc inventory.Service) bool {
+	if _, ok := svc.Setting("pss.origin"); ok {
+		return true
+	}
+	if p, ok := svc.Setting("ofs.osslib"); ok && strings.Contains(strings.Join(p.Values, " "), "libXrdPss") {
+		return true
+	}
+	if role, ok := svc.Setting("all.role"); ok && containsFold(role.Values, "proxy") {
+		return true
+	}
+	return false
 }
 
 // redirecting reports whether the host sends clients elsewhere (a

@@ -23,7 +23,12 @@ func TestTokenInURL(t *testing.T) {
 			{severity: "medium", message: "and the host redirects or proxies (all.role manager at /etc/x.cfg:3)", source: src(3), key: "header2cgi:Authorization authz"},
 		}},
 		{name: "proxy by pss.origin", svc: svc(setting("pss.origin", "=https://upstream"), header2cgi), want: []want{
-			{severity: "medium", message: "the host is a proxy (pss.origin at /etc/x.cfg:3)"},
+			{severity: "medium", message: "the host is a proxy (pss.origin at /etc/x.cfg:3): it forwards the CGI, token included, in its request URLs to the origin", fix: "strip-on-redirect does not apply"},
+		}},
+		// XrdPssUrlInfo copies the CGI to the origin whatever
+		// strip-on-redirect says: it only acts in XrdHttpReq::Redir.
+		{name: "proxy with strip-on-redirect on 6.1.0", svc: installed(svc(setting("pss.origin", "=https://upstream"), setting("http.header2cgi", "Authorization", "authz", "strip-on-redirect")), "6.1.0-1"), want: []want{
+			{severity: "medium", message: "in its request URLs to the origin"},
 		}},
 		{name: "proxy by ofs.osslib", svc: svc(setting("ofs.osslib", "libXrdPss.so"), header2cgi), want: []want{
 			{severity: "medium", message: "(ofs.osslib libXrdPss at /etc/x.cfg:3)"},

@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
@@ -13,8 +12,8 @@ import (
 const maxTokenLifetime = 6 * 3600
 
 // tokenLifetimeLong flags services that issue tokens living longer than
-// the WLCG profile allows, or accept tokens without expiry: a stolen
-// token stays useful long after the theft.
+// the WLCG profile allows: a stolen token stays useful long after the
+// theft.
 var tokenLifetimeLong = Check{
 	ID: "token-lifetime-long",
 	Run: func(_ *Input, svc inventory.Service) []Result {
@@ -32,22 +31,13 @@ var tokenLifetimeLong = Check{
 				})
 			}
 		}
-		for _, s := range svc.Settings {
-			if s.Key != "sec.protocol" || len(s.Values) == 0 || !strings.Contains(s.Values[0], "ztn") {
-				continue
-			}
-			for i, v := range s.Values {
-				if v == "-expiry" && i+1 < len(s.Values) && (s.Values[i+1] == "ignore" || s.Values[i+1] == "optional") {
-					out = append(out, Result{
-						Source:   s.Source,
-						Key:      "ztn-expiry",
-						Message:  fmt.Sprintf("%s: sec.protocol ztn -expiry %s accepts tokens without an expiry, valid forever (note: XrdSecProtocolztn.cc parses -expiry in a way that looks inverted; the setting's intent is judged)", svc.Label(), s.Values[i+1]),
-						Expected: "-expiry required (the default)",
-						Actual:   "-expiry " + s.Values[i+1],
-					})
-				}
-			}
-		}
+		// sec.protocol ztn -expiry is not judged: XrdSecProtocolztn.cc
+		// (v5.5.3 to v6.1.0) parses it inverted (every value but
+		// "ignore" switches its own check off, "ignore" makes it
+		// optional), and whatever it says the token library, scitokens-cpp
+		// by default, requires exp and refuses expired tokens
+		// (scitokens_internal.h v1.4.1 Validator::verify: "'exp' claim is
+		// mandatory").
 		return out
 	},
 }

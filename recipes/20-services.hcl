@@ -15,15 +15,14 @@ service "xrootd" {
   redirecting_roles = ["manager", "supervisor", "meta", "proxy"]
 
   log_leak "xrootd.trace" {
-    # XrdXrootdProtocol::do_Open (src/XrdXrootd/XrdXrootdXeq.cc) traces
-    # TRACEP(FS, "open " <<opt <<' ' <<fn) before the opaque part is split
-    # off, so the fs level (and all, unless -fs) logs
-    # `open rt /data/f?authz=Bearer%20eyJ…`; shown with the real xrootd
-    # 5.5.3 (internal/readers/xrootd, TestLiveTraceLeak). From v5.7.0 the
-    # open trace cuts the CGI ("avoid exposing any security token in the
-    # URL"); the other fs traces print the path after rpCheck has cut it.
+    # The fs level (and all, unless -fs) traces requests with their CGI:
+    # do_Open (src/XrdXrootd/XrdXrootdXeq.cc) logged
+    # `open rt /data/f?authz=Bearer%20eyJ…` before v5.7.0 (shown with the
+    # real xrootd 5.5.3, TestLiveTraceLeak) and cuts the CGI from v5.7.0
+    # on; do_Locate still traces `locate … <path>?authz=…` before rpCheck
+    # splits the CGI off, in every release up to v6.1.0.
     values = ["fs"]
-    before = "5.7.0"
+    note   = "open requests before XRootD 5.7.0, locate requests in every release"
   }
   log_leak "http.trace" {
     # xrootd#2222: the debug level logs the Authorization header and the
@@ -84,7 +83,9 @@ service "arc-ce" {
   audience_by_any_rule = true
   log_leak "arex.loglevel" {
     # OTokensSH.cpp logs "OTokens: Attr: token: bearer: %s" at DEBUG (5).
-    values = ["5", "debug"]
+    # arcconfig-parser turns only the upper-case name DEBUG into 5
+    # (config.py _process_config); "debug" is no level A-REX knows.
+    values = ["5"]
   }
   references = [
     "https://www.nordugrid.org/arc/arc7/admins/reference.html",
@@ -93,7 +94,7 @@ service "arc-ce" {
 }
 
 service "eos" {
-  components = ["xrootd"]
+  components = ["eos", "xrootd"]
   # EOS maps tokens to default_user (dteam001, atlas001 in the docs); root
   # and the daemon account are the MGM's own.
   privileged_accounts = ["root", "daemon"]
@@ -124,7 +125,16 @@ service "eos" {
   log_leak "xrootd.trace" {
     component = "xrootd"
     values    = ["fs"]
-    before    = "5.7.0"
+    note      = "open requests before XRootD 5.7.0, locate requests in every release"
+  }
+  # No setting: Mapping::IdMap (common/Mapping.cc, from 5.1.17 to 5.5 and
+  # master) logs a token that fails authorization, raw, at error level:
+  # `jwt={…}[<token>]` for HTTPS, `authz="&authz=<token>"` for ztn.
+  log_leak "" {
+    component = "eos"
+    values    = []
+    from      = "5.1.17"
+    note      = "EOS writes the raw bearer token of every request whose token authorization fails into the MGM log at error level (Mapping::IdMap), whatever the trace settings"
   }
   references = [
     "https://github.com/cern-eos/eos/blob/master/doc/configuration/http_tpc.rst",
@@ -172,6 +182,15 @@ component "xrootd" {
     "https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdSciTokens/XrdSciTokensAccess.cc",
     "https://github.com/xrootd/xrootd/blob/v6.0.0/src/XrdHttp/XrdHttpProtocol.cc",
     "https://github.com/xrootd/xrootd/issues/2222",
+  ]
+}
+
+component "eos" {
+  title = "EOS"
+  # EOS 4 reached end of life; 5.2 is the oldest 5.x line sites still run.
+  oldest_supported = "5.2.0"
+  references = [
+    "https://github.com/cern-eos/eos/blob/5.4.11/common/Mapping.cc",
   ]
 }
 

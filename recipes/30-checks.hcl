@@ -239,7 +239,14 @@ check "mapping-issuer-wide" {
     organisation rule (o <issuer> …), or a name_mapfile rule without sub or
     group, gives every valid token of the issuer those rights with or
     without a scope. (default_user alone does not: it names only requests
-    that the token's scopes already authorized.)
+    that the token's scopes already authorized.) HTCondor-CE: a SCITOKENS
+    mapfile rule with an open subject maps every token of the issuer to the
+    account; the session still gets only what its compute/condor scopes
+    name, so every member the issuer grants those scopes acts as that
+    account. dCache: op: lines and -non-authz-id give every token without
+    storage scopes the identity (tokens with storage scopes stay confined
+    to them). StoRM WebDAV: orgsGrantReadPermission (and write, which
+    needs read) gives every token of the issuer the area.
   EOT
   remediation = <<-EOT
     Authorize by the token's scopes, or map only pinned robot subjects.
@@ -403,16 +410,20 @@ check "token-in-url" {
     RFC 6750 §2.3 warns that URLs carrying access tokens get logged. With
     `http.header2cgi Authorization authz`, XRootD moves the bearer token into
     the CGI and includes it in redirect URLs (xrootd PR #970): on a
-    redirector or proxy the token then reaches clients' and data servers'
+    redirector the token then reaches clients' and data servers' logs. A
+    proxy does not redirect: it forwards the client's CGI, token included,
+    in its request URLs to the origin (XrdPssUrlInfo), into the origin's
     logs. On a plain data server that does not redirect this is info.
   EOT
   remediation = <<-EOT
-    On XRootD >= 6.0.0 add strip-on-redirect:
+    On a redirector with XRootD >= 6.0.0 add strip-on-redirect:
       http.header2cgi Authorization authz strip-on-redirect
-    On older versions, do not use header2cgi for Authorization on
-    redirectors and proxies.
+    On older releases, and on proxies (strip-on-redirect does not act on
+    what a proxy forwards), do not copy the Authorization header into the
+    CGI.
   EOT
   references = [
+    "https://github.com/xrootd/xrootd/blob/v6.1.0/src/XrdPss/XrdPssUrlInfo.cc",
     "https://github.com/xrootd/xrootd/pull/970",
     "https://github.com/xrootd/xrootd/pull/2439",
     "https://datatracker.ietf.org/doc/html/rfc6750#section-2.3",
@@ -541,10 +552,14 @@ check "authn-anonymous" {
   rationale = <<-EOT
     CLAIMTOBE lets a client state any identity; ANONYMOUS establishes none.
     Usable at WRITE level they let anyone submit or modify jobs as whoever
-    they claim. ALLOW_WRITE or ALLOW_ADMINISTRATOR open to * (HTCondor's
-    own security:recommended sets ALLOW_WRITE = *, which HTCondor-CE
-    narrows to $(USERS) in 05-ce-auth-defaults.conf) do the same for every
-    authenticated or anonymous peer. An open ALLOW_ADMINISTRATOR is
+    they claim — unless the mapfile maps them to one identity that
+    DENY_WRITE refuses, as HTCondor-CE's own mapfiles.d/50-common-default.conf
+    (CLAIMTOBE → anonymous@claimtobe) and DENY_WRITE = anonymous@* do (a
+    DENY entry beats every ALLOW). ALLOW_WRITE or ALLOW_ADMINISTRATOR open
+    to * (HTCondor's own security:recommended sets ALLOW_WRITE = *, which
+    HTCondor-CE narrows to $(USERS) in 05-ce-auth-defaults.conf) admit
+    every authenticated, mapped identity (and anonymous ones unless the
+    matching DENY list refuses them). An open ALLOW_ADMINISTRATOR is
     reported as critical.
   EOT
   remediation = <<-EOT
@@ -621,17 +636,26 @@ check "access-open" {
   title    = "Job interface open to every authenticated identity"
   severity = "high"
   rationale = <<-EOT
-    ARC: "If there are no authorization statements specified, then no
-    additional restrictions are applied … the interface is open to
-    everybody authenticated" — with tokens enabled, that is any token whose
-    issuer publishes keys over HTTPS. An authgroup with `all = yes` admitted
-    by allowaccess does the same.
+    ARC validates a token's signature with keys fetched from its issuer
+    and checks no issuer list (OTokensSecAttr); what A-REX then enforces is
+    the mapping: every identity [mapping] maps gets a user configuration
+    and may use the job interface, and queues admit by allowaccess. An
+    authgroup with `all = yes` that is mapped, or admitted to a queue,
+    opens the CE to any token whose issuer publishes keys over HTTPS. The
+    reference says an [arex/ws/jobs] without allowaccess is "open to
+    everybody authenticated"; the code does not consult that list at all on
+    ARC 6.9-6.21 nor for ARC 7's REST interface, so it is not judged.
+    StoRM WebDAV and XRootD: a policy or storage area that gives anyone
+    write access.
   EOT
   remediation = <<-EOT
-    In [arex/ws/jobs] (and each [queue:…]) list allowaccess for the
+    ARC: map only authgroups with token or subject rules ([mapping]
+    map_to_user/map_to_pool), and list in each [queue:…] allowaccess the
     authgroups of pinned pilot subjects, with any denyaccess before them.
   EOT
   references = [
+    "https://github.com/nordugrid/arc/blob/v7.0.0rc3/src/services/a-rex/job.cpp",
+    "https://github.com/nordugrid/arc/blob/v6.21.1/src/services/a-rex/arex.cpp",
     "https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
   ]
@@ -664,18 +688,18 @@ check "token-lifetime-long" {
     The WLCG profile's default maximum access-token lifetime is 6 hours
     (§4.3.1); longer lifetimes need an agreed, risk-assessed mitigation. A
     stolen long-lived token stays useful long after the theft. StoRM's
-    built-in authorization server issues 12-hour tokens by default; XRootD
-    ztn with `-expiry ignore|optional` accepts tokens without expiry.
+    built-in authorization server issues 12-hour tokens by default.
+    (XRootD's ztn `-expiry` is not judged: whatever it says, scitokens-cpp
+    requires an exp claim and refuses expired tokens.)
   EOT
   remediation = <<-EOT
     StoRM: set storm.authz-server.max-token-lifetime-sec to 21600 or less
-    (3600 recommended). XRootD/EOS: keep `sec.protocol ztn` at its default
-    `-expiry required`.
+    (3600 recommended).
   EOT
   references = [
     "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
     "https://github.com/italiangrid/storm-webdav/blob/master/src/main/resources/application.yml",
-    "https://github.com/xrootd/xrootd/blob/master/src/XrdSecztn/XrdSecProtocolztn.cc",
+    "https://github.com/scitokens/scitokens-cpp/blob/v1.4.1/src/scitokens_internal.h",
   ]
 }
 

@@ -205,8 +205,8 @@ func TestNagiosExitCodes(t *testing.T) {
 		state string
 	}{
 		{"xrootd-wg-recipe", 0, "OK"},
-		{"xrootd-dev-testbed", 0, "OK"}, // info only
-		{"bad-empty", 1, "WARNING"},
+		{"xrootd-dev-testbed", 0, "OK"},       // info only
+		{"dcache-stock-tokens", 1, "WARNING"}, // one low finding
 		{"xrootd-authz", 2, "CRITICAL"},
 	}
 	for _, tc := range tests {

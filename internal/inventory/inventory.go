@@ -92,6 +92,12 @@ type Trust struct {
 	// issuer gets when the trust is issuer-wide and the account alone
 	// does not say it (an acc.authdb organisation rule, a mapfile rule).
 	WideGrant string `json:"wide_grant,omitempty"`
+	// ScopeLimit says what the token's own scopes still do when the
+	// mapping ignores its subject: ScopesRequired (the service grants a
+	// session only what its scopes name: HTCondor), ScopesConfine (a token
+	// with scopes is held to them, one without gets the mapping in full:
+	// dCache), or "" (the mapping decides alone).
+	ScopeLimit string `json:"scope_limit,omitempty"`
 	// AccountNameOnly is set when the account only names requests (for
 	// logs and authorization rules): the service does not act as that
 	// local user. XRootD's default_user without the multiuser plugin.
@@ -161,6 +167,9 @@ type Ban struct {
 	// SlipsThrough names a token the earlier rule lets through although
 	// the ban targets it (its issuer, subject, audience, scope).
 	SlipsThrough string `json:"slips_through,omitempty"`
+	// Inert says why the ban never applies whatever the order of rules
+	// (the service does not evaluate the rule at all).
+	Inert string `json:"inert,omitempty"`
 }
 
 // Legacy is configuration left from the X.509/GSI era or from an older
@@ -323,3 +332,15 @@ func (inv *Inventory) Sort() {
 		return a.Instance < b.Instance
 	})
 }
+
+// What the scopes of a token still decide, in Trust.ScopeLimit.
+const (
+	// ScopesRequired: the session gets only what the token's scopes name
+	// (HTCondor's condor:/… and compute.* scopes); a token without them
+	// is mapped but may do nothing.
+	ScopesRequired = "required"
+	// ScopesConfine: a token carrying scopes is held to them; one without
+	// gets the mapped identity's full rights (dCache's scope-based
+	// profiles).
+	ScopesConfine = "confine"
+)

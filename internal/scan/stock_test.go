@@ -99,10 +99,11 @@ func TestReleaseDecides(t *testing.T) {
 		// < 5.7.0: the debug header lines, the open trace and the
 		// redirect trace all carry the token.
 		{"xrootd-release-553", []string{"/etc/xrootd/xrootd-clustered.cfg:10", "/etc/xrootd/xrootd-clustered.cfg:9"}, "XRootD 5.5.3-1 has no strip-on-redirect: upgrade to XRootD 6.0.0"},
-		// 5.7.2 redacts all three.
-		{"xrootd-release-572", nil, "XRootD 5.7.2-1 has no strip-on-redirect: upgrade to XRootD 6.0.0"},
+		// 5.7.2 redacts the HTTP lines and the open trace; the locate
+		// trace still carries the CGI (do_Locate traces before rpCheck).
+		{"xrootd-release-572", []string{"/etc/xrootd/xrootd-clustered.cfg:10"}, "XRootD 5.7.2-1 has no strip-on-redirect: upgrade to XRootD 6.0.0"},
 		// 6.x logs the redirect URL again unless strip-on-redirect.
-		{"xrootd-release-610", []string{"/etc/xrootd/xrootd-clustered.cfg:9"}, "XRootD 6.1.0-1 has strip-on-redirect: write\n  http.header2cgi Authorization authz strip-on-redirect"},
+		{"xrootd-release-610", []string{"/etc/xrootd/xrootd-clustered.cfg:10", "/etc/xrootd/xrootd-clustered.cfg:9"}, "XRootD 6.1.0-1 has strip-on-redirect: write\n  http.header2cgi Authorization authz strip-on-redirect"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.host, func(t *testing.T) {

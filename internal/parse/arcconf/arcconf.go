@@ -140,8 +140,11 @@ func Parse(path string, data []byte) *Config {
 		key, value, _ := strings.Cut(line, "=")
 		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
 		if key == "loglevel" {
-			// arcconfig-parser exports level names as numbers (DEBUG → 5).
-			if n, ok := logLevels[strings.ToUpper(value)]; ok {
+			// arcconfig-parser exports level names as numbers (DEBUG → 5),
+			// upper-case names only: _process_config looks the value up as
+			// written (src/utils/python/arc/utils/config.py), so "debug"
+			// stays "debug".
+			if n, ok := logLevels[value]; ok {
 				value = n
 			}
 		}

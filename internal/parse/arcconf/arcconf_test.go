@@ -123,6 +123,8 @@ func TestAgainstArcconfigParser(t *testing.T) {
 	if len(files) < 5 {
 		t.Fatalf("only %d fixture arc.conf files", len(files))
 	}
+	own, _ := filepath.Glob("testdata/*.conf")
+	files = append(files, own...)
 	files = append(files, testkit.CorpusFiles("arc", "*.conf")...)
 	for _, f := range files {
 		t.Run(strings.TrimPrefix(f, "../"), func(t *testing.T) {

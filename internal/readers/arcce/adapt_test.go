@@ -150,7 +150,7 @@ func TestLegacy(t *testing.T) {
 	tests := []struct {
 		name, conf, version, want string
 	}{
-		{"[authtokens] on ARC 7", "[authtokens]\n", "7", "[authtokens] block, removed in ARC 7@/etc/arc.conf:1"},
+		{"[authtokens] on ARC 7", "[authtokens]\n", "7", "[authtokens] block, removed in ARC 7: its validator (arcctl config verify, Validator.py) reports \"Unknown block [authtokens]\" and A-REX's start script refuses to start@/etc/arc.conf:1"},
 		{"[authtokens] on ARC 6", "[authtokens]\n", "6", ""},
 		{"LCAS and LCMAPS plugins, signed or not", "[authgroup:a]\nplugin = 10 /usr/libexec/arc/arc-lcas\n-plugin = 10 /usr/libexec/arc/arc-lcmaps\nplugin = 10 /usr/libexec/other\n",
 			"7", "LCAS/LCMAPS plugin in [authgroup:a]@/etc/arc.conf:2; LCAS/LCMAPS plugin in [authgroup:a]@/etc/arc.conf:3"},

@@ -5,6 +5,7 @@ package arcce
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -130,7 +131,7 @@ func legacy(cfg *arcconf.Config, version string, svc *inventory.Service) {
 		}
 	}
 	if b := cfg.Block("authtokens"); b != nil && version == "7" {
-		svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "[authtokens] block, removed in ARC 7", Source: b.Source})
+		svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "[authtokens] block, removed in ARC 7: its validator (arcctl config verify, Validator.py) reports \"Unknown block [authtokens]\" and A-REX's start script refuses to start", Source: b.Source})
 	}
 	for _, name := range []string{"arex/ws/argus", "gridftpd", "gridftpd/jobs", "gridftpd/filedir"} {
 		if b := cfg.Block(name); b != nil {
@@ -277,8 +278,23 @@ func ruleTrust(g string, r rule, t arcconf.TokenRule, acct groupAccount) invento
 // denyaccess statements in order, statements naming no authgroup, and
 // denies an earlier allow shadows.
 func access(cfg *arcconf.Config, groups map[string][]rule, order []string, svc *inventory.Service) {
-	if all := allGroups(groups, order); len(all) > 0 {
+	all := allGroups(groups, order)
+	if len(all) > 0 {
 		svc.Settings = append(svc.Settings, inventory.Setting{Key: "authgroup.all", Values: all, Source: cfg.Block("authgroup:" + all[0]).Source})
+	}
+	// What A-REX enforces for the job interface is the mapping: a request
+	// whose identity [mapping] maps gets a user configuration
+	// (ARexConfigContext::GetRutimeConfiguration, job.cpp); the
+	// [arex/ws/jobs] lists are not consulted by ARC 6.9-6.21 nor by ARC
+	// 7's REST handlers (docs/services/arc-ce.md, access-open).
+	for g, a := range mappingAccounts(cfg.Block("mapping")) {
+		if slices.Contains(all, g) && (a.user != "" || a.mapfile != "") {
+			to := a.user
+			if to == "" {
+				to = "the accounts of " + a.mapfile
+			}
+			svc.Settings = append(svc.Settings, inventory.Setting{Key: "mapping.all", Values: []string{g, to}, Source: a.src})
+		}
 	}
 	for _, b := range cfg.Blocks {
 		if b.Name != "arex/ws/jobs" && b.Kind != "queue" {
@@ -363,6 +379,9 @@ func logging(cfg *arcconf.Config, svc *inventory.Service) {
 			for _, v := range vs {
 				vals = append(vals, v.Value)
 			}
+			// A repeated loglevel is kept whole: arcconfig-parser prints
+			// every value, and which one A-REX's start script ends up
+			// with is not settled, so any leaking value counts.
 			svc.Settings = append(svc.Settings, inventory.Setting{Key: "arex." + key, Values: vals, Source: vs[len(vs)-1].Source})
 		}
 	}

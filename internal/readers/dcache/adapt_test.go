@@ -118,9 +118,9 @@ func TestLegacy(t *testing.T) {
 	for _, l := range svc.Legacy {
 		got = append(got, l.What+"@"+l.Source.String())
 	}
-	want := "the deprecated scitoken plugin (dCache 7); use oidc with -profile=wlcg@/etc/dcache/gplazma.conf:1; " +
-		"the argus plugin (X.509 only; Argus cannot see tokens)@/etc/dcache/gplazma.conf:3; " +
-		"gplazma.oidc.hostnames, forbidden since dCache 7 (use gplazma.oidc.provider!ALIAS)@/etc/dcache/dcache.conf:1"
+	want := "the scitoken plugin, which maps every token of an issuer to the same user (gplazma.properties: \"all users that present a SciToken from the same issuer are mapped to the same user\"); the oidc plugin with -profile=wlcg authorizes by the token's scopes@/etc/dcache/gplazma.conf:1; " +
+		"the argus plugin (X.509 only; Argus cannot see tokens), removed in dCache 10.2: with it in gplazma.conf every login fails there@/etc/dcache/gplazma.conf:3; " +
+		"gplazma.oidc.hostnames, deprecated up to 8.1 and forbidden from dCache 8.2.0 (gplazma.properties marks it (forbidden)): dCache 8.2 and later refuse the configuration; use gplazma.oidc.provider!ALIAS@/etc/dcache/dcache.conf:1"
 	if strings.Join(got, "; ") != want {
 		t.Errorf("legacy =\n %s\nwant\n %s", strings.Join(got, "; "), want)
 	}
@@ -272,8 +272,9 @@ func TestMapStrategies(t *testing.T) {
 	}{
 		{"op: maps every token, the last line wins", "atlas", "https://atlas-auth.cern.ch/",
 			"strategies=[issuer-wide issuer-wide group] strategy=/m:4 account=second@/m:2"},
-		{"oidcgrp: by the issuer's host", "c", "https://cms-auth.cern.ch/",
-			"strategies=[group] strategy=/m:3 account=@/etc/dcache/dcache.conf:1"},
+		// A gid alone gives a scope-less token no uid: gPlazma refuses it.
+		{"oidcgrp: alone grants nothing", "c", "https://cms-auth.cern.ch/",
+			"strategies=[] strategy=/etc/dcache/dcache.conf:1 account=@/etc/dcache/dcache.conf:1"},
 		{"unrelated", "wlcg", "https://wlcg.cloud.cnaf.infn.it/",
 			"strategies=[] strategy=/etc/dcache/dcache.conf:1 account=@/etc/dcache/dcache.conf:1"},
 	}

@@ -249,13 +249,13 @@ func legacy(lines []gplazmaLine, set *dcacheprops.Set, svc *inventory.Service) {
 	for _, g := range lines {
 		switch g.plugin {
 		case "scitoken":
-			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "the deprecated scitoken plugin (dCache 7); use oidc with -profile=wlcg", Source: g.src})
+			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "the scitoken plugin, which maps every token of an issuer to the same user (gplazma.properties: \"all users that present a SciToken from the same issuer are mapped to the same user\"); the oidc plugin with -profile=wlcg authorizes by the token's scopes", Source: g.src})
 		case "argus":
-			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "the argus plugin (X.509 only; Argus cannot see tokens)", Source: g.src})
+			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "the argus plugin (X.509 only; Argus cannot see tokens), removed in dCache 10.2: with it in gplazma.conf every login fails there", Source: g.src})
 		}
 	}
 	if _, p, ok := set.Get("gplazma.oidc.hostnames"); ok {
-		svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "gplazma.oidc.hostnames, forbidden since dCache 7 (use gplazma.oidc.provider!ALIAS)", Source: p.Source})
+		svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "gplazma.oidc.hostnames, deprecated up to 8.1 and forbidden from dCache 8.2.0 (gplazma.properties marks it (forbidden)): dCache 8.2 and later refuse the configuration; use gplazma.oidc.provider!ALIAS", Source: p.Source})
 	}
 }
 
@@ -318,8 +318,11 @@ func providerTrust(p provider, targets []string, audSrc inventory.Source) invent
 	t.Account = account(p.authzID)
 	if p.nonAuthzID != "" {
 		// Tokens without any storage scope still get these principals:
-		// the same identity for every such token of the issuer.
+		// the same identity for every such token of the issuer; tokens
+		// with storage scopes stay confined to them
+		// (ScopeBasedAuthzProfile).
 		t.Strategies = append(t.Strategies, inventory.StrategyMapping, inventory.StrategyIssuerWide)
+		t.ScopeLimit = inventory.ScopesConfine
 		if t.Account == "" {
 			t.Account = account(p.nonAuthzID)
 		}
@@ -387,6 +390,7 @@ func danglingOPs(maps []mapEntry, providers map[string]provider) []inventory.Ref
 // line wins), oidcgrp: maps by group, guessed from the group's root
 // matching the alias or the issuer's host (atlas → atlas-auth).
 func mapStrategies(t *inventory.Trust, p provider, maps []mapEntry) {
+	before := t.StrategySource
 	for _, m := range maps {
 		switch m.kind {
 		case "op":
@@ -394,6 +398,9 @@ func mapStrategies(t *inventory.Trust, p provider, maps []mapEntry) {
 			if a == p.alias {
 				t.Strategies = append(t.Strategies, inventory.StrategyIssuerWide)
 				t.StrategySource, t.Account, t.AccountSource = m.src, account(m.target), m.src
+				if t.HasStrategy(inventory.StrategyCapability) {
+					t.ScopeLimit = inventory.ScopesConfine
+				}
 			}
 		case "oidcgrp":
 			root := strings.Split(strings.TrimPrefix(m.value, "/"), "/")[0]
@@ -404,6 +411,20 @@ func mapStrategies(t *inventory.Trust, p provider, maps []mapEntry) {
 				}
 			}
 		}
+	}
+	// oidcgrp: adds a non-primary gid: alone it leaves a token without
+	// storage scopes with no uid, and gPlazma refuses the login
+	// (DoorValidationStrategy.validatePrincipals, dCache 11.2.5). Groups
+	// authorize only an identity something else gives every token.
+	if t.HasStrategy(inventory.StrategyGroup) && !t.HasStrategy(inventory.StrategyIssuerWide) {
+		kept := t.Strategies[:0]
+		for _, s := range t.Strategies {
+			if s != inventory.StrategyGroup {
+				kept = append(kept, s)
+			}
+		}
+		t.Strategies = kept
+		t.StrategySource = before
 	}
 }
 

@@ -25,6 +25,20 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 	if data, err := h.FS.ReadFile(MGMConfig); err == nil && readers.UnrenderedTemplate(data) {
 		svc.Problems = append(svc.Problems, readers.TemplateProblem(MGMConfig))
 	}
+	// The MGM authorizes with its own XrdMgmAuthz, which grants only to
+	// an entity with a user name (the token's mapped name): groups never
+	// authorize there (mgm/authz/XrdMgmAuthz.cc Access, EOS 5.4.11), so
+	// the plugin's group strategy opens nothing.
+	for i := range svc.Trusts {
+		t := &svc.Trusts[i]
+		kept := t.Strategies[:0]
+		for _, s := range t.Strategies {
+			if s != inventory.StrategyGroup {
+				kept = append(kept, s)
+			}
+		}
+		t.Strategies = kept
+	}
 	// The MGM is EOS's redirector: every client is sent on to an FST.
 	svc.Settings = append(svc.Settings, inventory.Setting{Key: "all.role", Values: []string{"manager"}, Source: inventory.Source{File: MGMConfig}})
 	return []inventory.Service{svc}, nil

@@ -140,6 +140,35 @@ func TestCompileRules(t *testing.T) {
 	}
 }
 
+// TestAnonymousIdentities: the first CLAIMTOBE/ANONYMOUS rule decides,
+// and only a rule mapping every client to one identity names it.
+func TestAnonymousIdentities(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		rules []condormap.Rule
+		want  string
+	}{
+		{"HTCondor-CE's default", []condormap.Rule{{Method: "CLAIMTOBE", Principal: ".*", Regex: true, Canonical: "anonymous@claimtobe", Source: at(11)}}, "CLAIMTOBE=anonymous@claimtobe@" + DefaultMapfile + ":11"},
+		{"a rule passing the claim on", []condormap.Rule{{Method: "CLAIMTOBE", Principal: "(.*)", Regex: true, Canonical: `\1`, Source: at(2)}}, ""},
+		{"an earlier narrower rule decides first", []condormap.Rule{
+			{Method: "CLAIMTOBE", Principal: "^alice$", Regex: true, Canonical: "alice", Source: at(1)},
+			{Method: "CLAIMTOBE", Principal: ".*", Regex: true, Canonical: "anonymous@claimtobe", Source: at(2)},
+		}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := &inventory.Service{}
+			anonymousIdentities(tc.rules, compileRules(tc.rules, svc), svc)
+			var got []string
+			for _, s := range svc.Settings {
+				got = append(got, strings.TrimPrefix(s.Key, "mapped-identity:")+"="+strings.Join(s.Values, ",")+"@"+s.Source.String())
+			}
+			if strings.Join(got, " ") != tc.want {
+				t.Errorf("identities = %v, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestGSILegacy(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -111,7 +111,7 @@ func splitList(v string) []string {
 
 // settingKeys are the values the checks need, as HTCondor-CE's schedd sees
 // them.
-var settingKeys = []string{"SCITOKENS_SERVER_AUDIENCE", "ALLOW_WRITE", "ALLOW_ADMINISTRATOR", "DENY_WRITE", "CERTIFICATE_MAPFILE", "QUEUE_SUPER_USERS", "SCHEDD_DEBUG", "COLLECTOR_HOST"}
+var settingKeys = []string{"SCITOKENS_SERVER_AUDIENCE", "ALLOW_WRITE", "ALLOW_ADMINISTRATOR", "DENY_WRITE", "DENY_ADMINISTRATOR", "CERTIFICATE_MAPFILE", "QUEUE_SUPER_USERS", "SCHEDD_DEBUG", "COLLECTOR_HOST"}
 
 // adapt turns the configuration into the inventory. The order of the
 // steps is the order in which their entries appear in each list of the
@@ -122,6 +122,7 @@ func adapt(h readers.Host, cfg *condorcfg.Config) inventory.Service {
 	m := readMapfile(h, cfg, &svc)
 	compiled := compileRules(m.Rules, &svc)
 	gsiLegacy(h, cfg, m.Rules, &svc)
+	anonymousIdentities(m.Rules, compiled, &svc)
 	audiences, audSrc := serverAudience(cfg)
 	svc.Trusts = append(svc.Trusts, scitokensTrusts(m.Rules, compiled, audiences, audSrc)...)
 	svc.Bans = append(svc.Bans, scitokensBans(m.Rules, compiled)...)
@@ -142,6 +143,27 @@ func authentication(cfg *condorcfg.Config, svc *inventory.Service) {
 	for _, m := range methods {
 		if strings.EqualFold(m, "SCITOKENS") {
 			svc.TokensEnabled, svc.TokensSource = true, msrc
+		}
+	}
+}
+
+// anonymousIdentities records, for CLAIMTOBE and ANONYMOUS, the identity
+// every client authenticating that way is mapped to, when a rule of the
+// mapfile maps them all to one (HTCondor-CE's own
+// mapfiles.d/50-common-default.conf has `CLAIMTOBE /.*/
+// anonymous@claimtobe`): the first rule of the method wins, as for every
+// method. Without such a rule the claimed name stands.
+func anonymousIdentities(rules []condormap.Rule, compiled []*regexp.Regexp, svc *inventory.Service) {
+	for _, method := range []string{"CLAIMTOBE", "ANONYMOUS"} {
+		for i, r := range rules {
+			if r.Method != method {
+				continue
+			}
+			all := compiled[i] != nil && compiled[i].MatchString("") && compiled[i].MatchString("alice@example.org")
+			if all && !strings.Contains(r.Canonical, `\`) {
+				svc.Settings = append(svc.Settings, inventory.Setting{Key: "mapped-identity:" + method, Values: []string{r.Canonical}, Source: r.Source})
+			}
+			break
 		}
 	}
 }
@@ -253,7 +275,12 @@ func scitokensTrust(r condormap.Rule, re *regexp.Regexp, audiences []string, aud
 	t := inventory.Trust{
 		Service: name, Name: "SCITOKENS /" + r.Principal + "/", Account: r.Canonical, AccountSource: r.Source,
 		Strategies: []inventory.Strategy{inventory.StrategyMapping}, StrategySource: r.Source, Source: r.Source,
-		Audiences: append([]string{}, audiences...), AudienceChecked: len(audiences) > 0, AudienceSource: audSrc,
+		// condor_scitokens.cpp validate_scitoken turns the token's
+		// condor:/… and compute.* scopes into the session's only
+		// authorizations (a "DENY" placeholder when it has none), and
+		// daemon_command.cpp applies them as limits to every command.
+		ScopeLimit: inventory.ScopesRequired,
+		Audiences:  append([]string{}, audiences...), AudienceChecked: len(audiences) > 0, AudienceSource: audSrc,
 	}
 	if !r.Regex {
 		iss, sub, _ := strings.Cut(r.Principal, ",")

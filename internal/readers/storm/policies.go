@@ -66,6 +66,12 @@ func readPolicies(list *yaml.Node, env map[string]string, at func(*yaml.Node) in
 	return out
 }
 
+// saBan is a ban with the storage area its policy is for.
+type saBan struct {
+	inventory.Ban
+	sa string
+}
+
 // relation is how much of one set another covers.
 type relation int
 
@@ -84,8 +90,8 @@ func min3(a, b, c relation) relation { return min(a, b, c) }
 // https://github.com/italiangrid/storm-webdav/blob/master/src/main/java/org/italiangrid/storm/webdav/authz/pdp/DefaultPathAuthorizationPdp.java:
 // policies.stream().filter(appliesToRequest).findFirst()), so a deny after
 // a permit for the same requests never applies to them.
-func policyBans(policies []policy) []inventory.Ban {
-	var bans []inventory.Ban
+func policyBans(policies []policy) []saBan {
+	var bans []saBan
 	for i, d := range policies {
 		// A deny for a VO, a group or everyone after the permits is the
 		// usual "deny the rest"; a ban names identities.
@@ -111,7 +117,7 @@ func policyBans(policies []policy) []inventory.Ban {
 			b.SlipsThrough = fmt.Sprintf("%s doing %s on %s", who, strings.Join(sharedActions(p.actions, d.actions), "/"), pathText(d.sa, paths))
 			break
 		}
-		bans = append(bans, b)
+		bans = append(bans, saBan{Ban: b, sa: d.sa})
 	}
 	return bans
 }

@@ -51,9 +51,45 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 	}
 	svc := inventory.Service{Name: name}
 	env := environment(h, &svc)
-	issuers := readApplication(h, env, &svc)
-	readAreas(h, issuers, &svc)
+	issuers, policies := readApplication(h, env, &svc)
+	fineGrained := readAreas(h, issuers, &svc)
+	judgePolicies(policies, fineGrained, &svc)
 	return []inventory.Service{svc}, nil
+}
+
+// area is what decides whether a storage area evaluates policies.
+type area struct {
+	fineGrained bool
+	src         inventory.Source // fineGrainedAuthzEnabled, or the file
+}
+
+// judgePolicies records what storm.authz.policies do: bans (deny policies
+// naming identities) and policies that open an area to anyone. Only a
+// storage area with fineGrainedAuthzEnabled=true evaluates policies
+// (FineGrainedAuthzManager.authorize in storm-webdav v1.8.1 abstains
+// otherwise), so elsewhere a deny bans nobody and a permit opens nothing.
+func judgePolicies(policies []policy, areas map[string]area, svc *inventory.Service) {
+	for _, b := range policyBans(policies) {
+		svc.Bans = append(svc.Bans, b.Ban)
+		if a, ok := areas[b.sa]; ok && !a.fineGrained {
+			last := &svc.Bans[len(svc.Bans)-1]
+			last.Inert = fmt.Sprintf("storage area %s does not evaluate policies: fineGrainedAuthzEnabled is not true (%s)", b.sa, a.src)
+		}
+	}
+	for _, p := range policies {
+		if p.effect != "permit" || !writes(p.actions) {
+			continue
+		}
+		if a, ok := areas[p.sa]; ok && !a.fineGrained {
+			continue
+		}
+		for _, pr := range p.principals {
+			if pr.kind == "anyone" || pr.kind == "any-authenticated-user" || pr.kind == "anonymous" {
+				svc.Settings = append(svc.Settings, inventory.Setting{Key: "open-access", Values: []string{fmt.Sprintf("policy %q permits %s to %s", p.description, strings.Join(p.actions, "/"), pr.kind)}, Source: p.src})
+				break
+			}
+		}
+	}
 }
 
 // Unit is the systemd unit that runs StoRM WebDAV.
@@ -148,14 +184,15 @@ type issuer struct {
 	src, enforceAt inventory.Source
 }
 
-func readApplication(h readers.Host, env map[string]string, svc *inventory.Service) map[string]issuer {
+func readApplication(h readers.Host, env map[string]string, svc *inventory.Service) (map[string]issuer, []policy) {
 	issuers := map[string]issuer{}
+	var policies []policy
 	data, err := h.FS.ReadFile(ApplicationYML)
 	if err != nil {
 		if h.FS.Exists(ApplicationYML) {
 			svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: ApplicationYML}, Reason: err.Error()})
 		}
-		return issuers
+		return issuers, policies
 	}
 	svc.ConfigFiles = append(svc.ConfigFiles, ApplicationYML)
 	if readers.UnrenderedTemplate(data) {
@@ -164,10 +201,10 @@ func readApplication(h readers.Host, env map[string]string, svc *inventory.Servi
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: ApplicationYML}, Reason: "YAML: " + err.Error()})
-		return issuers
+		return issuers, policies
 	}
 	if len(root.Content) == 0 {
-		return issuers
+		return issuers, policies
 	}
 	doc := root.Content[0]
 	at := func(n *yaml.Node) inventory.Source { return inventory.Source{File: ApplicationYML, Line: n.Line} }
@@ -204,40 +241,9 @@ func readApplication(h readers.Host, env map[string]string, svc *inventory.Servi
 		svc.Settings = append(svc.Settings, inventory.Setting{Key: "token.max-lifetime-seconds", Values: []string{strconv.Itoa(life)}, Source: src})
 	}
 	if list := lookup(doc, "storm", "authz", "policies"); list != nil {
-		svc.Bans = append(svc.Bans, policyBans(readPolicies(list, env, at))...)
-		for _, p := range list.Content {
-			effect, actions, principals := "", []string{}, []string{}
-			if n := lookup(p, "effect"); n != nil {
-				effect = resolve(n.Value, env)
-			}
-			if n := lookup(p, "actions"); n != nil {
-				for _, a := range n.Content {
-					actions = append(actions, a.Value)
-				}
-			}
-			if n := lookup(p, "principals"); n != nil {
-				for _, pr := range n.Content {
-					if t := lookup(pr, "type"); t != nil {
-						principals = append(principals, t.Value)
-					}
-				}
-			}
-			if effect != "permit" || !writes(actions) {
-				continue
-			}
-			for _, pr := range principals {
-				if pr == "anyone" || pr == "any-authenticated-user" || pr == "anonymous" {
-					desc := ""
-					if d := lookup(p, "description"); d != nil {
-						desc = d.Value
-					}
-					svc.Settings = append(svc.Settings, inventory.Setting{Key: "open-access", Values: []string{fmt.Sprintf("policy %q permits %s to %s", desc, strings.Join(actions, "/"), pr)}, Source: at(p)})
-					break
-				}
-			}
-		}
+		policies = readPolicies(list, env, at)
 	}
-	return issuers
+	return issuers, policies
 }
 
 func writes(actions []string) bool {
@@ -267,7 +273,8 @@ func lookup(n *yaml.Node, keys ...string) *yaml.Node {
 	return n
 }
 
-func readAreas(h readers.Host, issuers map[string]issuer, svc *inventory.Service) {
+func readAreas(h readers.Host, issuers map[string]issuer, svc *inventory.Service) map[string]area {
+	areas := map[string]area{}
 	files, _ := h.FS.Glob(SADir, "*.properties")
 	sort.Strings(files)
 	for _, f := range files {
@@ -298,6 +305,8 @@ func readAreas(h readers.Host, issuers map[string]issuer, svc *inventory.Service
 			}
 			return dflt, inventory.Source{File: f}
 		}
+		fg, fgSrc := boolean("fineGrainedAuthzEnabled", false)
+		areas[name] = area{fineGrained: fg, src: fgSrc}
 		if anon, src := boolean("anonymousReadEnabled", false); anon {
 			svc.Settings = append(svc.Settings, inventory.Setting{Key: "open-access", Values: []string{"storage area " + name + " allows anonymous read (anonymousReadEnabled=true)"}, Source: src})
 		}
@@ -341,16 +350,20 @@ func readAreas(h readers.Host, issuers map[string]issuer, svc *inventory.Service
 			if scope {
 				t.Strategies = append(t.Strategies, inventory.StrategyCapability)
 			}
-			if read || write {
+			// SecurityConfig.addAccessRules (storm-webdav v1.8.1): reads
+			// need the area's read authority, writes read and write; a
+			// write grant without the read grant opens nothing.
+			if read {
 				t.Strategies = append(t.Strategies, inventory.StrategyIssuerWide)
-				t.StrategySource = readSrc
+				t.StrategySource, t.WideGrant = readSrc, "read access to storage area "+name
 				if write {
-					t.StrategySource = writeSrc
+					t.StrategySource, t.WideGrant = writeSrc, "read and write access to storage area "+name
 				}
 			}
 			svc.Trusts = append(svc.Trusts, t)
 		}
 	}
+	return areas
 }
 
 func nearest(key string) string {

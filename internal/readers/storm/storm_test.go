@@ -27,9 +27,19 @@ func TestDefaultsAndPlaceholders(t *testing.T) {
 	if tr.Issuer != "https://atlas-auth.cern.ch/" || !tr.AudienceChecked || tr.AudienceSource.Line != 5 {
 		t.Errorf("placeholders not resolved from /etc/sysconfig: %+v", tr)
 	}
-	// orgsGrantWritePermission absent: the code's default (true) applies.
-	if !tr.HasStrategy(inventory.StrategyIssuerWide) || tr.StrategySource.Line != 0 || !strings.HasSuffix(tr.StrategySource.File, "atlas.properties") {
-		t.Errorf("absent orgsGrantWritePermission not taken as true: %+v", tr)
+	// orgsGrantWritePermission absent: the code's default (true) applies,
+	// but without the read grant it opens nothing (writes need both).
+	if tr.HasStrategy(inventory.StrategyIssuerWide) {
+		t.Errorf("a write grant without the read grant taken as access: %+v", tr)
+	}
+	h = testkit.Host(t, "storm.example.org", map[string]string{
+		ApplicationYML:              "oauth:\n  issuers:\n  - name: a\n    issuer: https://atlas-auth.cern.ch/\n",
+		SADir + "/atlas.properties": "name=atlas\naccessPoints=/atlas\norgs=https://atlas-auth.cern.ch/\n",
+	})
+	svcs, _ = Read(h)
+	tr = svcs[0].Trusts[0]
+	if !tr.HasStrategy(inventory.StrategyIssuerWide) || tr.WideGrant != "read and write access to storage area atlas" || tr.StrategySource.Line != 0 || !strings.HasSuffix(tr.StrategySource.File, "atlas.properties") {
+		t.Errorf("absent orgsGrant*Permission not taken as true: %+v", tr)
 	}
 }
 
@@ -107,6 +117,40 @@ func TestUnitEnvironment(t *testing.T) {
 			}
 			if got := strings.Join(notes, "\n"); (tc.note == "") != (got == "") || !strings.Contains(got, tc.note) {
 				t.Errorf("notes = %q, want %q", got, tc.note)
+			}
+		})
+	}
+}
+
+// TestPoliciesNeedFineGrainedAuthz: a storage area evaluates
+// storm.authz.policies only with fineGrainedAuthzEnabled=true
+// (FineGrainedAuthzManager abstains otherwise): there a deny bans nobody
+// and a permit to anyone opens nothing.
+func TestPoliciesNeedFineGrainedAuthz(t *testing.T) {
+	const policies = "storm:\n  authz:\n    policies:\n" +
+		"    - sa: atlas\n      actions: [write, delete]\n      effect: deny\n      description: ban\n      principals:\n      - type: jwt-subject\n        params:\n          iss: https://atlas-auth.cern.ch/\n          sub: 0a1b2c3d\n" +
+		"    - sa: atlas\n      actions: [all]\n      effect: permit\n      description: open\n      principals:\n      - type: anyone\n"
+	for _, tc := range []struct {
+		name, props, inert string
+		open               bool
+	}{
+		{"fine-grained on", "fineGrainedAuthzEnabled=true\n", "", true},
+		{"fine-grained off by default", "", "storage area atlas does not evaluate policies: fineGrainedAuthzEnabled is not true (/etc/storm/webdav/sa.d/atlas.properties)", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svcs, err := Read(testkit.Host(t, "storm.example.org", map[string]string{
+				ApplicationYML:              policies,
+				SADir + "/atlas.properties": "name=atlas\naccessPoints=/atlas\n" + tc.props,
+			}))
+			if err != nil || len(svcs) != 1 || len(svcs[0].Bans) != 1 {
+				t.Fatalf("Read = %+v, %v", svcs, err)
+			}
+			if got := svcs[0].Bans[0].Inert; got != tc.inert {
+				t.Errorf("inert = %q, want %q", got, tc.inert)
+			}
+			_, open := svcs[0].Setting("open-access")
+			if open != tc.open {
+				t.Errorf("open-access = %v, want %v", open, tc.open)
 			}
 		})
 	}
