@@ -42,6 +42,10 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, recipesDir, "broken.hcl", "recipe_set {\n  version = \n}\n")
+	empty := filepath.Join(tmp, "empty-host")
+	if err := os.MkdirAll(filepath.Join(empty, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		args     []string
@@ -62,6 +66,19 @@ func TestExitCodes(t *testing.T) {
 		{"malformed recipe", []string{"scan", "--root", hosts + "demo", "--recipes", recipesDir}, 2, "broken.hcl:2:"},
 		{"explain unknown check", []string{"explain", "audience-anyy"}, 2, "did you mean audience-any"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+		// Nothing to judge is never a pass (3), and 1 wins over 3.
+		{"no service found", []string{"scan", "--root", empty}, 3, ""},
+		{"no service found, nagios", []string{"scan", "--root", empty, "--format", "nagios"}, 3, ""},
+		{"required service missing", []string{"scan", "--root", hosts + "xrootd-wg-recipe", "--require", "dcache"}, 3, ""},
+		{"required service missing but deviations", []string{"scan", "--root", hosts + "demo", "--now", "2026-11-22", "--require", "dcache,xrootd", "--service", "xrootd"}, 1, ""},
+		{"named log path missing", []string{"logs", "--root", hosts + "demo", "/nonexistent"}, 3, ""},
+		{"unknown service in a filter", []string{"scan", "--root", hosts + "demo", "--service", "xroot"}, 2, `unknown service "xroot"`},
+		{"unknown check in a filter", []string{"scan", "--root", hosts + "demo", "--skip-check", "issuer-dev"}, 2, `unknown check "issuer-dev"`},
+		{"filters narrow the verdict", []string{"scan", "--root", hosts + "demo", "--now", "2026-11-22", "--check", "issuer-dteam-missing"}, 0, ""},
+		{"--output with every format naming its file", []string{"scan", "--root", hosts + "demo", "--format", "json=" + filepath.Join(tmp, "a.json"), "--output", filepath.Join(tmp, "b.txt")}, 2, "has no format to write"},
+		{"--quiet on JSON", []string{"scan", "--root", hosts + "demo", "--format", "json", "--quiet"}, 2, "--quiet"},
+		{"bad --color", []string{"scan", "--root", hosts + "demo", "--color", "sometimes"}, 2, "--color"},
+		{"report to a full disk", []string{"scan", "--root", hosts + "xrootd-wg-recipe", "--format", "json=/dev/full"}, 2, "write /dev/full"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,6 +90,66 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("stderr %q lacks %q", stderr, tc.stderrIn)
 			}
 		})
+	}
+}
+
+// TestEnvironmentAndQuiet: TTT_CHECK_<FLAG> sets flags the command line
+// does not, --quiet prints the verdict line alone, --severity hides
+// findings without changing the verdict.
+func TestEnvironmentAndQuiet(t *testing.T) {
+	t.Setenv("TTT_CHECK_FAIL_ON", "critical")
+	code, out, _ := run("scan", "--root", hosts+"demo", "--now", "2026-11-22", "-q")
+	if code != 1 || strings.Count(out, "\n") != 1 || !strings.HasSuffix(out, "fail-on critical: FAIL\n") {
+		t.Errorf("env fail-on critical with -q: exit %d, output %q", code, out)
+	}
+	code, out, _ = run("scan", "--root", hosts+"demo", "--now", "2026-11-22", "-q", "--fail-on", "info")
+	if !strings.Contains(out, "fail-on info") {
+		t.Errorf("the flag does not win over the environment: exit %d, %q", code, out)
+	}
+	t.Setenv("TTT_CHECK_FAIL_ON", "severe")
+	if code, _, stderr := run("scan", "--root", hosts+"demo"); code != 2 || !strings.Contains(stderr, "unknown severity \"severe\"") {
+		t.Errorf("a bad environment value: exit %d, stderr %q", code, stderr)
+	}
+	t.Setenv("TTT_CHECK_FAIL_ON", "")
+	os.Unsetenv("TTT_CHECK_FAIL_ON")
+	code, out, _ = run("scan", "--root", hosts+"demo", "--now", "2026-11-22", "--severity", "critical", "--format", "compact")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 1 || len(lines) != 1 || !strings.HasPrefix(lines[0], "CRITICAL issuer-dev-vo ") {
+		t.Errorf("--severity critical --format compact: exit %d, %q", code, out)
+	}
+}
+
+// TestReportsAreAtomic: a report that cannot be written leaves the
+// previous one in place and exits 2.
+func TestReportsAreAtomic(t *testing.T) {
+	dir := t.TempDir()
+	last := writeFile(t, dir, "last.json", "previous report\n")
+	if err := os.Chmod(last, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run("scan", "--root", hosts+"xrootd-wg-recipe", "--format", "json="+last); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	st, _ := os.Stat(last)
+	data, _ := os.ReadFile(last)
+	if !json.Valid(data) || st.Mode().Perm() != 0o640 {
+		t.Errorf("report not replaced whole, or its mode changed: %v %q", st.Mode(), data[:min(len(data), 40)])
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(dir, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(dir, 0o700)
+		if code, _, _ := run("scan", "--root", hosts+"xrootd-wg-recipe", "--format", "json="+last); code != 2 {
+			t.Errorf("unwritable directory: exit %d, want 2", code)
+		}
+		if again, _ := os.ReadFile(last); !bytes.Equal(again, data) {
+			t.Error("the previous report did not survive a failed write")
+		}
 	}
 }
 

@@ -234,12 +234,13 @@ type exitCode struct{ Code, Meaning string }
 // scanExitCodes are the README's "Exit codes" table (a test compares them).
 var scanExitCodes = []exitCode{
 	{"0", "nothing unwaived at or above `--fail-on` (default `medium`)"},
-	{"1", "deviations at or above `--fail-on`"},
-	{"2", "usage error, invalid site profile or invalid recipes (the message names file:line)"},
+	{"1", "deviations at or above `--fail-on` (a service that could not be fully read is a `scan-incomplete` finding and counts by its severity)"},
+	{"2", "usage error, invalid site profile or invalid recipes (the message names file:line), or a report that could not be written"},
+	{"3", "nothing to judge: no supported service found, a `--require`d service missing, a named log path missing, no readable fleet result"},
 }
 
 // nagiosExitCodes is the paragraph after the README's exit code table.
-const nagiosExitCodes = "With `--format nagios` on standard output the Nagios plugin codes apply instead\n(0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)."
+const nagiosExitCodes = "When several apply, 2 wins over 1 and 1 over 3. With `--format nagios` on standard output the\nNagios plugin codes apply instead, from the same verdict: 3 UNKNOWN when there is nothing to judge,\n2 CRITICAL when the scan fails on a high or critical finding, 1 WARNING when it fails on lower\nones or passes with open findings of low severity or above (so `--fail-on critical` with only high\nfindings is WARNING), 0 OK otherwise."
 
 // example is one EXAMPLES entry: what it does, then the command lines.
 type example struct{ Text, Command string }

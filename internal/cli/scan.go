@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +32,11 @@ type scanOptions struct {
 	onlyLogs  bool
 	// allInstances judges services systemd does not start as if they ran.
 	allInstances bool
+	// Filters: what to judge (checks, services) and what to show
+	// (severity), and the services that must be there.
+	checks, skipChecks, services, require []string
+	severity                              string
+	quiet                                 bool
 }
 
 // target is one requested output: a format and where it goes ("" is
@@ -63,6 +69,9 @@ func parseTargets(formats []string, file string) ([]target, error) {
 	if toStdout > 1 {
 		return nil, fmt.Errorf("only one format can go to standard output; give the others a file (--format json=/var/lib/ttt-check/last.json)")
 	}
+	if file != "" && !slices.ContainsFunc(out, func(t target) bool { return t.path == file }) {
+		return nil, fmt.Errorf("--output %s has no format to write: every --format names its own file", file)
+	}
 	return out, nil
 }
 
@@ -79,8 +88,18 @@ are disabled or masked) are reported as not running and do not fail the
 scan; --all-instances judges them fully. A host without unit files (a
 snapshot of /etc) is judged as if everything ran.
 
-Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
-2 usage error, invalid site profile or invalid recipes.`,
+Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations (a
+service that could not be fully read is a scan-incomplete finding and counts
+by its severity); 2 usage error, invalid site profile or recipes, or a report
+that could not be written; 3 nothing to judge (no supported service found, a
+--require'd service missing). 2 wins over 1, 1 over 3. With --format nagios
+on standard output the plugin codes apply: 3 UNKNOWN for nothing to judge,
+2 CRITICAL when the scan fails on a high or critical finding, 1 WARNING when
+it fails on lower ones or passes with open findings of low severity or
+above, 0 OK otherwise.
+
+Every flag can also be set as TTT_CHECK_<FLAG> (TTT_CHECK_FAIL_ON=high,
+TTT_CHECK_FORMAT=text,json=/var/lib/ttt-check/last.json); flags win.`,
 		Example: `  sudo ttt-check scan
   ttt-check scan --root /srv/snapshots/ce01 --format json --output ce01.json
   ttt-check scan --site /etc/ttt-check/site.toml --fail-on high`,
@@ -121,6 +140,33 @@ func addJudgeFlags(cmd *cobra.Command, opt *scanOptions) {
 	f.StringArrayVar(&opt.formats, "format", []string{"text"}, "report format, repeatable, fmt or fmt=path: "+strings.Join(output.Names(output.DocReport), "|"))
 	f.StringVar(&opt.output, "output", "", "write the report to this file instead of standard output")
 	f.StringVar(&opt.failOn, "fail-on", "medium", "exit 1 when an unwaived finding is at or above: "+strings.Join(scan.SeverityNames(), "|"))
+	f.StringVar(&opt.severity, "severity", "", "show only findings at or above this severity (the verdict still counts all): "+strings.Join(scan.SeverityNames(), "|"))
+	f.StringSliceVar(&opt.checks, "check", nil, "judge only these checks (ids, repeatable or comma-separated)")
+	f.StringSliceVar(&opt.skipChecks, "skip-check", nil, "do not judge these checks")
+	f.StringSliceVar(&opt.services, "service", nil, "judge only these services: "+strings.Join(scan.ServiceNames(), "|"))
+	f.StringSliceVar(&opt.require, "require", nil, "exit 3 unless these services are found: "+strings.Join(scan.ServiceNames(), "|"))
+	f.BoolVarP(&opt.quiet, "quiet", "q", false, "text: print only the verdict line with the counts")
+	sev := fixedCompletion(scan.SeverityNames()...)
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", sev)
+	_ = cmd.RegisterFlagCompletionFunc("severity", sev)
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(output.Names(output.DocReport)...))
+	_ = cmd.RegisterFlagCompletionFunc("service", fixedCompletion(scan.ServiceNames()...))
+	_ = cmd.RegisterFlagCompletionFunc("require", fixedCompletion(scan.ServiceNames()...))
+	_ = cmd.RegisterFlagCompletionFunc("check", checkCompletion)
+	_ = cmd.RegisterFlagCompletionFunc("skip-check", checkCompletion)
+}
+
+// checkCompletion completes check ids from the embedded recipes.
+func checkCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	cat, err := scan.LoadCatalog("")
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	var ids []string
+	for _, c := range cat.Checks {
+		ids = append(ids, c.ID+"\t"+c.Title)
+	}
+	return ids, cobra.ShellCompDirectiveNoFileComp
 }
 
 func nagiosOnStdout(opt scanOptions) bool {
@@ -144,6 +190,15 @@ func runScan(s streams, opt scanOptions) error {
 	if opt.failOnNew && opt.baseline == "" {
 		return usageError("--fail-on-new needs --baseline")
 	}
+	minSev := scan.SeverityInfo()
+	if opt.severity != "" {
+		if minSev, err = scan.ParseSeverity(opt.severity); err != nil {
+			return usageError("--severity: %w", err)
+		}
+	}
+	if opt.quiet && slices.ContainsFunc(targets, func(t target) bool { return t.name != "text" && t.path == "" }) {
+		return usageError("--quiet shortens the text report; it cannot apply to --format %s on standard output", targets[0].name)
+	}
 	now := time.Now()
 	if opt.now != "" {
 		if now, err = time.Parse("2006-01-02", opt.now); err != nil {
@@ -154,17 +209,20 @@ func runScan(s streams, opt scanOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	so := scan.Options{Now: now, FailOn: failOn, FailOnNew: opt.failOnNew, Baseline: opt.baseline, Logs: opt.logs, LogPaths: opt.logPaths, OnlyLogs: opt.onlyLogs, AllInstances: opt.allInstances}
-	if (opt.logs || opt.onlyLogs) && colorFor(s.err) && len(targets) == 1 && targets[0].name == "text" {
+	so := scan.Options{Now: now, FailOn: failOn, FailOnNew: opt.failOnNew, Baseline: opt.baseline, Logs: opt.logs, LogPaths: opt.logPaths, OnlyLogs: opt.onlyLogs, AllInstances: opt.allInstances,
+		Require: opt.require, Checks: opt.checks, SkipChecks: opt.skipChecks, Services: opt.services}
+	if (opt.logs || opt.onlyLogs) && colorFor(s, s.err) && len(targets) == 1 && targets[0].name == "text" {
 		so.Progress = progressBar(s.err)
 	}
 	rep, err := scanner.Run(so)
 	if err != nil {
 		return usageError("scan: %w", err)
 	}
+	shown := scan.AtLeast(rep, minSev)
 	for _, t := range targets {
 		if err := emit(s, t.path, func(w io.Writer, o output.Options) error {
-			return t.write(w, rep, o)
+			o.Quiet = opt.quiet && t.name == "text"
+			return t.write(w, shown, o)
 		}); err != nil {
 			return err
 		}
@@ -175,8 +233,16 @@ func runScan(s streams, opt scanOptions) error {
 		}
 		return nil
 	}
-	if rep.Fails() {
+	return verdictExit(rep.Verdict)
+}
+
+// verdictExit turns a verdict into the exit code contract.
+func verdictExit(verdict string) error {
+	switch verdict {
+	case scan.VerdictFail:
 		return &ExitError{Code: ExitDeviation}
+	case scan.VerdictUnknown:
+		return &ExitError{Code: ExitNothing}
 	}
 	return nil
 }

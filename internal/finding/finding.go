@@ -193,7 +193,7 @@ type Profile struct {
 // SchemaVersion is the version of the JSON report schema
 // (internal/output/schema/report.schema.json). Bump the major on any
 // incompatible change to the keys scripts read.
-const SchemaVersion = "1.1.0"
+const SchemaVersion = "1.2.0"
 
 // Report is everything one scan produced for one host.
 type Report struct {
@@ -208,13 +208,49 @@ type Report struct {
 	FailOn        vocab.Severity `json:"fail_on"`
 	// FailOnNew makes only findings new against the baseline count for
 	// the verdict (--fail-on-new).
-	FailOnNew bool                `json:"-"`
+	FailOnNew bool `json:"-"`
+	// NothingToJudge says why the scan had nothing to judge (no service
+	// found, a required service missing, a named log path missing); the
+	// verdict is then unknown unless a finding fails anyway.
+	NothingToJudge string `json:"nothing_to_judge,omitempty"`
+	// Verdict is the outcome every format and the exit code follow:
+	// VerdictPass, VerdictFail or VerdictUnknown.
+	Verdict   string              `json:"verdict"`
 	Summary   Summary             `json:"summary"`
 	Inventory inventory.Inventory `json:"inventory"`
 	Findings  []Finding           `json:"findings"`
 	// Resolved are the previous report's failing findings that are gone,
 	// when the scan was compared with one (--baseline).
 	Resolved []Finding `json:"resolved,omitempty"`
+	// LogsSearched is what a log search read, when there was one.
+	LogsSearched *LogsSearched `json:"logs_searched,omitempty"`
+}
+
+// LogsSearched is what a search of logs for leaked tokens covered.
+type LogsSearched struct {
+	Paths []string `json:"paths"`
+	Files int      `json:"files"`
+	Bytes int64    `json:"bytes"`
+}
+
+// Verdicts of a report. Precedence: a failing finding makes it fail even
+// when something else was missing; otherwise nothing to judge is
+// unknown, never a pass.
+const (
+	VerdictPass    = "pass"
+	VerdictFail    = "fail"
+	VerdictUnknown = "unknown"
+)
+
+// Judge computes the verdict from the findings and NothingToJudge.
+func (r *Report) Judge() string {
+	switch {
+	case r.Fails():
+		return VerdictFail
+	case r.NothingToJudge != "":
+		return VerdictUnknown
+	}
+	return VerdictPass
 }
 
 // Fails is the scan's verdict, the exit-code policy of scan and logs: an

@@ -18,7 +18,7 @@ func mkResult(host, scanned, recipes string, findings string, issuers ...string)
 	for _, i := range issuers {
 		trusts = append(trusts, fmt.Sprintf(`{"issuer": %q}`, i))
 	}
-	return fmt.Sprintf(`{"schema_version": "1.1.0", "host": %q, "scanned_at": %q, "recipes": {"version": %q},
+	return fmt.Sprintf(`{"schema_version": "1.2.0", "host": %q, "scanned_at": %q, "recipes": {"version": %q},
 "inventory": {"services": [{"name": "xrootd", "trusts": [%s]}]}, "findings": [%s]}`, host, scanned, recipes, strings.Join(trusts, ","), findings)
 }
 

@@ -306,6 +306,8 @@ type LogSearch struct {
 	Bytes    int64         `json:"bytes"`
 	Leaks    []LeakedToken `json:"leaks"`
 	Problems []Problem     `json:"problems"`
+	// Missing are paths the operator named that do not exist.
+	Missing []string `json:"missing,omitempty"`
 }
 
 // Inventory is everything a scan learned about one host.

@@ -125,7 +125,10 @@ func collect(fsys *hostfs.FS, paths []string, explicit bool, res *inventory.LogS
 			if !errors.Is(err, fs.ErrNotExist) {
 				problem(p, err.Error())
 			} else if named {
-				problem(p, "does not exist")
+				// Not a finding: a path the operator named that does not
+				// exist leaves nothing to judge (exit 3), it is no
+				// deviation of the host.
+				res.Missing = append(res.Missing, p)
 			}
 			return
 		}

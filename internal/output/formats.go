@@ -14,8 +14,10 @@ import (
 )
 
 // JUnit writes one testcase per check and service (CI systems show JUnit
-// natively); each failing finding is a <failure> with its message and
-// file:line, waived ones are skipped with their reason.
+// natively). A testcase fails — one <failure> listing every location —
+// only for findings at or above --fail-on, the same verdict as the exit
+// code; findings below it go to <system-out>; waived and not-running ones
+// make a testcase skipped when nothing fails in it.
 func JUnit(w io.Writer, r *finding.Report, _ Options) error {
 	r = sanitize(r)
 	type failure struct {
@@ -27,10 +29,13 @@ func JUnit(w io.Writer, r *finding.Report, _ Options) error {
 		Message string `xml:"message,attr"`
 	}
 	type testcase struct {
-		Name      string    `xml:"name,attr"`
-		Classname string    `xml:"classname,attr"`
-		Failures  []failure `xml:"failure"`
-		Skipped   *skipped  `xml:"skipped"`
+		Name      string   `xml:"name,attr"`
+		Classname string   `xml:"classname,attr"`
+		Failure   *failure `xml:"failure"`
+		Skipped   *skipped `xml:"skipped"`
+		SystemOut string   `xml:"system-out,omitempty"`
+		failing   []finding.Finding
+		below     []string
 	}
 	type suite struct {
 		XMLName  xml.Name   `xml:"testsuite"`
@@ -39,6 +44,12 @@ func JUnit(w io.Writer, r *finding.Report, _ Options) error {
 		Failures int        `xml:"failures,attr"`
 		Skipped  int        `xml:"skipped,attr"`
 		Cases    []testcase `xml:"testcase"`
+	}
+	counts := func(f finding.Finding) bool {
+		if f.Status != vocab.StatusFail || f.Severity < r.FailOn {
+			return false
+		}
+		return !r.FailOnNew || f.Baseline != "unchanged"
 	}
 	cases := map[string]*testcase{}
 	var keys []string
@@ -57,20 +68,20 @@ func JUnit(w io.Writer, r *finding.Report, _ Options) error {
 			cases[k] = c
 			keys = append(keys, k)
 		}
-		if f.Status == vocab.StatusWaived {
-			if c.Skipped == nil && len(c.Failures) == 0 {
+		switch {
+		case counts(f):
+			c.failing = append(c.failing, f)
+		case f.Status == vocab.StatusWaived:
+			if c.Skipped == nil {
 				c.Skipped = &skipped{Message: "waived: " + f.Waiver.Reason}
 			}
-			continue
-		}
-		if f.Status == vocab.StatusNotRunning {
-			if c.Skipped == nil && len(c.Failures) == 0 {
+		case f.Status == vocab.StatusNotRunning:
+			if c.Skipped == nil {
 				c.Skipped = &skipped{Message: "not running: systemd does not start " + f.Service}
 			}
-			continue
+		default:
+			c.below = append(c.below, fmt.Sprintf("[%s, below fail-on %s] %s%s: %s", f.Severity, r.FailOn, f.Location(), alsoSuffix(f), f.Message))
 		}
-		c.Skipped = nil
-		c.Failures = append(c.Failures, failure{Message: f.Message, Type: f.Severity.String(), Text: f.Location() + alsoSuffix(f) + "\n" + f.Message + "\nfix: " + f.Remediation})
 	}
 	// Services scanned without findings still show as passing checks.
 	for _, s := range r.Inventory.Services {
@@ -91,9 +102,25 @@ func JUnit(w io.Writer, r *finding.Report, _ Options) error {
 		if strings.HasSuffix(k, "/ok") && hasPrefix(keys, strings.TrimSuffix(k, "/ok")+"/", k) {
 			continue
 		}
+		if len(c.failing) > 0 {
+			worst := c.failing[0].Severity
+			var text []string
+			for _, f := range c.failing {
+				worst = max(worst, f.Severity)
+				text = append(text, fmt.Sprintf("[%s] %s%s\n%s\nfix: %s", f.Severity, f.Location(), alsoSuffix(f), f.Message, f.Remediation))
+			}
+			msg := c.failing[0].Message
+			if len(c.failing) > 1 {
+				msg = fmt.Sprintf("%d findings: %s", len(c.failing), msg)
+			}
+			c.Failure, c.Skipped = &failure{Message: msg, Type: worst.String(), Text: strings.Join(text, "\n\n")}, nil
+		}
+		if len(c.below) > 0 {
+			c.SystemOut = strings.Join(c.below, "\n")
+		}
 		st.Cases = append(st.Cases, *c)
 		st.Tests++
-		if len(c.Failures) > 0 {
+		if c.Failure != nil {
 			st.Failures++
 		}
 		if c.Skipped != nil {
@@ -197,9 +224,11 @@ func refList(refs []string) string {
 }
 
 // Nagios writes the monitoring-plugin output: one status line, long output,
-// perfdata per severity. NagiosCode gives the matching exit code.
+// perfdata per severity. NagiosCode gives the matching exit code. Every
+// write is checked: a monitoring system must not read half a status.
 func Nagios(w io.Writer, r *finding.Report, _ Options) error {
 	r = sanitize(r)
+	t := &textWriter{w: w}
 	s := finding.Summarize(r.Findings)
 	state := []string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}[NagiosCode(r)]
 	var parts []string
@@ -212,33 +241,50 @@ func Nagios(w io.Writer, r *finding.Report, _ Options) error {
 	if len(parts) > 0 {
 		summary = strings.Join(parts, ", ") + " token-trust deviation(s)"
 	}
+	if verdictOf(r) == finding.VerdictUnknown && len(parts) == 0 {
+		summary = "nothing to judge: " + r.NothingToJudge
+	}
 	var perf []string
 	for _, n := range vocab.SeverityNames() {
 		perf = append(perf, fmt.Sprintf("%s=%d;;;0", n, s.BySeverity[n]))
 	}
 	perf = append(perf, fmt.Sprintf("waived=%d;;;0", s.Waived))
-	fmt.Fprintf(w, "TTT-CHECK %s - %s on %s | %s\n", state, summary, r.Host, strings.Join(perf, " "))
+	t.printf("TTT-CHECK %s - %s on %s | %s\n", state, oneLine(summary), oneLine(r.Host), strings.Join(perf, " "))
 	for _, f := range r.Findings {
 		if f.Status != vocab.StatusFail {
 			continue
 		}
-		fmt.Fprintf(w, "[%s] %s %s %s%s: %s\n", strings.ToUpper(f.Severity.String()), f.Service, f.Check, f.Location(), alsoSuffix(f), f.Message)
+		t.printf("[%s] %s %s %s%s: %s\n", strings.ToUpper(f.Severity.String()), f.Service, f.Check, f.Location(), alsoSuffix(f), oneLine(f.Message))
 	}
-	return nil
+	return t.err
 }
 
-// NagiosCode is the plugin exit code: CRITICAL (2) for an unwaived high or
-// critical finding, WARNING (1) for medium or low, OK (0) otherwise.
-// UNKNOWN (3) is for tool errors and is set by the caller.
+// oneLine keeps a value on its line: the plugin API reads the first line
+// as the status.
+func oneLine(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }
+
+// NagiosCode maps the verdict to the monitoring-plugin codes:
+// UNKNOWN (3) when there was nothing to judge; when the scan fails
+// (findings at or above --fail-on) CRITICAL (2) if the worst of them is
+// high or critical, else WARNING (1); when it passes, WARNING for open
+// findings of low severity or above below the threshold, else OK (0).
+// So --fail-on critical with only high findings is WARNING, never
+// CRITICAL.
 func NagiosCode(r *finding.Report) int {
 	worst, any := finding.Worst(r.Findings)
-	switch {
-	case !any || worst == vocab.Info:
-		return 0
-	case worst >= vocab.High:
-		return 2
+	switch verdictOf(r) {
+	case finding.VerdictUnknown:
+		return 3
+	case finding.VerdictFail:
+		if worst >= vocab.High {
+			return 2
+		}
+		return 1
 	}
-	return 1
+	if any && worst >= vocab.Low {
+		return 1
+	}
+	return 0
 }
 
 // Prometheus writes the node_exporter textfile collector format.

@@ -62,7 +62,7 @@ func TestJUnit(t *testing.T) {
 	found := false
 	for _, c := range suite.Cases {
 		for _, f := range c.Failures {
-			found = found || strings.HasPrefix(f.Text, "/etc/xrootd/scitokens.cfg:6")
+			found = found || strings.HasPrefix(f.Text, "[critical] /etc/xrootd/scitokens.cfg:6 (also at /etc/xrootd/scitokens.cfg:14")
 		}
 	}
 	if !found {
@@ -70,21 +70,49 @@ func TestJUnit(t *testing.T) {
 	}
 }
 
+// TestJUnitFollowsFailOn: a testcase fails only for findings at or
+// above --fail-on, with one <failure> for all its places; the rest goes
+// to system-out, so JUnit and the exit code agree.
+func TestJUnitFollowsFailOn(t *testing.T) {
+	r := sample()["many"]
+	r.FailOn = vocab.Critical
+	var buf bytes.Buffer
+	if err := JUnit(&buf, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.Count(out, "<failure ") != 1 || !strings.Contains(out, `type="critical"`) {
+		t.Errorf("want one critical failure with fail-on critical:\n%s", out)
+	}
+	if !strings.Contains(out, "<system-out>[high, below fail-on critical]") {
+		t.Errorf("the high finding is not in system-out:\n%s", out)
+	}
+}
+
 func TestNagios(t *testing.T) {
 	tests := []struct {
-		name  string
-		sev   vocab.Severity
-		code  int
-		state string
+		name    string
+		sev     vocab.Severity
+		failOn  vocab.Severity
+		nothing string
+		code    int
+		state   string
 	}{
-		{"critical finding", vocab.Critical, 2, "CRITICAL"},
-		{"high finding", vocab.High, 2, "CRITICAL"},
-		{"medium finding", vocab.Medium, 1, "WARNING"},
-		{"info only", vocab.Info, 0, "OK"},
+		{"critical finding", vocab.Critical, vocab.Medium, "", 2, "CRITICAL"},
+		{"high finding", vocab.High, vocab.Medium, "", 2, "CRITICAL"},
+		{"medium finding", vocab.Medium, vocab.Medium, "", 1, "WARNING"},
+		{"info only", vocab.Info, vocab.Medium, "", 0, "OK"},
+		// --fail-on critical with only high findings: WARNING at most.
+		{"high below fail-on critical", vocab.High, vocab.Critical, "", 1, "WARNING"},
+		{"low below fail-on medium", vocab.Low, vocab.Medium, "", 1, "WARNING"},
+		{"nothing to judge", vocab.Info, vocab.Medium, "no supported service found", 3, "UNKNOWN"},
+		// A failing finding outranks a missing service.
+		{"failing and nothing else to judge", vocab.High, vocab.Medium, "required service dcache not found", 2, "CRITICAL"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := sample()["empty"]
+			r.FailOn, r.NothingToJudge, r.Verdict = tc.failOn, tc.nothing, ""
 			r.Findings = []finding.Finding{{Check: "x", Severity: tc.sev, Status: vocab.StatusFail, Service: "xrootd", File: "/f", Line: 1, Message: "m", Fingerprint: "0000000000000000"}}
 			var buf bytes.Buffer
 			if err := Nagios(&buf, r, Options{}); err != nil {
@@ -139,5 +167,33 @@ func TestBaselineInText(t *testing.T) {
 	out := buf.String()
 	if !strings.Contains(out, "issuer-dev-vo  /etc") || !strings.Contains(out, "log-token-leak [new]") || !strings.Contains(out, "resolved since the baseline:\n  gone  /etc/old.cfg:3") {
 		t.Errorf("baseline not shown:\n%s", out)
+	}
+}
+
+// TestExpiringWaivers: the single-host report names waivers that expire
+// within 30 days of the scan, so they are renewed or fixed in time.
+func TestExpiringWaivers(t *testing.T) {
+	for _, tc := range []struct {
+		expires string
+		want    bool
+	}{{"2026-12-20", true}, {"2026-12-23", false}, {"2026-11-21", false}} {
+		t.Run(tc.expires, func(t *testing.T) {
+			r := sample()["many"] // scanned 2026-11-22
+			for i := range r.Findings {
+				if r.Findings[i].Waiver != nil {
+					w := *r.Findings[i].Waiver
+					w.Expires = tc.expires
+					r.Findings[i].Waiver = &w
+				}
+			}
+			var buf bytes.Buffer
+			if err := Text(&buf, r, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Contains(buf.String(), "waivers expiring within 30 days:\n  audience-any (/etc/ttt-check/site.toml:20) expires "+tc.expires)
+			if got != tc.want {
+				t.Errorf("listed = %v, want %v:\n%s", got, tc.want, buf.String())
+			}
+		})
 	}
 }

@@ -25,6 +25,8 @@ import (
 type Options struct {
 	// Color enables ANSI colour; the caller sets it only on a terminal.
 	Color bool
+	// Quiet writes the verdict and counts only (text).
+	Quiet bool
 }
 
 // Writer renders a host's report.
@@ -68,6 +70,7 @@ var formats = map[string]Format{
 	"junit":      {Report: JUnit},
 	"markdown":   {Report: Markdown, Fleet: FleetMarkdown, Catalog: CatalogMarkdown},
 	"nagios":     {Report: Nagios},
+	"compact":    {Report: Compact},
 	"prometheus": {Report: Prometheus},
 	"sarif":      {Report: SARIF},
 	"text":       {Report: Text, Inventory: InventoryText, Catalog: CatalogText},
@@ -207,6 +210,10 @@ func sanitize(r *finding.Report) *finding.Report {
 	if c.Summary.BySeverity == nil {
 		c.Summary = finding.Summarize(c.Findings)
 	}
+	if c.Verdict == "" {
+		c.Verdict = c.Judge()
+	}
+	c.NothingToJudge = Redact(c.NothingToJudge)
 	return &c
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -46,6 +47,10 @@ func (t *textWriter) sev(s vocab.Severity, label string) string {
 func Text(w io.Writer, r *finding.Report, opt Options) error {
 	r = sanitize(r)
 	t := &textWriter{w: w, opt: opt}
+	if opt.Quiet {
+		t.printf("%s\n", summaryLine(r))
+		return t.err
+	}
 	t.printf("ttt-check %s — host %s%s", r.ToolVersion, r.Host, hostAside(r.Inventory.HostnameFrom, r.Root))
 	t.printf("\nscanned %s; recipes %s (%s)\n", r.ScannedAt.Format("2006-01-02 15:04 MST"), r.Recipes.Version, shortDigest(r.Recipes.Digest))
 	if r.Profile.Assumed {
@@ -53,11 +58,20 @@ func Text(w io.Writer, r *finding.Report, opt Options) error {
 	} else {
 		t.printf("site profile %s: site %s, %s host\n", r.Profile.File, orDash(r.Profile.Site), r.Profile.Environment)
 	}
-	t.printf("services: %s\n\n", serviceList(r.Inventory))
+	t.printf("services: %s\n", serviceList(r.Inventory))
+	if l := r.LogsSearched; l != nil {
+		t.printf("logs: searched %d file(s), %s, in %s\n", l.Files, byteSize(l.Bytes), orDash(strings.Join(l.Paths, ", ")))
+	}
+	// The verdict first, for whoever reads only the top of a long report.
+	t.printf("%s\n\n", summaryLine(r))
 
 	groups := groupFindings(r.Findings)
 	if len(groups) == 0 {
-		t.printf("No deviation from the recipes.\n\n")
+		if r.NothingToJudge != "" {
+			t.printf("Nothing to judge: %s.\n\n", r.NothingToJudge)
+		} else {
+			t.printf("No deviation from the recipes.\n\n")
+		}
 	}
 	for _, g := range groups {
 		t.printf("%s\n", g.label)
@@ -96,6 +110,13 @@ func Text(w io.Writer, r *finding.Report, opt Options) error {
 		}
 		t.printf("\n")
 	}
+	if soon := expiringWaivers(r, 30); len(soon) > 0 {
+		t.printf("waivers expiring within 30 days:\n")
+		for _, line := range soon {
+			t.printf("  %s\n", line)
+		}
+		t.printf("\n")
+	}
 	if len(r.Resolved) > 0 {
 		t.printf("resolved since the baseline:\n")
 		for _, f := range r.Resolved {
@@ -109,7 +130,11 @@ func Text(w io.Writer, r *finding.Report, opt Options) error {
 
 // summaryLine is the one line a post-deploy log or a mail subject needs.
 func summaryLine(r *finding.Report) string {
-	s := finding.Summarize(r.Findings)
+	// The summary of every finding, also when --severity shows fewer.
+	s := r.Summary
+	if s.BySeverity == nil || s.Total < len(r.Findings) {
+		s = finding.Summarize(r.Findings)
+	}
 	var parts []string
 	for sev := vocab.Critical; sev >= vocab.Info; sev-- {
 		if n := s.BySeverity[sev.String()]; n > 0 {
@@ -121,14 +146,100 @@ func summaryLine(r *finding.Report) string {
 		line += " (" + strings.Join(parts, ", ") + ")"
 	}
 	line += fmt.Sprintf(", %d waived", s.Waived)
+	if hidden := s.Total - len(r.Findings); hidden > 0 {
+		line += fmt.Sprintf(", %d below --severity not shown", hidden)
+	}
 	if s.NotRunning > 0 {
 		line += fmt.Sprintf(", %d on services systemd does not start", s.NotRunning)
 	}
 	line += fmt.Sprintf(" — fail-on %s: ", r.FailOn)
-	if finding.AtOrAbove(r.Findings, r.FailOn) {
+	switch verdictOf(r) {
+	case finding.VerdictFail:
 		return line + "FAIL"
+	case finding.VerdictUnknown:
+		return line + "UNKNOWN (nothing to judge: " + r.NothingToJudge + ")"
 	}
 	return line + "PASS"
+}
+
+// expiringWaivers lists the waivers of the report's findings that expire
+// within days of the scan, soonest first: the admin renews or fixes them
+// before the host fails again.
+func expiringWaivers(r *finding.Report, days int) []string {
+	type w struct {
+		at   time.Time
+		line string
+	}
+	seen := map[string]bool{}
+	var out []w
+	for _, f := range r.Findings {
+		if f.Waiver == nil || seen[f.Waiver.Source] {
+			continue
+		}
+		at, err := time.Parse(time.DateOnly, f.Waiver.Expires)
+		if err != nil {
+			continue
+		}
+		left := int(at.Sub(r.ScannedAt.UTC().Truncate(24*time.Hour)).Hours() / 24)
+		if left < 0 || left > days {
+			continue
+		}
+		seen[f.Waiver.Source] = true
+		out = append(out, w{at, fmt.Sprintf("%s (%s) expires %s, in %d day(s): %s", f.Check, f.Waiver.Source, f.Waiver.Expires, left, f.Waiver.Reason)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
+	lines := make([]string, len(out))
+	for i, x := range out {
+		lines[i] = x.line
+	}
+	return lines
+}
+
+// verdictOf is the report's verdict, computed when the report carries
+// none (a report read back from an older JSON file).
+func verdictOf(r *finding.Report) string {
+	if r.Verdict != "" {
+		return r.Verdict
+	}
+	return r.Judge()
+}
+
+// byteSize renders a byte count for people.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// Compact writes one line per finding — severity, check, service,
+// file:line, message — for grep, awk and chat messages.
+func Compact(w io.Writer, r *finding.Report, _ Options) error {
+	r = sanitize(r)
+	t := &textWriter{w: w}
+	for _, f := range r.Findings {
+		label := strings.ToUpper(f.Severity.String())
+		switch f.Status {
+		case vocab.StatusWaived:
+			label = "WAIVED"
+		case vocab.StatusNotRunning:
+			label = "DISABLED"
+		}
+		svc := f.Service
+		if svc == "" {
+			svc = "-"
+		}
+		if f.Instance != "" {
+			svc += "(" + f.Instance + ")"
+		}
+		t.printf("%s %s %s %s %s\n", label, f.Check, svc, orDash(f.Location()), f.Message)
+	}
+	return t.err
 }
 
 type group struct {
@@ -142,7 +253,11 @@ func groupFindings(fs []finding.Finding) []group {
 	var groups []group
 	for _, f := range fs {
 		label := f.Service
-		if label == "" {
+		switch {
+		case label != "":
+		case f.Check == vocab.CheckLogsTokenLeaked || strings.HasPrefix(f.Key, "log:"):
+			label = "logs"
+		default:
 			label = "site profile"
 		}
 		if f.Instance != "" {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -197,6 +198,97 @@ type Options struct {
 	// AllInstances judges services systemd does not start like running
 	// ones (--all-instances).
 	AllInstances bool
+	// Require names services that must be found; a missing one leaves
+	// nothing to judge for it (--require).
+	Require []string
+	// Checks and SkipChecks narrow the findings to, or drop, these check
+	// ids; Services narrows findings and inventory to these services.
+	Checks, SkipChecks, Services []string
+}
+
+// validate rejects names the tool does not know, so a typo in a filter
+// never silently passes a host.
+func (s *Scanner) validate(opt Options) error {
+	known := services.Names()
+	for _, n := range append(append([]string{}, opt.Require...), opt.Services...) {
+		if !slices.Contains(known, n) {
+			return fmt.Errorf("unknown service %q (want one of %s)", n, strings.Join(known, ", "))
+		}
+	}
+	ids := make([]string, 0, len(s.recipes.Checks))
+	for id := range s.recipes.Checks {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, c := range append(append([]string{}, opt.Checks...), opt.SkipChecks...) {
+		if !slices.Contains(ids, c) {
+			return fmt.Errorf("unknown check %q (see ttt-check checks)", c)
+		}
+	}
+	return nil
+}
+
+// narrow keeps the findings the filters ask for.
+func narrow(fs []finding.Finding, opt Options) []finding.Finding {
+	if len(opt.Checks) == 0 && len(opt.SkipChecks) == 0 && len(opt.Services) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if len(opt.Checks) > 0 && !slices.Contains(opt.Checks, f.Check) {
+			continue
+		}
+		if slices.Contains(opt.SkipChecks, f.Check) {
+			continue
+		}
+		if len(opt.Services) > 0 && !slices.Contains(opt.Services, f.Service) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// judgedWaivers are the waivers for checks this run can raise: a waiver
+// for a check the filters leave out, or for leaked tokens when no log was
+// searched, is neither used nor unused here.
+func judgedWaivers(ws []site.Waiver, opt Options) []site.Waiver {
+	logsOnly := []string{vocab.CheckLogsTokenLeaked, vocab.CheckScanIncomplete}
+	var out []site.Waiver
+	for _, w := range ws {
+		switch {
+		case opt.OnlyLogs && !slices.Contains(logsOnly, w.Check):
+		case !opt.OnlyLogs && !opt.Logs && w.Check == vocab.CheckLogsTokenLeaked:
+		case len(opt.Checks) > 0 && !slices.Contains(opt.Checks, w.Check):
+		case slices.Contains(opt.SkipChecks, w.Check):
+		case len(opt.Services) > 0 && w.Service != "" && !slices.Contains(opt.Services, w.Service):
+		default:
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// nothingToJudge says why a scan judged nothing, or "".
+func nothingToJudge(inv *inventory.Inventory, opt Options, logs *inventory.LogSearch) string {
+	var why []string
+	if !opt.OnlyLogs && len(inv.Services) == 0 {
+		why = append(why, "no supported service found ("+strings.Join(services.Names(), ", ")+")")
+	}
+	for _, r := range opt.Require {
+		if !slices.ContainsFunc(inv.Services, func(s inventory.Service) bool { return s.Name == r }) {
+			why = append(why, "required service "+r+" not found")
+		}
+	}
+	if logs != nil {
+		for _, m := range logs.Missing {
+			why = append(why, "log path "+m+" does not exist")
+		}
+		if opt.OnlyLogs && len(logs.Missing) == 0 && logs.Files == 0 {
+			why = append(why, "no log file found to search")
+		}
+	}
+	return strings.Join(why, "; ")
 }
 
 // Inventory reads every registered service on the host into the trust
@@ -404,7 +496,19 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 			return nil, fmt.Errorf("--baseline: %w", err)
 		}
 	}
+	if err := s.validate(opt); err != nil {
+		return nil, err
+	}
 	inv := s.Inventory()
+	if len(opt.Services) > 0 {
+		kept := inv.Services[:0]
+		for _, sv := range inv.Services {
+			if slices.Contains(opt.Services, sv.Name) {
+				kept = append(kept, sv)
+			}
+		}
+		inv.Services = kept
+	}
 	eff := site.Default()
 	if s.profile != nil {
 		eff = s.profile.ForHost(inv.Host)
@@ -417,18 +521,20 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 			return nil, err
 		}
 	}
+	var res *inventory.LogSearch
 	if opt.Logs || opt.OnlyLogs {
 		paths := opt.LogPaths
 		if len(paths) == 0 {
 			paths = logDirs(inv)
 		}
-		res := logsearch.Search(s.fsys, paths, logsearch.Options{Progress: opt.Progress, Explicit: len(opt.LogPaths) > 0})
+		res = logsearch.Search(s.fsys, paths, logsearch.Options{Progress: opt.Progress, Explicit: len(opt.LogPaths) > 0})
 		lf, err := checks.LogFindings(s.recipes, res, opt.Now, services.OfLog)
 		if err != nil {
 			return nil, err
 		}
 		fs = append(fs, lf...)
 	}
+	fs = narrow(fs, opt)
 	if !opt.AllInstances {
 		markNotRunning(fs, inv)
 	}
@@ -436,6 +542,7 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 	// or a deviation written on several lines, is reported once (once for
 	// the instances that run, once for those that do not).
 	fs = finding.Aggregate(fs)
+	eff.Waivers = judgedWaivers(eff.Waivers, opt)
 	fs = site.Apply(eff, fs, opt.Now)
 	if err := checks.FillMetadata(s.recipes, fs); err != nil {
 		return nil, err
@@ -462,6 +569,14 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 	if opt.Baseline != "" {
 		rep.Findings, rep.Resolved = finding.CompareBaseline(rep.Findings, prev)
 	}
+	if res != nil {
+		rep.LogsSearched = &finding.LogsSearched{Paths: res.Paths, Files: res.Files, Bytes: res.Bytes}
+		if rep.LogsSearched.Paths == nil {
+			rep.LogsSearched.Paths = []string{}
+		}
+	}
+	rep.NothingToJudge = nothingToJudge(inv, opt, res)
+	rep.Verdict = rep.Judge()
 	return rep, nil
 }
 
@@ -566,6 +681,35 @@ func SeverityNames() []string { return vocab.SeverityNames() }
 
 // ParseSeverity reads a severity name for Options.FailOn.
 func ParseSeverity(name string) (vocab.Severity, error) { return vocab.ParseSeverity(name) }
+
+// Verdicts, as the report carries them.
+const (
+	VerdictPass    = finding.VerdictPass
+	VerdictFail    = finding.VerdictFail
+	VerdictUnknown = finding.VerdictUnknown
+)
+
+// SeverityInfo is the lowest severity (every finding).
+func SeverityInfo() vocab.Severity { return vocab.Info }
+
+// AtLeast returns the report with only the findings at or above min to
+// show; the verdict and summary stay those of every finding.
+func AtLeast(r *finding.Report, min vocab.Severity) *finding.Report {
+	if min <= vocab.Info {
+		return r
+	}
+	c := *r
+	c.Findings = nil
+	for _, f := range r.Findings {
+		if f.Severity >= min {
+			c.Findings = append(c.Findings, f)
+		}
+	}
+	if c.Findings == nil {
+		c.Findings = []finding.Finding{}
+	}
+	return &c
+}
 
 // markNotRunning sets the status of findings about services that systemd
 // does not start to not-running: they are reported, below every fail
