@@ -52,6 +52,13 @@ fuzz:
 bench-scan:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/scan
 
+## generate: rewrite recipes/recipes_gen.go, the embedded recipe set loaded
+## at build time, after changing recipes/*.hcl or recipes/recipes.go (or
+## after a merge touched either); `make test` only fails when it is stale.
+.PHONY: generate
+generate:
+	$(GO) generate ./recipes
+
 ## bench-logs: generate LOGS_MB of realistic logs with planted tokens and
 ## compare ttt-check's throughput, memory, recall and precision with
 ## ripgrep's and gitleaks's (when installed).
