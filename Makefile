@@ -88,6 +88,21 @@ fuzz:
 bench-scan:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/scan
 
+## bench-startup: median wall and CPU time of the built binary's version,
+## checks, explain and a scan of an empty root (the scan's fixed cost),
+## STARTUP_RUNS times each, beside `rg --version` when rg is installed.
+## Figures depend on the machine; no test asserts them.
+STARTUP_RUNS ?= 200
+.PHONY: bench-startup generate
+bench-startup: build
+	$(GO) run ./internal/testkit/benchstartup -bin $(BIN) -n $(STARTUP_RUNS)
+
+## generate: rewrite recipes/recipes_gen.go, the embedded recipe set loaded
+## at build time, after changing recipes/*.hcl or recipes/recipes.go (or
+## after a merge touched either); `make test` only fails when it is stale.
+generate:
+	$(GO) generate ./recipes
+
 ## bench-logs: generate LOGS_MB of realistic logs with planted tokens and
 ## compare ttt-check's throughput, memory, recall and precision with
 ## ripgrep's and gitleaks's (when installed).

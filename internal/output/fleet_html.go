@@ -3,13 +3,16 @@ package output
 import (
 	"html/template"
 	"io"
+	"sync"
 
 	"github.com/ttt-wg/ttt-check/internal/fleet"
 )
 
-var fleetPage = template.Must(template.New("fleet").Funcs(template.FuncMap{
-	"count": func(h *fleet.Host, c string) int { return h.Checks[c] },
-}).Parse(`<!DOCTYPE html>
+// fleetPage is parsed on first use, like htmlPage.
+var fleetPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("fleet").Funcs(template.FuncMap{
+		"count": func(h *fleet.Host, c string) int { return h.Checks[c] },
+	}).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ttt-check fleet report</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.2em .5em}
 .critical{background:#a40000;color:#fff}.high{background:#d9480f;color:#fff}.medium{background:#ffd43b}.low{background:#d0ebff}</style></head>
@@ -25,6 +28,7 @@ var fleetPage = template.Must(template.New("fleet").Funcs(template.FuncMap{
 {{if .Errors}}<h2>Unreadable results</h2><ul>{{range .Errors}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </body></html>
 `))
+})
 
 // FleetHTML writes the fleet view as one self-contained page.
-func FleetHTML(w io.Writer, r *fleet.Report, _ Options) error { return fleetPage.Execute(w, r) }
+func FleetHTML(w io.Writer, r *fleet.Report, _ Options) error { return fleetPage().Execute(w, r) }

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ttt-wg/ttt-check/internal/catalog"
 	"github.com/ttt-wg/ttt-check/internal/finding"
@@ -147,25 +148,29 @@ func Schema() []byte { return append([]byte(nil), schema...) }
 // key material into the inventory, but configs can hold anything (a token
 // pasted into a comment-turned-value, a password in a URL), so every string
 // is scrubbed on the way out as a last line of defence.
-var secretPatterns = []*regexp.Regexp{
-	// JWTs, bare or URL-encoded (dots as %2E).
-	regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}(?:\.|%2[Ee])[A-Za-z0-9_-]{4,}(?:(?:\.|%2[Ee])[A-Za-z0-9_-]*)?`),
-	// Bearer credentials of any shape.
-	regexp.MustCompile(`(?i)(bearer(?:\s|%20|\+)+)[A-Za-z0-9._~+/%=-]{8,}`),
-	// key=value secrets.
-	regexp.MustCompile(`(?i)((?:password|passwd|secret|secretkey|client_secret|token|access_token)\s*[=:]\s*)[^\s&,;"']+`),
-	// user:password@ in URLs.
-	regexp.MustCompile(`(://[^/\s:@]+:)[^@\s/]+@`),
-	// PEM private keys.
-	regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----`),
-}
+// They are compiled on first use: commands that write no report (version,
+// checks, explain) do not pay for them.
+var secretPatterns = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		// JWTs, bare or URL-encoded (dots as %2E).
+		regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}(?:\.|%2[Ee])[A-Za-z0-9_-]{4,}(?:(?:\.|%2[Ee])[A-Za-z0-9_-]*)?`),
+		// Bearer credentials of any shape.
+		regexp.MustCompile(`(?i)(bearer(?:\s|%20|\+)+)[A-Za-z0-9._~+/%=-]{8,}`),
+		// key=value secrets.
+		regexp.MustCompile(`(?i)((?:password|passwd|secret|secretkey|client_secret|token|access_token)\s*[=:]\s*)[^\s&,;"']+`),
+		// user:password@ in URLs.
+		regexp.MustCompile(`(://[^/\s:@]+:)[^@\s/]+@`),
+		// PEM private keys.
+		regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----`),
+	}
+})
 
 // Redact replaces secret-looking substrings with [REDACTED].
 func Redact(s string) string {
 	if s == "" {
 		return s
 	}
-	for i, re := range secretPatterns {
+	for i, re := range secretPatterns() {
 		switch i {
 		case 1, 2:
 			s = re.ReplaceAllString(s, "${1}[REDACTED]")

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -162,7 +163,8 @@ func Load(file string, data []byte) (*Profile, error) {
 	return p, nil
 }
 
-var typeErrorRE = regexp.MustCompile(`^toml: line (\d+) \(last key "(.*)"\): (.*)$`)
+// typeErrorRE is compiled on first use: only an invalid profile needs it.
+var typeErrorRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^toml: line (\d+) \(last key "(.*)"\): (.*)$`) })
 
 // decodeError puts the library's line into the file:line form. Syntax
 // errors carry a position; type errors (waivers = "x") only say it in the
@@ -172,7 +174,7 @@ func decodeError(file string, err error) error {
 	if errors.As(err, &pe) {
 		return fmt.Errorf("%s:%d: %s", file, pe.Position.Line, pe.Message)
 	}
-	if m := typeErrorRE.FindStringSubmatch(err.Error()); m != nil {
+	if m := typeErrorRE().FindStringSubmatch(err.Error()); m != nil {
 		return fmt.Errorf("%s:%s: %s: %s", file, m[1], m[2], m[3])
 	}
 	return fmt.Errorf("read %s: %w", file, err)

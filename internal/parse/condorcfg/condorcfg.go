@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
@@ -117,7 +118,7 @@ func (p *Parser) problem(src inventory.Source, format string, a ...any) {
 
 // excluded are the files HTCondor skips in a config directory: its
 // default LOCAL_CONFIG_DIR_EXCLUDE_REGEXP (param_info.in).
-var excluded = regexp.MustCompile(`^((\..*)|(.*~)|(#.*)|(.*\.rpmsave)|(.*\.rpmnew))$`)
+var excluded = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^((\..*)|(.*~)|(#.*)|(.*\.rpmsave)|(.*\.rpmnew))$`) })
 
 // Dir reads the files of a config directory in lexical order.
 func (p *Parser) Dir(dir string, from inventory.Source) {
@@ -128,7 +129,7 @@ func (p *Parser) Dir(dir string, from inventory.Source) {
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
-		if !excluded.MatchString(e.Name()) {
+		if !excluded().MatchString(e.Name()) {
 			names = append(names, e.Name())
 		}
 	}
@@ -174,7 +175,7 @@ func (p *Parser) File(name string, from inventory.Source) {
 	if !utf8.Valid(data) {
 		p.problem(inventory.Source{File: name}, "invalid UTF-8: values may not be what HTCondor reads")
 	}
-	if templateMarker.Match(data) {
+	if templateMarker().Match(data) {
 		// A Puppet (ERB) or Ansible (Jinja) template that was never
 		// rendered: its values are placeholders, not configuration.
 		p.problem(inventory.Source{File: name}, "an unrendered ERB/Jinja template (<%%, {{ or {%% markers): values are placeholders")
@@ -192,10 +193,13 @@ type cond struct {
 	sawElse  bool
 }
 
+// The expressions of this package are compiled on first use, not at
+// init: every ttt-check command links this parser, few read HTCondor
+// configs.
 var (
-	templateMarker = regexp.MustCompile(`<%|\{\{|\{%`)
-	assignRE       = regexp.MustCompile(`^([A-Za-z0-9_.]+)\s*(=|@=)\s*(.*)$`)
-	colonRE        = regexp.MustCompile(`^(?i)(include|use)\b\s*([^:]*):\s*(.*)$`)
+	templateMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<%|\{\{|\{%`) })
+	assignRE       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9_.]+)\s*(=|@=)\s*(.*)$`) })
+	colonRE        = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i)(include|use)\b\s*([^:]*):\s*(.*)$`) })
 )
 
 // lines processes config lines; args are a metaknob's arguments.
@@ -255,7 +259,7 @@ func (p *Parser) lines(file string, lines []string, args []string) {
 			continue
 		}
 		// Multi-line values are consumed whether or not the branch is on.
-		if m := assignRE.FindStringSubmatch(line); m != nil && m[2] == "@=" {
+		if m := assignRE().FindStringSubmatch(line); m != nil && m[2] == "@=" {
 			tag := strings.TrimSpace(m[3])
 			var body []string
 			closed := false
@@ -278,11 +282,11 @@ func (p *Parser) lines(file string, lines []string, args []string) {
 		if !on() {
 			continue
 		}
-		if m := colonRE.FindStringSubmatch(line); m != nil {
+		if m := colonRE().FindStringSubmatch(line); m != nil {
 			p.directive(strings.ToLower(m[1]), strings.TrimSpace(m[2]), strings.TrimSpace(m[3]), src)
 			continue
 		}
-		if m := assignRE.FindStringSubmatch(line); m != nil {
+		if m := assignRE().FindStringSubmatch(line); m != nil {
 			p.assign(m[1], m[3], src)
 			continue
 		}
@@ -410,11 +414,11 @@ func (p *Parser) use(category, name string, args []string, src inventory.Source)
 }
 
 // substArgs replaces a metaknob's $(N), $(N:default), $(N+) and $(0).
-var argRE = regexp.MustCompile(`\$\((\d+)([+?]?)(?::([^)]*))?\)`)
+var argRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\((\d+)([+?]?)(?::([^)]*))?\)`) })
 
 func substArgs(line string, args []string) string {
-	return argRE.ReplaceAllStringFunc(line, func(m string) string {
-		sm := argRE.FindStringSubmatch(m)
+	return argRE().ReplaceAllStringFunc(line, func(m string) string {
+		sm := argRE().FindStringSubmatch(m)
 		n, _ := strconv.Atoi(sm[1])
 		if n == 0 {
 			return strings.Join(args, ",")
@@ -552,15 +556,15 @@ func (c *Config) Names() []string {
 	return out
 }
 
-var macroRE = regexp.MustCompile(`\$\(([A-Za-z0-9_.]+)(?::([^()]*))?\)`)
+var macroRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\(([A-Za-z0-9_.]+)(?::([^()]*))?\)`) })
 
 // Expand replaces $(NAME) and $(NAME:default) with effective values,
 // recursively (bounded), as HTCondor does at lookup. Unknown names are
 // empty; $ENV(), $INT() and other functions are left as written.
 func (c *Config) Expand(s string) string {
 	for i := 0; i < 20 && strings.Contains(s, "$("); i++ {
-		next := macroRE.ReplaceAllStringFunc(s, func(m string) string {
-			sm := macroRE.FindStringSubmatch(m)
+		next := macroRE().ReplaceAllStringFunc(s, func(m string) string {
+			sm := macroRE().FindStringSubmatch(m)
 			if a, ok := c.Lookup(sm[1]); ok && a.Raw != "" {
 				return a.Raw
 			}

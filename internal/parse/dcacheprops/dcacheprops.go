@@ -9,6 +9,7 @@ package dcacheprops
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
@@ -23,7 +24,9 @@ type Property struct {
 	Source inventory.Source
 }
 
-var annotationRE = regexp.MustCompile(`^\(([^)]*)\)`)
+// annotationRE and refRE are compiled on first use: every command links
+// this parser, few read dCache layouts.
+var annotationRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\(([^)]*)\)`) })
 
 // Parse reads one file.
 func Parse(path string, data []byte) []Property {
@@ -45,7 +48,7 @@ func Parse(path string, data []byte) []Property {
 			continue
 		}
 		p := Property{Scope: scope, Source: inventory.Source{File: path, Line: start}}
-		if m := annotationRE.FindStringSubmatch(line); m != nil {
+		if m := annotationRE().FindStringSubmatch(line); m != nil {
 			p.Annotation, line = m[1], strings.TrimSpace(line[len(m[0]):])
 		}
 		key, value, ok := strings.Cut(line, "=")
@@ -108,12 +111,12 @@ func (s *Set) Keys(prefix string) []string {
 	return out
 }
 
-var refRE = regexp.MustCompile(`\$\{([^}]+)\}`)
+var refRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^}]+)\}`) })
 
 // Expand replaces ${key} with effective values (bounded recursion).
 func (s *Set) Expand(v string) string {
 	for i := 0; i < 10 && strings.Contains(v, "${"); i++ {
-		next := refRE.ReplaceAllStringFunc(v, func(m string) string {
+		next := refRE().ReplaceAllStringFunc(v, func(m string) string {
 			if p, ok := s.props[m[2:len(m)-1]]; ok {
 				return p.Value
 			}

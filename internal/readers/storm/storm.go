@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/agext/levenshtein"
 	"go.yaml.in/yaml/v3"
@@ -161,13 +162,14 @@ func environment(h readers.Host, svc *inventory.Service) map[string]string {
 	return env
 }
 
-var placeholder = regexp.MustCompile(`\$\{([^:}]+)(?::([^}]*))?\}`)
+// placeholder is compiled on first use, when a StoRM config is read.
+var placeholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^:}]+)(?::([^}]*))?\}`) })
 
 // resolve replaces Spring placeholders: the environment, else the default.
 func resolve(s string, env map[string]string) string {
 	for i := 0; i < 5 && strings.Contains(s, "${"); i++ {
-		s = placeholder.ReplaceAllStringFunc(s, func(m string) string {
-			sm := placeholder.FindStringSubmatch(m)
+		s = placeholder().ReplaceAllStringFunc(s, func(m string) string {
+			sm := placeholder().FindStringSubmatch(m)
 			if v, ok := env[sm[1]]; ok {
 				return v
 			}
