@@ -12,13 +12,13 @@ import (
 )
 
 // generatedSet returns the recipe set 2026.11.0 as go generate loaded it from
-// the embedded *.hcl files (sha256:5290fafc1b6a8f446198dfcf37c2d6bc8dfe0a528d7ead97820690adb13ef083);
+// the embedded *.hcl files (sha256:f5cc653215ae54d03d1e5afc77af34de947328a69abe050464b4fc582f34ca50);
 // run `go generate ./recipes` after changing them or recipes.go.
 func generatedSet() *Set {
 	return &Set{
 		Version:     "2026.11.0",
 		Description: "WLCG token trust reference recipes: VO registry, service expectations, check catalogue",
-		Digest:      "sha256:5290fafc1b6a8f446198dfcf37c2d6bc8dfe0a528d7ead97820690adb13ef083",
+		Digest:      "sha256:f5cc653215ae54d03d1e5afc77af34de947328a69abe050464b4fc582f34ca50",
 		Source:      "embedded",
 		AnyAudiences: []string{
 			"https://wlcg.cern.ch/jwt/v1/any",
@@ -245,7 +245,6 @@ func generatedSet() *Set {
 						Setting: "arex.loglevel",
 						Values: []string{
 							"5",
-							"debug",
 						},
 					},
 				},
@@ -256,14 +255,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   76,
+						Line:   75,
 						Column: 1,
-						Byte:   3545,
+						Byte:   3521,
 					},
 					End: hcl.Pos{
-						Line:   76,
+						Line:   75,
 						Column: 17,
-						Byte:   3561,
+						Byte:   3537,
 					},
 				},
 			},
@@ -290,14 +289,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   142,
+						Line:   152,
 						Column: 1,
-						Byte:   5945,
+						Byte:   6595,
 					},
 					End: hcl.Pos{
-						Line:   142,
+						Line:   152,
 						Column: 17,
-						Byte:   5961,
+						Byte:   6611,
 					},
 				},
 			},
@@ -316,6 +315,7 @@ func generatedSet() *Set {
 					"manager",
 				},
 				Components: []string{
+					"eos",
 					"xrootd",
 				},
 				LogLeaks: []LogLeak{
@@ -356,7 +356,13 @@ func generatedSet() *Set {
 							"fs",
 						},
 						Component: "xrootd",
-						Before:    "5.7.0",
+						Note:      "open requests before XRootD 5.7.0, locate requests in every release",
+					},
+					{
+						Values:    []string{},
+						Component: "eos",
+						From:      "5.1.17",
+						Note:      "EOS writes the raw bearer token of every request whose token authorization fails into the MGM log at error level (Mapping::IdMap), whatever the trace settings",
 					},
 				},
 				References: []string{
@@ -366,14 +372,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   95,
+						Line:   96,
 						Column: 1,
-						Byte:   4311,
+						Byte:   4413,
 					},
 					End: hcl.Pos{
-						Line:   95,
+						Line:   96,
 						Column: 14,
-						Byte:   4324,
+						Byte:   4426,
 					},
 				},
 			},
@@ -392,14 +398,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   59,
+						Line:   58,
 						Column: 1,
-						Byte:   2619,
+						Byte:   2595,
 					},
 					End: hcl.Pos{
-						Line:   59,
+						Line:   58,
 						Column: 22,
-						Byte:   2640,
+						Byte:   2616,
 					},
 				},
 			},
@@ -412,14 +418,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   135,
+						Line:   145,
 						Column: 1,
-						Byte:   5677,
+						Byte:   6327,
 					},
 					End: hcl.Pos{
-						Line:   135,
+						Line:   145,
 						Column: 23,
-						Byte:   5699,
+						Byte:   6349,
 					},
 				},
 			},
@@ -448,7 +454,7 @@ func generatedSet() *Set {
 						Values: []string{
 							"fs",
 						},
-						Before: "5.7.0",
+						Note: "open requests before XRootD 5.7.0, locate requests in every release",
 					},
 					{
 						Setting: "http.trace",
@@ -503,23 +509,25 @@ func generatedSet() *Set {
 				Title:       "Job interface open to every authenticated identity",
 				SeverityRaw: "high",
 				Severity:    3,
-				Rationale:   "ARC: \"If there are no authorization statements specified, then no\nadditional restrictions are applied … the interface is open to\neverybody authenticated\" — with tokens enabled, that is any token whose\nissuer publishes keys over HTTPS. An authgroup with `all = yes` admitted\nby allowaccess does the same.\n",
-				Remediation: "In [arex/ws/jobs] (and each [queue:…]) list allowaccess for the\nauthgroups of pinned pilot subjects, with any denyaccess before them.\n",
+				Rationale:   "ARC validates a token's signature with keys fetched from its issuer\nand checks no issuer list (OTokensSecAttr); what A-REX then enforces is\nthe mapping: every identity [mapping] maps gets a user configuration\nand may use the job interface, and queues admit by allowaccess. An\nauthgroup with `all = yes` that is mapped, or admitted to a queue,\nopens the CE to any token whose issuer publishes keys over HTTPS. The\nreference says an [arex/ws/jobs] without allowaccess is \"open to\neverybody authenticated\"; the code does not consult that list at all on\nARC 6.9-6.21 nor for ARC 7's REST interface, so it is not judged.\nStoRM WebDAV and XRootD: a policy or storage area that gives anyone\nwrite access.\n",
+				Remediation: "ARC: map only authgroups with token or subject rules ([mapping]\nmap_to_user/map_to_pool), and list in each [queue:…] allowaccess the\nauthgroups of pinned pilot subjects, with any denyaccess before them.\n",
 				References: []string{
+					"https://github.com/nordugrid/arc/blob/v7.0.0rc3/src/services/a-rex/job.cpp",
+					"https://github.com/nordugrid/arc/blob/v6.21.1/src/services/a-rex/arex.cpp",
 					"https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
 				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   620,
+						Line:   635,
 						Column: 1,
-						Byte:   27347,
+						Byte:   28471,
 					},
 					End: hcl.Pos{
-						Line:   620,
+						Line:   635,
 						Column: 20,
-						Byte:   27366,
+						Byte:   28490,
 					},
 				},
 			},
@@ -580,7 +588,7 @@ func generatedSet() *Set {
 				Title:       "Anonymous or claimed identities can write",
 				SeverityRaw: "high",
 				Severity:    3,
-				Rationale:   "CLAIMTOBE lets a client state any identity; ANONYMOUS establishes none.\nUsable at WRITE level they let anyone submit or modify jobs as whoever\nthey claim. ALLOW_WRITE or ALLOW_ADMINISTRATOR open to * (HTCondor's\nown security:recommended sets ALLOW_WRITE = *, which HTCondor-CE\nnarrows to $(USERS) in 05-ce-auth-defaults.conf) do the same for every\nauthenticated or anonymous peer. An open ALLOW_ADMINISTRATOR is\nreported as critical.\n",
+				Rationale:   "CLAIMTOBE lets a client state any identity; ANONYMOUS establishes none.\nUsable at WRITE level they let anyone submit or modify jobs as whoever\nthey claim — unless the mapfile maps them to one identity that\nDENY_WRITE refuses, as HTCondor-CE's own mapfiles.d/50-common-default.conf\n(CLAIMTOBE → anonymous@claimtobe) and DENY_WRITE = anonymous@* do (a\nDENY entry beats every ALLOW). ALLOW_WRITE or ALLOW_ADMINISTRATOR open\nto * (HTCondor's own security:recommended sets ALLOW_WRITE = *, which\nHTCondor-CE narrows to $(USERS) in 05-ce-auth-defaults.conf) admit\nevery authenticated, mapped identity (and anonymous ones unless the\nmatching DENY list refuses them). An open ALLOW_ADMINISTRATOR is\nreported as critical.\n",
 				Remediation: "Keep WRITE authentication to FS, SCITOKENS and SSL\n(SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = FS,SCITOKENS,SSL), and keep\nHTCondor-CE's defaults ALLOW_WRITE = $(USERS), condor@$(UID_DOMAIN)/$(FULL_HOSTNAME)\nand ALLOW_ADMINISTRATOR = $(SUPERUSERS); do not override them with *.\n",
 				References: []string{
 					"https://github.com/htcondor/htcondor-ce/blob/main/config/05-ce-auth-defaults.conf",
@@ -589,14 +597,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   538,
+						Line:   549,
 						Column: 1,
-						Byte:   24016,
+						Byte:   24841,
 					},
 					End: hcl.Pos{
-						Line:   538,
+						Line:   549,
 						Column: 24,
-						Byte:   24039,
+						Byte:   24864,
 					},
 				},
 			},
@@ -615,14 +623,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   349,
+						Line:   356,
 						Column: 1,
-						Byte:   16198,
+						Byte:   16717,
 					},
 					End: hcl.Pos{
-						Line:   349,
+						Line:   356,
 						Column: 29,
-						Byte:   16226,
+						Byte:   16745,
 					},
 				},
 			},
@@ -640,14 +648,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   329,
+						Line:   336,
 						Column: 1,
-						Byte:   15362,
+						Byte:   15881,
 					},
 					End: hcl.Pos{
-						Line:   329,
+						Line:   336,
 						Column: 30,
-						Byte:   15391,
+						Byte:   15910,
 					},
 				},
 			},
@@ -666,14 +674,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   492,
+						Line:   503,
 						Column: 1,
-						Byte:   21859,
+						Byte:   22684,
 					},
 					End: hcl.Pos{
-						Line:   492,
+						Line:   503,
 						Column: 21,
-						Byte:   21879,
+						Byte:   22704,
 					},
 				},
 			},
@@ -691,14 +699,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   583,
+						Line:   598,
 						Column: 1,
-						Byte:   25865,
+						Byte:   26989,
 					},
 					End: hcl.Pos{
-						Line:   583,
+						Line:   598,
 						Column: 34,
-						Byte:   25898,
+						Byte:   27022,
 					},
 				},
 			},
@@ -716,14 +724,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   640,
+						Line:   664,
 						Column: 1,
-						Byte:   28201,
+						Byte:   29975,
 					},
 					End: hcl.Pos{
-						Line:   640,
+						Line:   664,
 						Column: 27,
-						Byte:   28227,
+						Byte:   30001,
 					},
 				},
 			},
@@ -918,14 +926,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   601,
+						Line:   616,
 						Column: 1,
-						Byte:   26620,
+						Byte:   27744,
 					},
 					End: hcl.Pos{
-						Line:   601,
+						Line:   616,
 						Column: 22,
-						Byte:   26641,
+						Byte:   27765,
 					},
 				},
 			},
@@ -943,14 +951,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   517,
+						Line:   528,
 						Column: 1,
-						Byte:   23122,
+						Byte:   23947,
 					},
 					End: hcl.Pos{
-						Line:   517,
+						Line:   528,
 						Column: 19,
-						Byte:   23140,
+						Byte:   23965,
 					},
 				},
 			},
@@ -969,14 +977,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   375,
+						Line:   382,
 						Column: 1,
-						Byte:   17514,
+						Byte:   18033,
 					},
 					End: hcl.Pos{
-						Line:   375,
+						Line:   382,
 						Column: 23,
-						Byte:   17536,
+						Byte:   18055,
 					},
 				},
 			},
@@ -995,14 +1003,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   682,
+						Line:   706,
 						Column: 1,
-						Byte:   30072,
+						Byte:   31824,
 					},
 					End: hcl.Pos{
-						Line:   682,
+						Line:   706,
 						Column: 26,
-						Byte:   30097,
+						Byte:   31849,
 					},
 				},
 			},
@@ -1021,14 +1029,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   256,
+						Line:   263,
 						Column: 1,
-						Byte:   11925,
+						Byte:   12444,
 					},
 					End: hcl.Pos{
-						Line:   256,
+						Line:   263,
 						Column: 29,
-						Byte:   11953,
+						Byte:   12472,
 					},
 				},
 			},
@@ -1037,7 +1045,7 @@ func generatedSet() *Set {
 				Title:       "Every token of an issuer mapped to one account or given flat rights",
 				SeverityRaw: "high",
 				Severity:    3,
-				Rationale:   "When a service grants the same account or rights to every token of an\nissuer, the token's subject and scopes no longer matter: any member of\nthe VO — including analysis users and anyone whose token leaked — gets\nwhat the most trusted robot gets. dCache docs: \"ATLAS rely exclusively on\nscope based authorization, never include any mapping for op:atlas\";\nARC docs call issuer-wide rules \"DANGEROUS\". XRootD: an acc.authdb\norganisation rule (o <issuer> …), or a name_mapfile rule without sub or\ngroup, gives every valid token of the issuer those rights with or\nwithout a scope. (default_user alone does not: it names only requests\nthat the token's scopes already authorized.)\n",
+				Rationale:   "When a service grants the same account or rights to every token of an\nissuer, the token's subject and scopes no longer matter: any member of\nthe VO — including analysis users and anyone whose token leaked — gets\nwhat the most trusted robot gets. dCache docs: \"ATLAS rely exclusively on\nscope based authorization, never include any mapping for op:atlas\";\nARC docs call issuer-wide rules \"DANGEROUS\". XRootD: an acc.authdb\norganisation rule (o <issuer> …), or a name_mapfile rule without sub or\ngroup, gives every valid token of the issuer those rights with or\nwithout a scope. (default_user alone does not: it names only requests\nthat the token's scopes already authorized.) HTCondor-CE: a SCITOKENS\nmapfile rule with an open subject maps every token of the issuer to the\naccount; the session still gets only what its compute/condor scopes\nname, so every member the issuer grants those scopes acts as that\naccount. dCache: op: lines and -non-authz-id give every token without\nstorage scopes the identity (tokens with storage scopes stay confined\nto them). StoRM WebDAV: orgsGrantReadPermission (and write, which\nneeds read) gives every token of the issuer the area.\n",
 				Remediation: "Authorize by the token's scopes, or map only pinned robot subjects.\nXRootD: remove acc.authdb `o <issuer>` rules and name_mapfile rules\nthat match every token; give rights through scopes.\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
@@ -1072,14 +1080,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   284,
+						Line:   291,
 						Column: 1,
-						Byte:   13325,
+						Byte:   13844,
 					},
 					End: hcl.Pos{
-						Line:   284,
+						Line:   291,
 						Column: 27,
-						Byte:   13351,
+						Byte:   13870,
 					},
 				},
 			},
@@ -1096,14 +1104,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   440,
+						Line:   451,
 						Column: 1,
-						Byte:   20100,
+						Byte:   20925,
 					},
 					End: hcl.Pos{
-						Line:   440,
+						Line:   451,
 						Column: 24,
-						Byte:   20123,
+						Byte:   20948,
 					},
 				},
 			},
@@ -1121,14 +1129,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   562,
+						Line:   577,
 						Column: 1,
-						Byte:   25128,
+						Byte:   26252,
 					},
 					End: hcl.Pos{
-						Line:   562,
+						Line:   577,
 						Column: 24,
-						Byte:   25151,
+						Byte:   26275,
 					},
 				},
 			},
@@ -1147,14 +1155,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   307,
+						Line:   314,
 						Column: 1,
-						Byte:   14407,
+						Byte:   14926,
 					},
 					End: hcl.Pos{
-						Line:   307,
+						Line:   314,
 						Column: 26,
-						Byte:   14432,
+						Byte:   14951,
 					},
 				},
 			},
@@ -1163,9 +1171,10 @@ func generatedSet() *Set {
 				Title:       "Tokens copied into URLs that leave the host",
 				SeverityRaw: "medium",
 				Severity:    2,
-				Rationale:   "RFC 6750 §2.3 warns that URLs carrying access tokens get logged. With\n`http.header2cgi Authorization authz`, XRootD moves the bearer token into\nthe CGI and includes it in redirect URLs (xrootd PR #970): on a\nredirector or proxy the token then reaches clients' and data servers'\nlogs. On a plain data server that does not redirect this is info.\n",
-				Remediation: "On XRootD >= 6.0.0 add strip-on-redirect:\n  http.header2cgi Authorization authz strip-on-redirect\nOn older versions, do not use header2cgi for Authorization on\nredirectors and proxies.\n",
+				Rationale:   "RFC 6750 §2.3 warns that URLs carrying access tokens get logged. With\n`http.header2cgi Authorization authz`, XRootD moves the bearer token into\nthe CGI and includes it in redirect URLs (xrootd PR #970): on a\nredirector the token then reaches clients' and data servers' logs. A\nproxy does not redirect: it forwards the client's CGI, token included,\nin its request URLs to the origin (XrdPssUrlInfo), into the origin's\nlogs. On a plain data server that does not redirect this is info.\n",
+				Remediation: "On a redirector with XRootD >= 6.0.0 add strip-on-redirect:\n  http.header2cgi Authorization authz strip-on-redirect\nOn older releases, and on proxies (strip-on-redirect does not act on\nwhat a proxy forwards), do not copy the Authorization header into the\nCGI.\n",
 				References: []string{
+					"https://github.com/xrootd/xrootd/blob/v6.1.0/src/XrdPss/XrdPssUrlInfo.cc",
 					"https://github.com/xrootd/xrootd/pull/970",
 					"https://github.com/xrootd/xrootd/pull/2439",
 					"https://datatracker.ietf.org/doc/html/rfc6750#section-2.3",
@@ -1173,14 +1182,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   399,
+						Line:   406,
 						Column: 1,
-						Byte:   18563,
+						Byte:   19082,
 					},
 					End: hcl.Pos{
-						Line:   399,
+						Line:   406,
 						Column: 21,
-						Byte:   18583,
+						Byte:   19102,
 					},
 				},
 			},
@@ -1189,24 +1198,24 @@ func generatedSet() *Set {
 				Title:       "Tokens living longer than the WLCG profile allows",
 				SeverityRaw: "medium",
 				Severity:    2,
-				Rationale:   "The WLCG profile's default maximum access-token lifetime is 6 hours\n(§4.3.1); longer lifetimes need an agreed, risk-assessed mitigation. A\nstolen long-lived token stays useful long after the theft. StoRM's\nbuilt-in authorization server issues 12-hour tokens by default; XRootD\nztn with `-expiry ignore|optional` accepts tokens without expiry.\n",
-				Remediation: "StoRM: set storm.authz-server.max-token-lifetime-sec to 21600 or less\n(3600 recommended). XRootD/EOS: keep `sec.protocol ztn` at its default\n`-expiry required`.\n",
+				Rationale:   "The WLCG profile's default maximum access-token lifetime is 6 hours\n(§4.3.1); longer lifetimes need an agreed, risk-assessed mitigation. A\nstolen long-lived token stays useful long after the theft. StoRM's\nbuilt-in authorization server issues 12-hour tokens by default.\n(XRootD's ztn `-expiry` is not judged: whatever it says, scitokens-cpp\nrequires an exp claim and refuses expired tokens.)\n",
+				Remediation: "StoRM: set storm.authz-server.max-token-lifetime-sec to 21600 or less\n(3600 recommended).\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
 					"https://github.com/italiangrid/storm-webdav/blob/master/src/main/resources/application.yml",
-					"https://github.com/xrootd/xrootd/blob/master/src/XrdSecztn/XrdSecProtocolztn.cc",
+					"https://github.com/scitokens/scitokens-cpp/blob/v1.4.1/src/scitokens_internal.h",
 				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   660,
+						Line:   684,
 						Column: 1,
-						Byte:   29071,
+						Byte:   30845,
 					},
 					End: hcl.Pos{
-						Line:   660,
+						Line:   684,
 						Column: 28,
-						Byte:   29098,
+						Byte:   30872,
 					},
 				},
 			},
@@ -1223,14 +1232,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   422,
+						Line:   433,
 						Column: 1,
-						Byte:   19477,
+						Byte:   20302,
 					},
 					End: hcl.Pos{
-						Line:   422,
+						Line:   433,
 						Column: 24,
-						Byte:   19500,
+						Byte:   20325,
 					},
 				},
 			},
@@ -1247,14 +1256,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   458,
+						Line:   469,
 						Column: 1,
-						Byte:   20740,
+						Byte:   21565,
 					},
 					End: hcl.Pos{
-						Line:   458,
+						Line:   469,
 						Column: 23,
-						Byte:   20762,
+						Byte:   21587,
 					},
 				},
 			},
@@ -1271,14 +1280,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   475,
+						Line:   486,
 						Column: 1,
-						Byte:   21318,
+						Byte:   22143,
 					},
 					End: hcl.Pos{
-						Line:   475,
+						Line:   486,
 						Column: 22,
-						Byte:   21339,
+						Byte:   22164,
 					},
 				},
 			},
@@ -1299,14 +1308,35 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   178,
+						Line:   197,
 						Column: 1,
-						Byte:   7354,
+						Byte:   8235,
 					},
 					End: hcl.Pos{
-						Line:   178,
+						Line:   197,
 						Column: 16,
-						Byte:   7369,
+						Byte:   8250,
+					},
+				},
+			},
+			"eos": {
+				Name:            "eos",
+				Title:           "EOS",
+				OldestSupported: "5.2.0",
+				References: []string{
+					"https://github.com/cern-eos/eos/blob/5.4.11/common/Mapping.cc",
+				},
+				Range: hcl.Range{
+					Filename: "20-services.hcl",
+					Start: hcl.Pos{
+						Line:   188,
+						Column: 1,
+						Byte:   8004,
+					},
+					End: hcl.Pos{
+						Line:   188,
+						Column: 16,
+						Byte:   8019,
 					},
 				},
 			},
@@ -1327,14 +1357,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   158,
+						Line:   168,
 						Column: 1,
-						Byte:   6573,
+						Byte:   7223,
 					},
 					End: hcl.Pos{
-						Line:   158,
+						Line:   168,
 						Column: 19,
-						Byte:   6591,
+						Byte:   7241,
 					},
 				},
 			},
