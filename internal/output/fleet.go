@@ -1,6 +1,7 @@
 package output
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,35 +12,65 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/fleet"
 )
 
+// scrubFleet is the fleet report every fleet writer renders: results come
+// from files on other hosts, so every string goes through Scrub.
+func scrubFleet(r *fleet.Report) *fleet.Report {
+	c := scrubCopy(r)
+	return &c
+}
+
 // FleetJSON writes the aggregate.
 func FleetJSON(w io.Writer, r *fleet.Report, _ Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return enc.Encode(scrubFleet(r))
 }
 
-// FleetCSV writes the hosts × checks matrix.
+// FleetCSV writes the hosts × checks matrix: RFC 4180 quoting for every
+// field, header included, and fields a spreadsheet would run as a
+// formula defused.
 func FleetCSV(w io.Writer, r *fleet.Report, _ Options) error {
-	fmt.Fprintf(w, "host,worst,failed,scanned_at,recipe_version,stale,old_recipes,%s\n", strings.Join(r.Checks, ","))
-	for _, h := range r.Hosts {
-		fmt.Fprintf(w, "%s,%s,%d,%s,%s,%v,%v", csvField(h.Host), h.Worst, h.Failed, h.ScannedAt.Format(time.RFC3339), csvField(h.RecipeVersion), h.Stale, h.OldRecipes)
-		for _, c := range r.Checks {
-			fmt.Fprintf(w, ",%d", h.Checks[c])
-		}
-		fmt.Fprintln(w)
+	r = scrubFleet(r)
+	cw := csv.NewWriter(w)
+	header := []string{"host", "worst", "failed", "scanned_at", "recipe_version", "stale", "old_recipes"}
+	for _, c := range r.Checks {
+		header = append(header, csvSafe(c))
 	}
-	return nil
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, h := range r.Hosts {
+		row := []string{csvSafe(h.Host), csvSafe(h.Worst), fmt.Sprint(h.Failed), h.ScannedAt.Format(time.RFC3339), csvSafe(h.RecipeVersion), fmt.Sprint(h.Stale), fmt.Sprint(h.OldRecipes)}
+		for _, c := range r.Checks {
+			row = append(row, fmt.Sprint(h.Checks[c]))
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
-func csvField(s string) string {
-	if strings.ContainsAny(s, ",\"\n") {
-		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+// csvSafe defuses a field a spreadsheet would evaluate: one starting with
+// = + - @, a tab or a carriage return gets a leading apostrophe (OWASP's
+// CSV injection rule).
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
 	}
 	return s
 }
 
+// mdCell escapes what would break out of a Markdown table cell or start
+// markup: pipes, backticks, angle brackets, newlines.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "`", "\\`", "<", "&lt;", ">", "&gt;", "\n", " ").Replace(s)
+}
+
 // FleetMarkdown writes the fleet view for tickets and wikis.
 func FleetMarkdown(w io.Writer, r *fleet.Report, _ Options) error {
+	r = scrubFleet(r)
 	fmt.Fprintf(w, "# ttt-check fleet report\n\n%d hosts, generated %s, current recipes %s.\n\n", len(r.Hosts), r.GeneratedAt.Format("2006-01-02 15:04 MST"), r.RecipeVersion)
 	fmt.Fprintf(w, "| host | worst | failed | %s |\n|---|---|---|%s\n", strings.Join(r.Checks, " | "), strings.Repeat("---|", len(r.Checks)))
 	for _, h := range r.Hosts {
@@ -54,7 +85,7 @@ func FleetMarkdown(w io.Writer, r *fleet.Report, _ Options) error {
 		if h.OldRecipes {
 			flags += " (recipes " + h.RecipeVersion + ")"
 		}
-		fmt.Fprintf(w, "| %s%s | %s | %d | %s |\n", h.Host, flags, h.Worst, h.Failed, strings.Join(cells, " | "))
+		fmt.Fprintf(w, "| %s%s | %s | %d | %s |\n", mdCell(h.Host), mdCell(flags), mdCell(h.Worst), h.Failed, strings.Join(cells, " | "))
 	}
 	fmt.Fprintf(w, "\n## Hosts trusting a development VO\n\n")
 	for _, iss := range sortedHostKeys(r.Development) {

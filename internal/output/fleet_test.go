@@ -54,3 +54,45 @@ func TestFleetWriters(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileNames: names from other hosts reach spreadsheets, terminals
+// and wikis defused — formulas get a leading apostrophe (OWASP CSV
+// injection), control characters are escaped, Markdown cells stay cells.
+func TestHostileNames(t *testing.T) {
+	at := time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)
+	evil := "=HYPERLINK(\"http://x\")\x1b[2J|`"
+	r := &fleet.Report{GeneratedAt: at, Checks: []string{"+check"}, Issuers: map[string][]string{}, Development: map[string][]string{},
+		Hosts: []*fleet.Host{{Host: evil, ScannedAt: at, Worst: "-1", Checks: map[string]int{}}}}
+	var buf bytes.Buffer
+	if err := FleetCSV(&buf, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("csv = %v %v", rows, err)
+	}
+	for _, cell := range append(rows[0], rows[1]...) {
+		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			t.Errorf("cell %q would run as a formula", cell)
+		}
+	}
+	buf.Reset()
+	if err := FleetMarkdown(&buf, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), "J|`") {
+		t.Errorf("markdown carries raw control or table characters:\n%q", buf.String())
+	}
+	rep := sample()["empty"]
+	rep.Host = "se01\x1b]0;owned\x07.example.org\u202e"
+	for _, name := range Names(DocReport) {
+		w, _ := Lookup(name)
+		buf.Reset()
+		if err := w(&buf, rep, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(buf.String(), "\x1b\x07\u202e") {
+			t.Errorf("%s writes raw control characters from the host name", name)
+		}
+	}
+}

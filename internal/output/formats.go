@@ -337,7 +337,7 @@ func Prometheus(w io.Writer, r *finding.Report, _ Options) error {
 func Markdown(w io.Writer, r *finding.Report, _ Options) error {
 	r = sanitize(r)
 	md := strings.NewReplacer("|", `\|`, "\n", " ")
-	fmt.Fprintf(w, "# ttt-check: %s\n\n", r.Host)
+	fmt.Fprintf(w, "# ttt-check: %s\n\n", mdCell(r.Host))
 	fmt.Fprintf(w, "Scanned %s with ttt-check %s, recipes %s (`%s`).", r.ScannedAt.Format("2006-01-02 15:04 MST"), r.ToolVersion, r.Recipes.Version, shortDigest(r.Recipes.Digest))
 	if r.Profile.Assumed {
 		fmt.Fprintf(w, " No site profile: assumed a production host.\n\n")

@@ -11,10 +11,8 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/ttt-wg/ttt-check/internal/catalog"
 	"github.com/ttt-wg/ttt-check/internal/finding"
@@ -144,118 +142,56 @@ var schema []byte
 // Schema returns the JSON Schema of the JSON report.
 func Schema() []byte { return append([]byte(nil), schema...) }
 
-// Redaction: no report may carry a secret. The readers never put token or
-// key material into the inventory, but configs can hold anything (a token
-// pasted into a comment-turned-value, a password in a URL), so every string
-// is scrubbed on the way out as a last line of defence.
-// They are compiled on first use: commands that write no report (version,
-// checks, explain) do not pay for them.
-var secretPatterns = sync.OnceValue(func() []*regexp.Regexp {
-	return []*regexp.Regexp{
-		// JWTs, bare or URL-encoded (dots as %2E).
-		regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}(?:\.|%2[Ee])[A-Za-z0-9_-]{4,}(?:(?:\.|%2[Ee])[A-Za-z0-9_-]*)?`),
-		// Bearer credentials of any shape.
-		regexp.MustCompile(`(?i)(bearer(?:\s|%20|\+)+)[A-Za-z0-9._~+/%=-]{8,}`),
-		// key=value secrets.
-		regexp.MustCompile(`(?i)((?:password|passwd|secret|secretkey|client_secret|token|access_token)\s*[=:]\s*)[^\s&,;"']+`),
-		// user:password@ in URLs.
-		regexp.MustCompile(`(://[^/\s:@]+:)[^@\s/]+@`),
-		// PEM private keys.
-		regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----`),
-	}
-})
-
-// Redact replaces secret-looking substrings with [REDACTED].
-func Redact(s string) string {
-	if s == "" {
-		return s
-	}
-	for i, re := range secretPatterns() {
-		switch i {
-		case 1, 2:
-			s = re.ReplaceAllString(s, "${1}[REDACTED]")
-		case 3:
-			s = re.ReplaceAllString(s, "${1}[REDACTED]@")
-		default:
-			s = re.ReplaceAllString(s, "[REDACTED]")
-		}
-	}
-	return s
-}
-
-func redactAll(xs []string) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = Redact(x)
-	}
-	return out
-}
-
-// sanitize returns a redacted deep copy with nil slices made empty, so the
-// JSON always has arrays where the schema says so.
+// sanitize returns the report every writer renders: a scrubbed deep copy
+// (every string through Scrub, by reflection, so a field added to the
+// model later is covered without anyone remembering it), with nil slices
+// made empty so the JSON has arrays where the schema says so.
 func sanitize(r *finding.Report) *finding.Report {
-	c := *r
-	c.Findings = make([]finding.Finding, len(r.Findings))
-	for i, f := range r.Findings {
-		f.Message, f.Expected, f.Actual = Redact(f.Message), Redact(f.Expected), Redact(f.Actual)
-		f.Remediation = Redact(f.Remediation)
-		if f.Waiver != nil {
-			w := *f.Waiver
-			w.Reason = Redact(w.Reason)
-			f.Waiver = &w
-		}
-		c.Findings[i] = f
+	c := scrubCopy(r)
+	if c.Findings == nil {
+		c.Findings = []finding.Finding{}
 	}
-	c.Resolved = nil
-	for _, f := range r.Resolved {
-		f.Message, f.Expected, f.Actual, f.Remediation = Redact(f.Message), Redact(f.Expected), Redact(f.Actual), Redact(f.Remediation)
-		c.Resolved = append(c.Resolved, f)
-	}
-	c.Inventory = sanitizeInventory(&r.Inventory)
+	normaliseInventory(&c.Inventory)
 	if c.Summary.BySeverity == nil {
 		c.Summary = finding.Summarize(c.Findings)
 	}
 	if c.Verdict == "" {
 		c.Verdict = c.Judge()
 	}
-	c.NothingToJudge = Redact(c.NothingToJudge)
 	return &c
 }
 
+// sanitizeInventory is sanitize for an inventory on its own.
 func sanitizeInventory(inv *inventory.Inventory) inventory.Inventory {
-	c := *inv
-	c.Services = make([]inventory.Service, len(inv.Services))
-	for i, s := range inv.Services {
+	c := scrubCopy(inv)
+	normaliseInventory(&c)
+	return c
+}
+
+// normaliseInventory makes the slices the schema requires non-null; inv
+// must be a copy.
+func normaliseInventory(inv *inventory.Inventory) {
+	if inv.Services == nil {
+		inv.Services = []inventory.Service{}
+	}
+	for i := range inv.Services {
+		s := &inv.Services[i]
 		s.ConfigFiles = nonNil(s.ConfigFiles)
-		trusts := make([]inventory.Trust, len(s.Trusts))
-		for j, t := range s.Trusts {
-			t.Issuer = Redact(t.Issuer)
-			t.Subjects = redactAll(t.Subjects)
-			t.Audiences = redactAll(t.Audiences)
-			if t.Strategies == nil {
-				t.Strategies = []inventory.Strategy{}
-			}
-			trusts[j] = t
+		if s.Trusts == nil {
+			s.Trusts = []inventory.Trust{}
 		}
-		s.Trusts = trusts
-		settings := make([]inventory.Setting, len(s.Settings))
-		for j, st := range s.Settings {
-			st.Values = redactAll(st.Values)
-			settings[j] = st
+		if s.Settings == nil {
+			s.Settings = []inventory.Setting{}
 		}
-		s.Settings = settings
-		problems := make([]inventory.Problem, len(s.Problems))
-		for j, p := range s.Problems {
-			p.Reason = Redact(p.Reason)
-			problems[j] = p
-		}
-		s.Problems = problems
 		if s.PendingUpgrades == nil {
 			s.PendingUpgrades = []inventory.Source{}
 		}
-		c.Services[i] = s
+		for j := range s.Trusts {
+			if s.Trusts[j].Strategies == nil {
+				s.Trusts[j].Strategies = []inventory.Strategy{}
+			}
+		}
 	}
-	return c
 }
 
 func nonNil(xs []string) []string {
