@@ -71,13 +71,13 @@ func TestNoSecretLeavesTheTool(t *testing.T) {
 	p := plant(t)
 	pem := "-----BEGIN PRIVATE KEY-----\n" + p.keyBody + "\n-----END PRIVATE KEY-----\n"
 	root := testkit.HostTree(t, map[string]string{
-		"/etc/hostname":                      "se01.example.org" + p.jwt + "\n",
-		"/etc/xrootd/xrootd-standalone.cfg":  "all.export /data\nxrd.protocol XrdHttp:1094 libXrdHttp.so\nhttp.header2cgi Authorization authz\nhttp.trace debug\nofs.authorize 1\nofs.authlib ++ libXrdAccSciTokens.so config=/etc/xrootd/scitokens.cfg\nsec.protocol pwd -password\t" + p.password + "\nbroken line " + p.jwtStd + "\n",
-		"/etc/xrootd/scitokens.cfg":          "[Global]\naudience = https://x:" + p.urlPass + "@se01.example.org, " + p.jwt + "\n[Issuer " + p.jwt + "]\nissuer = https://atlas-auth.cern.ch/" + p.jwt + "\nbase_path = /data/" + p.jwtStd + "\ndefault_user = " + p.jwt + "\nname_mapfile = /etc/xrootd/" + p.jwt + ".json\npassword = " + p.password + "\n",
-		"/etc/condor-ce/condor_config":       "LOCAL_CONFIG_DIR = /etc/condor-ce/config.d\nSCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = SCITOKENS\n",
-		"/etc/condor-ce/config.d/99-key.conf": pem,
-		"/etc/condor-ce/config.d/98-raw.conf": p.keyBody + "\n",
-		"/etc/condor-ce/condor_mapfile":      "SCITOKENS /^https:\\/\\/u:" + p.urlPass + "@atlas-auth\\.cern\\.ch\\/," + p.jwt + "$/ " + p.jwt + "\n",
+		"/etc/hostname":                            "se01.example.org" + p.jwt + "\n",
+		"/etc/xrootd/xrootd-standalone.cfg":        "all.export /data\nxrd.protocol XrdHttp:1094 libXrdHttp.so\nhttp.header2cgi Authorization authz\nhttp.trace debug\nofs.authorize 1\nofs.authlib ++ libXrdAccSciTokens.so config=/etc/xrootd/scitokens.cfg\nsec.protocol pwd -password\t" + p.password + "\nbroken line " + p.jwtStd + "\n",
+		"/etc/xrootd/scitokens.cfg":                "[Global]\naudience = https://x:" + p.urlPass + "@se01.example.org, " + p.jwt + "\n[Issuer " + p.jwt + "]\nissuer = https://atlas-auth.cern.ch/" + p.jwt + "\nbase_path = /data/" + p.jwtStd + "\ndefault_user = " + p.jwt + "\nname_mapfile = /etc/xrootd/" + p.jwt + ".json\npassword = " + p.password + "\n",
+		"/etc/condor-ce/condor_config":             "LOCAL_CONFIG_DIR = /etc/condor-ce/config.d\nSCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = SCITOKENS\n",
+		"/etc/condor-ce/config.d/99-key.conf":      pem,
+		"/etc/condor-ce/config.d/98-raw.conf":      p.keyBody + "\n",
+		"/etc/condor-ce/condor_mapfile":            "SCITOKENS /^https:\\/\\/u:" + p.urlPass + "@atlas-auth\\.cern\\.ch\\/," + p.jwt + "$/ " + p.jwt + "\n",
 		"/etc/storm/webdav/config/application.yml": "oauth:\n  issuers:\n  - name: a\n    issuer: https://user:" + p.urlPass + "@atlas-auth.cern.ch/\n    secret: " + p.password + "\n",
 		"/etc/storm/webdav/sa.d/atlas.properties":  "name=atlas\naccessPoints=/atlas\norgs=https://user:" + p.urlPass + "@atlas-auth.cern.ch/\n" + p.keyBody[:70] + "=x\n",
 		"/etc/ttt-check/site.toml":                 "site = \"X\"\n[[waivers]]\ncheck = \"log-token-leak\"\nreason = \"" + p.jwt + "\"\nexpires = 2099-01-01\napprover = \"J. Admin " + p.jwtStd + "\"\n",
