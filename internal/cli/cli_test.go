@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -42,6 +43,17 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, recipesDir, "broken.hcl", "recipe_set {\n  version = \n}\n")
+	fifo := filepath.Join(tmp, "site.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fifoRecipes := filepath.Join(tmp, "fifo-recipes")
+	if err := os.MkdirAll(fifoRecipes, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(fifoRecipes, "00.hcl"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	empty := filepath.Join(tmp, "empty-host")
 	if err := os.MkdirAll(filepath.Join(empty, "etc"), 0o755); err != nil {
 		t.Fatal(err)
@@ -78,6 +90,9 @@ func TestExitCodes(t *testing.T) {
 		{"--output with every format naming its file", []string{"scan", "--root", hosts + "demo", "--format", "json=" + filepath.Join(tmp, "a.json"), "--output", filepath.Join(tmp, "b.txt")}, 2, "has no format to write"},
 		{"--quiet on JSON", []string{"scan", "--root", hosts + "demo", "--format", "json", "--quiet"}, 2, "--quiet"},
 		{"bad --color", []string{"scan", "--root", hosts + "demo", "--color", "sometimes"}, 2, "--color"},
+		{"site profile that is a FIFO", []string{"scan", "--root", hosts + "demo", "--site", fifo}, 2, "not a regular file"},
+		{"baseline that is a device", []string{"scan", "--root", hosts + "demo", "--baseline", "/dev/zero"}, 2, "not a regular file"},
+		{"recipes with a FIFO", []string{"scan", "--root", hosts + "demo", "--recipes", fifoRecipes}, 2, "not a regular file"},
 		{"report to a full disk", []string{"scan", "--root", hosts + "xrootd-wg-recipe", "--format", "json=/dev/full"}, 2, "write /dev/full"},
 	}
 	for _, tc := range tests {

@@ -28,6 +28,7 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/logsearch"
+	"github.com/ttt-wg/ttt-check/internal/opfile"
 	"github.com/ttt-wg/ttt-check/internal/readers"
 	"github.com/ttt-wg/ttt-check/internal/readers/hostfacts"
 	"github.com/ttt-wg/ttt-check/internal/services"
@@ -104,7 +105,7 @@ func loadRecipes(dir string) (*recipes.Set, error) {
 	if dir == "" {
 		set, err = recipes.Embedded()
 	} else {
-		set, err = recipes.Load(os.DirFS(dir), dir, dir)
+		set, err = recipes.Load(opfile.DirFS(dir, opfile.MaxRecipe), dir, dir)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("invalid recipes:\n%w", err)
@@ -124,7 +125,7 @@ func loadProfile(fsys *hostfs.FS, file string, set *recipes.Set) (*site.Profile,
 		err  error
 	)
 	if file != "" {
-		if data, err = os.ReadFile(file); err != nil {
+		if data, err = opfile.Read(file, opfile.MaxProfile); err != nil {
 			return nil, fmt.Errorf("read site profile: %w", err)
 		}
 	} else {
@@ -610,7 +611,7 @@ func checkProfile(e site.Effective) checks.Profile {
 
 // readBaseline reads the findings of a previous JSON report.
 func readBaseline(file string) ([]finding.Finding, error) {
-	data, err := os.ReadFile(file)
+	data, err := opfile.Read(file, opfile.MaxBaseline)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
