@@ -82,6 +82,9 @@ type Config struct {
 	// file (line 0) when defaulted.
 	OnMissing       string
 	OnMissingSource inventory.Source
+	// GlobalSource is the [Global] section's header line (zero without
+	// one): where a missing global key belongs.
+	GlobalSource inventory.Source
 	// Issuers are the effective [Issuer …] sections, in the plugin's order.
 	Issuers []Issuer
 	// Problems are sections the plugin ignores and values it refuses.
@@ -186,6 +189,9 @@ func InterpretRelease(f *File, readFile ReadFile, release string) *Config {
 		s := sp.section
 		lower := strings.ToLower(sp.name)
 		if strings.HasPrefix(lower, "global") {
+			if c.GlobalSource.IsZero() {
+				c.GlobalSource = s.Source
+			}
 			if v, ok := s.Get("audience"); ok && v.Value != "" {
 				for _, a := range splitList(v.Value) {
 					addAudience(a, v.Source)

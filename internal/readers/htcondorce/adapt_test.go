@@ -180,11 +180,12 @@ func TestGSILegacy(t *testing.T) {
 		{"GSI in methods", map[string]string{MainConfig: "SEC_CLIENT_AUTHENTICATION_METHODS = FS\nSEC_READ_AUTHENTICATION_METHODS = FS, gsi\n"}, nil,
 			"gsi:GSI in SEC_READ_AUTHENTICATION_METHODS@" + MainConfig + ":2"},
 		{"Argus callout", map[string]string{MainConfig: "", GSIAuthzConf: "globus_mapping libargus_gsi_pep_callout.so argus_pep_callout\n"}, nil,
-			"gsi:" + GSIAuthzConf + " (Argus callout)@" + GSIAuthzConf},
+			"gsi:" + GSIAuthzConf + " (Argus callout)@" + GSIAuthzConf + ":1"},
 		{"LCMAPS callout", map[string]string{MainConfig: "", GSIAuthzConf: "globus_mapping liblcas_lcmaps_gt4_mapping.so lcmaps_callout\n"}, nil,
-			"gsi:" + GSIAuthzConf + " (LCMAPS callout)@" + GSIAuthzConf},
-		{"other callout", map[string]string{MainConfig: "", GSIAuthzConf: "globus_mapping x y\n"}, nil,
-			"gsi:" + GSIAuthzConf + " (Globus callout)@" + GSIAuthzConf},
+			"gsi:" + GSIAuthzConf + " (LCMAPS callout)@" + GSIAuthzConf + ":1"},
+		// At the callout line, past comments.
+		{"other callout", map[string]string{MainConfig: "", GSIAuthzConf: "# callout\n\nglobus_mapping x y\n"}, nil,
+			"gsi:" + GSIAuthzConf + " (Globus callout)@" + GSIAuthzConf + ":3"},
 		{"mapfile rules", map[string]string{MainConfig: ""}, []condormap.Rule{
 			{Method: "GSI", Principal: "(.*)", Regex: true, Canonical: "GSS_ASSIST_GRIDMAP", Source: at(1)},
 			{Method: "SCITOKENS", Principal: "x,y", Canonical: "u", Source: at(2)},

@@ -228,6 +228,7 @@ func gsiLegacy(h readers.Host, cfg *condorcfg.Config, rules []condormap.Rule, sv
 	}
 	if h.FS.Exists(GSIAuthzConf) {
 		what := GSIAuthzConf + " (Globus callout)"
+		src := inventory.Source{File: GSIAuthzConf}
 		if data, err := h.FS.ReadFile(GSIAuthzConf); err == nil {
 			switch {
 			case strings.Contains(string(data), "argus"):
@@ -235,8 +236,16 @@ func gsiLegacy(h readers.Host, cfg *condorcfg.Config, rules []condormap.Rule, sv
 			case strings.Contains(string(data), "lcmaps"):
 				what = GSIAuthzConf + " (LCMAPS callout)"
 			}
+			// The callout line itself (globus_mapping …), the first line
+			// that is not blank or a comment.
+			for i, l := range strings.Split(string(data), "\n") {
+				if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+					src.Line = i + 1
+					break
+				}
+			}
 		}
-		svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "gsi", What: what, Source: inventory.Source{File: GSIAuthzConf}})
+		svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "gsi", What: what, Source: src})
 	}
 	for _, r := range rules {
 		if r.Method == "GSI" || strings.Contains(r.Canonical, "GSS_ASSIST_GRIDMAP") {

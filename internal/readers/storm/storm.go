@@ -323,6 +323,14 @@ func readAreas(h readers.Host, issuers map[string]issuer, svc *inventory.Service
 		// although the docs say false: the code wins.
 		read, readSrc := boolean("orgsGrantReadPermission", true)
 		write, writeSrc := boolean("orgsGrantWritePermission", true)
+		// An absent grant is the code's default: it is the orgs line that
+		// hands the area to the issuers.
+		if readSrc.Line == 0 {
+			readSrc = orgs.Source
+		}
+		if writeSrc.Line == 0 {
+			writeSrc = orgs.Source
+		}
 		for _, org := range strings.Split(orgs.Value, ",") {
 			org = strings.TrimSpace(org)
 			if org == "" {

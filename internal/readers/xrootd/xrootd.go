@@ -189,9 +189,11 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 	}
 	svc.Settings = append(svc.Settings, inventory.Setting{Key: "scitokens.onmissing", Values: []string{st.OnMissing}, Source: st.OnMissingSource})
 	db := readAuthdb(h, &svc)
+	// Without an audience the finding belongs where one would go: the
+	// [Global] section, else each issuer's own section (issuerTrust).
 	audSrc := st.AudienceSource
 	if audSrc.IsZero() {
-		audSrc = inventory.Source{File: stPath}
+		audSrc = st.GlobalSource
 	}
 	multiuser := multiuserPlugin(cfg)
 	for _, is := range st.Issuers {
@@ -203,6 +205,14 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 		svc.Trusts = append(svc.Trusts, t)
 	}
 	return svc
+}
+
+// orSource is a, or b when a is not known.
+func orSource(a, b inventory.Source) inventory.Source {
+	if a.IsZero() {
+		return b
+	}
+	return a
 }
 
 // unitEnv is the environment systemd gives a unit (its Environment= and
@@ -260,7 +270,7 @@ func issuerTrust(service, instance string, is scitokenscfg.Issuer, st *scitokens
 		Service: service, Instance: instance, Name: is.Name, Issuer: is.Issuer.Value, AnySubject: true,
 		// scitokens-cpp checks a present aud claim whatever is configured;
 		// the list makes it mandatory (aud_validator, TestLiveAudience).
-		Audiences: append([]string{}, st.Audiences...), AudienceChecked: len(st.Audiences) > 0, AudienceSource: audSrc,
+		Audiences: append([]string{}, st.Audiences...), AudienceChecked: len(st.Audiences) > 0, AudienceSource: orSource(audSrc, is.Source),
 		AudienceIfPresent: len(st.Audiences) == 0,
 		StrategySource:    is.StrategySource, BasePaths: is.BasePaths, RestrictedPaths: is.RestrictedPaths,
 		PathSource: is.BasePathSource, Source: is.Issuer.Source,
