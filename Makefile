@@ -13,7 +13,7 @@ PKG_VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//'
 NFPM     ?= github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.43.0
 # (v2.44+ needs modules the proxy here refuses; 2.43 builds from it.)
 
-.PHONY: all build demo test test-short fuzz bench-scan bench-fleet bench-logs golden docs package clean
+.PHONY: all build demo test test-short fuzz bench-scan bench-fleet bench-logs bench-logs-small golden docs package clean
 
 all: build
 
@@ -58,6 +58,15 @@ bench-scan:
 LOGS_MB ?= 2048
 bench-logs: build
 	$(GO) test -run '^TestBenchLogs$$' -count=1 -v -timeout 60m ./internal/logsearch -args -benchlogs -benchlogs.mb=$(LOGS_MB) -benchlogs.bin=$(abspath $(BIN))
+
+## bench-logs-small: generate LOGS_FILES small logs (LOGS_FILE_KB each,
+## every 100th with a planted fake token) and print ttt-check's and
+## ripgrep's median time over them, the ratio (issue 17: at most 1.5×),
+## recall and precision; the ripgrep side is skipped when rg is absent.
+LOGS_FILES   ?= 100000
+LOGS_FILE_KB ?= 10
+bench-logs-small: build
+	$(GO) test -run '^TestBenchLogsSmall$$' -count=1 -v -timeout 60m ./internal/logsearch -args -benchlogs.small -benchlogs.files=$(LOGS_FILES) -benchlogs.filekb=$(LOGS_FILE_KB) -benchlogs.bin=$(abspath $(BIN))
 
 ## bench-fleet: aggregate 10,000 host results (target: seconds).
 bench-fleet:
