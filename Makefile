@@ -44,7 +44,7 @@ BASHCOMPDIR   ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR    ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR   ?= $(PREFIX)/share/fish/vendor_completions.d
 
-.PHONY: all build gendocs demo test test-short fuzz bench-scan bench-fleet bench-logs golden docs package nfpm install uninstall clean
+.PHONY: all build gendocs demo test test-short fuzz bench-scan bench-fleet bench-logs bench-logs-small golden docs package nfpm install uninstall clean
 
 all: build
 
@@ -109,6 +109,15 @@ generate:
 LOGS_MB ?= 2048
 bench-logs: build
 	$(GO) test -run '^TestBenchLogs$$' -count=1 -v -timeout 60m ./internal/logsearch -args -benchlogs -benchlogs.mb=$(LOGS_MB) -benchlogs.bin=$(abspath $(BIN))
+
+## bench-logs-small: generate LOGS_FILES small logs (LOGS_FILE_KB each,
+## every 100th with a planted fake token) and print ttt-check's and
+## ripgrep's median time over them, the ratio (issue 17: at most 1.5×),
+## recall and precision; the ripgrep side is skipped when rg is absent.
+LOGS_FILES   ?= 100000
+LOGS_FILE_KB ?= 10
+bench-logs-small: build
+	$(GO) test -run '^TestBenchLogsSmall$$' -count=1 -v -timeout 60m ./internal/logsearch -args -benchlogs.small -benchlogs.files=$(LOGS_FILES) -benchlogs.filekb=$(LOGS_FILE_KB) -benchlogs.bin=$(abspath $(BIN))
 
 ## bench-fleet: aggregate 10,000 host results (target: seconds).
 bench-fleet:

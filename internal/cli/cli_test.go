@@ -370,3 +370,40 @@ func TestLogsNeverPrintTokens(t *testing.T) {
 		t.Errorf("scan without --logs looked at logs (exit %d)", code)
 	}
 }
+
+// TestLogsRelativePaths: a relative PATH is relative to the working
+// directory on the live host and to the root under --root; one that does
+// not exist is reported, not taken for an empty search.
+func TestLogsRelativePaths(t *testing.T) {
+	enc := func(v string) string { return base64.RawURLEncoding.EncodeToString([]byte(v)) }
+	tok := enc(`{"alg":"ES256","typ":"JWT"}`) + "." + enc(`{"iss":"https://atlas-auth.cern.ch/","sub":"pilot","exp":4102444800}`) + "." + enc("signature")
+	cwd := testkit.HostTree(t, map[string]string{"logs128/xrootd.log": "Authorization: Bearer " + tok + "\n"})
+	root := testkit.HostTree(t, map[string]string{"var/log/xrootd/xrootd.log": "Authorization: Bearer " + tok + "\n"})
+	t.Chdir(cwd)
+	tests := []struct {
+		name string
+		args []string
+		want string // in the text report
+	}{
+		{"relative to the working directory on the live host", []string{"logs", "logs128"}, "logs-token-leaked"},
+		{"dot on the live host", []string{"logs", "--root", "/", "."}, filepath.Join(cwd, "logs128", "xrootd.log") + ":1"},
+		{"missing relative path on the live host", []string{"logs", "logs129"}, "nothing to judge: log path " + filepath.Join(cwd, "logs129") + " does not exist"},
+		{"relative to the root under --root", []string{"logs", "--root", root, "var/log/xrootd"}, "/var/log/xrootd/xrootd.log:1"},
+		{"not relative to the working directory under --root", []string{"logs", "--root", root, "logs128"}, "nothing to judge: log path /logs128 does not exist"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := run(append(tc.args, "--now", "2026-11-22")...)
+			want := 1 // a leaked token; a named path that is missing leaves nothing to judge
+			if strings.Contains(tc.want, "does not exist") {
+				want = 3
+			}
+			if code != want || !strings.Contains(out, tc.want) {
+				t.Errorf("exit %d, want %d and %q in the report\n%s%s", code, want, tc.want, out, stderr)
+			}
+			if strings.Contains(out, "logs-token-leaked") == strings.Contains(tc.want, "does not exist") {
+				t.Errorf("a token was found where none is, or not found where one is:\n%s", out)
+			}
+		})
+	}
+}

@@ -21,8 +21,14 @@ subject, audience, scope, expiry, whether it still works, how often and where
 it was seen. Tokens are named by a fingerprint (a sha256 prefix), never shown.
 
 Without PATH it searches the log directories of the services detected on the
-host (` + strings.Join(scan.LogDirs(), ", ") + `). Same formats and exit codes as scan.`,
-		Example: "  sudo ttt-check logs\n  ttt-check logs --root /srv/snapshots/se01 /var/log/xrootd --format json",
+host (` + strings.Join(scan.LogDirs(), ", ") + `).
+
+A relative PATH is relative to the working directory on the live host
+(--root /, the default), and relative to the root under --root DIR, where an
+absolute PATH is read inside DIR too. A PATH that does not exist is reported
+(scan-incomplete), never taken for an empty search. Same formats and exit
+codes as scan.`,
+		Example: "  sudo ttt-check logs\n  cd /var/log/xrootd && ttt-check logs .\n  ttt-check logs --root /srv/snapshots/se01 var/log/xrootd --format json",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.logPaths = args
 			return runScan(s, opt)

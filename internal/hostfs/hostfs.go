@@ -15,6 +15,12 @@
 // FIFO, a device or a socket is never opened for reading and cannot block
 // or trigger anything. What the scan reads is bounded by a per-file cap and
 // by a budget of files and bytes per scan.
+//
+// Walks over many files (the log search) use Dir instead: each directory
+// is resolved once as above and its entries are opened relative to it
+// (openat with O_NOFOLLOW, so a link is never followed out of it), only
+// when the directory lists them as regular files, and read only after
+// fstat agrees; see Dir.Open for what that leaves.
 package hostfs
 
 import (
@@ -58,21 +64,28 @@ var (
 // include files or huge configs costs bounded time and memory. Zero fields
 // mean no limit.
 type Budget struct {
+	// Files and Bytes bound what is read whole (configuration).
 	Files int64
 	Bytes int64
+	// LogFiles bounds the files opened for streaming (the log search). A
+	// log costs bounded memory whatever its size, so what bounds a search
+	// is the number of files, which at fleet scale (rotated per-job logs)
+	// is far beyond any configuration's.
+	LogFiles int64
 }
 
 // DefaultBudget is what a scan of one host may read: far more than any
 // real host's configuration (a few hundred files, a few MB), far less
-// than what would hurt.
-var DefaultBudget = Budget{Files: 20000, Bytes: 512 << 20}
+// than what would hurt; for logs, a million files (about a minute).
+var DefaultBudget = Budget{Files: 20000, Bytes: 512 << 20, LogFiles: 1000000}
 
 // FS is a host filesystem seen through a root directory.
 type FS struct {
-	root   string // absolute, cleaned; "/" for the live host
-	budget Budget
-	files  atomic.Int64
-	bytes  atomic.Int64
+	root     string // absolute, cleaned; "/" for the live host
+	budget   Budget
+	files    atomic.Int64
+	bytes    atomic.Int64
+	logFiles atomic.Int64
 }
 
 // New returns an FS rooted at dir, with DefaultBudget.
@@ -341,8 +354,9 @@ func (f *FS) Present(p string) (bool, error) {
 
 // open opens host path p for reading if it is a regular file. The file is
 // named by an O_PATH descriptor first and reopened through it only after
-// fstat says it is regular, so nothing else is ever opened.
-func (f *FS) open(p string) (*os.File, fs.FileInfo, error) {
+// fstat says it is regular, so nothing else is ever opened. charge counts
+// it against the budget.
+func (f *FS) open(p string, charge func() error) (*os.File, fs.FileInfo, error) {
 	fd, _, err := f.openPath(p)
 	if err != nil {
 		return nil, nil, err
@@ -359,7 +373,7 @@ func (f *FS) open(p string) (*os.File, fs.FileInfo, error) {
 	if !st.Mode().IsRegular() {
 		return nil, nil, fmt.Errorf("read %s: %w (%s)", p, ErrNotRegular, kind(st.Mode()))
 	}
-	if err := f.charge(1, 0); err != nil {
+	if err := charge(); err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", p, err)
 	}
 	// Reopen the very inode the O_PATH descriptor names; O_NONBLOCK in
@@ -401,6 +415,15 @@ func (f *FS) charge(files, bytes int64) error {
 	return nil
 }
 
+// chargeLog counts one log file against the scan's budget.
+func (f *FS) chargeLog() error {
+	n := f.logFiles.Add(1)
+	if f.budget.LogFiles > 0 && n > f.budget.LogFiles {
+		return fmt.Errorf("%w (limit %d log files)", ErrBudget, f.budget.LogFiles)
+	}
+	return nil
+}
+
 // ReadFile reads host path p, refusing directories, special files and
 // files over MaxFileSize.
 func (f *FS) ReadFile(p string) ([]byte, error) {
@@ -409,7 +432,7 @@ func (f *FS) ReadFile(p string) ([]byte, error) {
 
 // ReadFileMax is ReadFile with its own size cap.
 func (f *FS) ReadFileMax(p string, max int64) ([]byte, error) {
-	file, st, err := f.open(p)
+	file, st, err := f.open(p, func() error { return f.charge(1, 0) })
 	if err != nil {
 		return nil, err
 	}
@@ -431,9 +454,9 @@ func (f *FS) ReadFileMax(p string, max int64) ([]byte, error) {
 }
 
 // Open opens host path p for streaming (logs: no size cap), if it is a
-// regular file.
+// regular file, and counts it against the budget of log files.
 func (f *FS) Open(p string) (*os.File, fs.FileInfo, error) {
-	return f.open(p)
+	return f.open(p, f.chargeLog)
 }
 
 // ReadDir lists host directory p sorted by name, following links inside

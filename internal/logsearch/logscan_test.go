@@ -7,9 +7,15 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
@@ -158,6 +164,181 @@ func TestBlockBoundaries(t *testing.T) {
 			res := Search(testkit.HostFS(t, map[string][]byte{"/l": b.Bytes()}), []string{"/l"}, Options{})
 			if len(res.Leaks) != 1 || res.Leaks[0].Count != 2 || res.Leaks[0].First.Line != 4 || res.Leaks[0].Last.Line != 5 {
 				t.Fatalf("leaks = %+v", res.Leaks)
+			}
+		})
+	}
+}
+
+// TestSearchHostileTree walks a log tree the way the per-directory search
+// does (entries opened relative to their directory) and checks what it
+// must never do: follow a link out of the root, open a FIFO, read a file
+// twice, or spend more than the budget.
+func TestSearchHostileTree(t *testing.T) {
+	inside := token(t, "inside", 4102444800)
+	secret := token(t, "outside", 4102444800)
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret.log"), []byte("Bearer "+secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"var/log/svc/a.log":            "Bearer " + inside + "\n",
+		"var/log/svc/b.log":            "noise\n",
+		"var/log/svc/c/d.log":          "x\nBearer " + inside + "\n",
+		"var/log/svc/link-out.log":     "->" + filepath.Join(outside, "secret.log"),
+		"var/log/svc/rel-out.log":      "->../../../../../../../.." + filepath.Join(outside, "secret.log"),
+		"var/log/svc/dir-out":          "->" + outside,
+		"var/log/svc/loop":             "->.",
+		"var/log/svc/link-in.log":      "->/var/log/svc/a.log",
+		"var/log/svc/null.log":         "->/dev/null",
+		"var/log/svc/zz-linked-dir":    "->/var/log/other",
+		"var/log/other/e.log":          "Bearer " + inside + "\n",
+		"var/log/svc/nested/deep/f.gz": "",
+	}
+	tests := []struct {
+		name     string
+		budget   hostfs.Budget
+		count    int      // occurrences of the inside token
+		files    int      // files searched
+		problems []string // parts of the problems' reasons, in order
+	}{
+		{"no budget limit", hostfs.Budget{}, 3, 5, []string{"a FIFO"}},
+		// a.log and its hard link spend the budget; b.log is refused.
+		{"budget of two log files", hostfs.Budget{LogFiles: 2}, 1, 1, []string{"a FIFO", "/var/log/svc/b.log: read /var/log/svc/b.log: read budget of the scan exhausted (limit 2 log files): the search stopped there"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			root := testkit.HostTree(t, files)
+			if err := syscall.Mkfifo(filepath.Join(root, "var/log/svc/b.fifo"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// A hard link is the same file under a second name: read once.
+			if err := os.Link(filepath.Join(root, "var/log/svc/a.log"), filepath.Join(root, "var/log/svc/a.log.hardlink")); err != nil {
+				t.Fatal(err)
+			}
+			fsys, err := hostfs.New(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fsys.SetBudget(tc.budget)
+			done := make(chan *inventory.LogSearch, 1)
+			go func() { done <- Search(fsys, []string{"/var/log/svc"}, Options{Workers: 1}) }()
+			var res *inventory.LogSearch
+			select {
+			case res = <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("search blocked")
+			}
+			var count int
+			for _, l := range res.Leaks {
+				if l.Claims.Subject != "inside" {
+					t.Errorf("found a token outside the root: %+v", l)
+					continue
+				}
+				count += l.Count
+				if l.First.File != "/var/log/svc/a.log" {
+					t.Errorf("first seen in %s, want /var/log/svc/a.log", l.First.File)
+				}
+			}
+			if count != tc.count || res.Files != tc.files {
+				t.Errorf("found %d occurrences in %d files, want %d in %d", count, res.Files, tc.count, tc.files)
+			}
+			var got []string
+			for _, p := range res.Problems {
+				got = append(got, p.Source.File+": "+p.Reason)
+				if strings.Contains(p.Reason, root) || strings.Contains(p.Reason, outside) {
+					t.Errorf("problem names a path of this machine: %s", p.Reason)
+				}
+			}
+			if len(got) != len(tc.problems) {
+				t.Fatalf("problems:\n%s\nwant %d: %v", strings.Join(got, "\n"), len(tc.problems), tc.problems)
+			}
+			for i, want := range tc.problems {
+				if !strings.Contains(got[i], want) {
+					t.Errorf("problem %d = %s, want %q", i, got[i], want)
+				}
+			}
+		})
+	}
+}
+
+// TestSearchNamedPaths: a path the operator names must exist and be a log;
+// one found in a walk is searched or, if special, reported.
+func TestSearchNamedPaths(t *testing.T) {
+	tok := token(t, "named", 4102444800)
+	fsys := testkit.HostFS(t, map[string]string{
+		"/var/log/x.log": "Bearer " + tok + "\n",
+		"/var/log/link":  "->x.log",
+	})
+	tests := []struct {
+		name     string
+		paths    []string
+		explicit bool
+		leaks    int
+		problem  string
+		missing  string // a named path that does not exist: nothing to judge, not a problem
+	}{
+		{"a file", []string{"/var/log/x.log"}, true, 1, "", ""},
+		{"a link to a file", []string{"/var/log/link"}, true, 1, "", ""},
+		{"relative to the root", []string{"var/log/x.log"}, true, 1, "", ""},
+		{"missing, named", []string{"/var/log/none"}, true, 0, "", "/var/log/none"},
+		{"missing, from the service registry", []string{"/var/log/none"}, false, 0, "", ""},
+		{"the same file twice", []string{"/var/log/x.log", "/var/log/link", "/var/log"}, true, 1, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := Search(fsys, tc.paths, Options{Explicit: tc.explicit})
+			if len(res.Leaks) != tc.leaks || (tc.leaks > 0 && res.Leaks[0].Count != 1) {
+				t.Errorf("leaks = %+v", res.Leaks)
+			}
+			if strings.Join(res.Missing, " ") != tc.missing {
+				t.Errorf("missing = %v, want %q", res.Missing, tc.missing)
+			}
+			switch {
+			case tc.problem == "" && len(res.Problems) != 0:
+				t.Errorf("problems = %+v", res.Problems)
+			case tc.problem != "" && (len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Reason, tc.problem)):
+				t.Errorf("problems = %+v, want one saying %q", res.Problems, tc.problem)
+			}
+		})
+	}
+}
+
+// TestProgressReachesTotal: the progress bar's total (walked before the
+// search) is what the search reads, so the bar ends full.
+func TestProgressReachesTotal(t *testing.T) {
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	fmt.Fprintf(w, "Bearer %s\n", token(t, "gz", 4102444800))
+	w.Close()
+	tests := []struct {
+		name  string
+		files map[string][]byte
+		paths []string
+	}{
+		{"one file", map[string][]byte{"/l/a.log": []byte("hello\n")}, []string{"/l/a.log"}},
+		{"tree with gzip, link and subdirectory", map[string][]byte{
+			"/l/a.log":     bytes.Repeat([]byte("x"), 3*readSize),
+			"/l/b.log.gz":  gz.Bytes(),
+			"/l/sub/c.log": []byte("c\n"),
+			"/l/link.log":  []byte("->/other/d.log"),
+			"/other/d.log": []byte("d\n"),
+		}, []string{"/l"}},
+		{"empty directory", map[string][]byte{"/l/": nil}, []string{"/l"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var lastDone, lastTotal int64 = -1, -1
+			res := Search(testkit.HostFS(t, tc.files), tc.paths, Options{Progress: func(done, total int64) {
+				mu.Lock()
+				defer mu.Unlock()
+				lastDone, lastTotal = max(lastDone, done), total
+			}})
+			if len(res.Problems) != 0 {
+				t.Fatalf("problems: %+v", res.Problems)
+			}
+			if res.Bytes > 0 && (lastDone != lastTotal || lastDone != res.Bytes) {
+				t.Errorf("progress ended at %d of %d; %d bytes read", lastDone, lastTotal, res.Bytes)
 			}
 		})
 	}

@@ -76,9 +76,9 @@ func Redact(s string) string {
 }
 
 // redactBase64Runs replaces runs of 40 or more base64 characters that mix
-// upper case, lower case and digits and hold few slashes: key material
-// and tokens, not paths (slash-heavy), hex digests (no upper case) or
-// words. One pass, no backtracking.
+// upper case, lower case and digits, hold few slashes and do not start
+// with one: key material and tokens, not paths, hex digests (no upper
+// case) or words. One pass, no backtracking.
 func redactBase64Runs(s string) string {
 	isB64 := func(c byte) bool {
 		return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '='
@@ -106,7 +106,9 @@ func redactBase64Runs(s string) string {
 			}
 			j++
 		}
-		if n := j - i; n >= 40 && upper && lowerc && digit && slash*8 <= n {
+		// A run that starts with a slash is a path (or the path of a URL
+		// after its //), whatever it holds.
+		if n := j - i; n >= 40 && upper && lowerc && digit && slash*8 <= n && s[i] != '/' {
 			if b.Len() == 0 {
 				b.Grow(len(s))
 			}

@@ -226,3 +226,18 @@ func TestInventoryText(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactKeepsPaths: key material is redacted by shape, paths and
+// digests are not.
+func TestRedactKeepsPaths(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/tmp/TestLogsRelativePaths3102541635/001/logs128/xrootd.log", "/tmp/TestLogsRelativePaths3102541635/001/logs128/xrootd.log"},
+		{"https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdSciTokens/XrdSciTokensAccess.cc", "https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdSciTokens/XrdSciTokensAccess.cc"},
+		{"sha256:8ea98708b1ed8ea98708b1ed8ea98708b1ed8ea98708b1ed8ea98708b1ed", "sha256:8ea98708b1ed8ea98708b1ed8ea98708b1ed8ea98708b1ed8ea98708b1ed"},
+		{"not an assignment: MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7", "not an assignment: " + Redacted},
+	} {
+		if got := Redact(tc.in); got != tc.want {
+			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -191,6 +193,9 @@ type Options struct {
 	// leaked tokens (scan --logs).
 	Logs bool
 	// LogPaths, when set, are searched instead (ttt-check logs PATH…).
+	// Absolute paths are host paths; relative ones are relative to the
+	// working directory on the live host (root "/") and to the root
+	// otherwise (see hostLogPaths).
 	LogPaths []string
 	// OnlyLogs skips the configuration checks (ttt-check logs).
 	OnlyLogs bool
@@ -524,7 +529,7 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 	}
 	var res *inventory.LogSearch
 	if opt.Logs || opt.OnlyLogs {
-		paths := opt.LogPaths
+		paths := s.hostLogPaths(opt.LogPaths)
 		if len(paths) == 0 {
 			paths = logDirs(inv)
 		}
@@ -582,6 +587,29 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 }
 
 // logDirs are the log directories of the services in the inventory.
+// hostLogPaths makes the operator's log paths host paths. On the live
+// host (root "/") a relative path is relative to the working directory,
+// as for any other command: `cd /var/log/xrootd && ttt-check logs .`
+// must search that directory, not the root's. Under another root it is
+// relative to that root, since the working directory is not inside the
+// snapshot.
+func (s *Scanner) hostLogPaths(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		switch {
+		case path.IsAbs(p):
+		case s.fsys.Root() == "/":
+			if wd, err := os.Getwd(); err == nil {
+				p = filepath.Join(wd, p)
+			}
+			// Without a working directory (deleted under us) the path is
+			// taken from the root and, missing there, reported missing.
+		}
+		out = append(out, path.Clean("/"+filepath.ToSlash(p)))
+	}
+	return out
+}
+
 func logDirs(inv *inventory.Inventory) []string {
 	var names []string
 	for _, s := range inv.Services {
