@@ -23,7 +23,7 @@ import (
 const (
 	ExitOK        = 0 // nothing unwaived at or above --fail-on
 	ExitDeviation = 1 // deviations found
-	ExitUsage     = 2 // usage error, invalid site profile or invalid recipes
+	ExitUsage     = 2 // usage error, invalid site profile, recipes or site rules
 )
 
 // ExitError carries an exit code through cobra back to main. A nil Err
@@ -81,6 +81,7 @@ It only reads files; it never executes anything it finds in a config.`,
 		newVersionCommand(s),
 		newReportCommand(s),
 		newLogsCommand(s),
+		newRulesCommand(s),
 		newDocsCommand(s, func() *cobra.Command { return NewRootCommand(out, errOut) }),
 	)
 	return root

@@ -16,10 +16,13 @@ import (
 
 // scanOptions are the flags of scan and logs.
 type scanOptions struct {
-	root      string
-	hostname  string
-	site      string
-	recipes   string
+	root     string
+	hostname string
+	site     string
+	recipes  string
+	// rules is a directory of site rules (scan only: the log search
+	// judges no configuration).
+	rules     string
 	formats   []string
 	output    string
 	failOn    string
@@ -79,8 +82,12 @@ are disabled or masked) are reported as not running and do not fail the
 scan; --all-instances judges them fully. A host without unit files (a
 snapshot of /etc) is judged as if everything ran.
 
+The site's own rules (` + scan.DefaultRulesDir + `/*.hcl under --root, or
+--rules DIR; see ttt-check rules) are judged with the working group's
+checks; their findings are site/ID.
+
 Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
-2 usage error, invalid site profile or invalid recipes.`,
+2 usage error, invalid site profile, invalid recipes or invalid site rules.`,
 		Example: `  sudo ttt-check scan
   ttt-check scan --root /srv/snapshots/ce01 --format json --output ce01.json
   ttt-check scan --site /etc/ttt-check/site.toml --fail-on high`,
@@ -102,6 +109,7 @@ Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
 	f := cmd.Flags()
 	f.StringVar(&opt.root, "root", "/", "scan a copy of a host's filesystem as if it were /")
 	addJudgeFlags(cmd, &opt)
+	f.StringVar(&opt.rules, "rules", "", "directory of site rules (*.hcl) (default: "+scan.DefaultRulesDir+" under --root, if present)")
 	f.StringVar(&opt.baseline, "baseline", "", "previous JSON report: mark findings new or unchanged and list resolved ones")
 	f.BoolVar(&opt.failOnNew, "fail-on-new", false, "with --baseline: exit 1 only for new findings at or above --fail-on")
 	f.BoolVar(&opt.allInstances, "all-instances", false, "judge services and instances systemd does not start (disabled or masked) as if they ran")
@@ -150,7 +158,8 @@ func runScan(s streams, opt scanOptions) error {
 			return usageError("--now: %w", err)
 		}
 	}
-	scanner, err := scan.New(scan.Config{Root: opt.root, Hostname: opt.hostname, ProfileFile: opt.site, RecipesDir: opt.recipes})
+	scanner, err := scan.New(scan.Config{Root: opt.root, Hostname: opt.hostname, ProfileFile: opt.site, RecipesDir: opt.recipes,
+		RulesDir: opt.rules, SkipRules: opt.onlyLogs})
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}

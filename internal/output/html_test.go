@@ -54,8 +54,8 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	dom := string(out)
 	for _, want := range []string{
-		"se01.example.org: 2 failed (1 critical, 1 high), 1 waived",
-		`data-check="issuer-dev-vo"`, `data-check="log-token-leak"`, `data-check="audience-any"`,
+		"se01.example.org: 3 failed (1 critical, 2 high), 1 waived",
+		`data-check="issuer-dev-vo"`, `data-check="site/storage-issuers"`, `data-check="log-token-leak"`, `data-check="audience-any"`,
 		"/etc/xrootd/scitokens.cfg:6", "https://atlas-auth.cern.ch/", "Trust inventory",
 	} {
 		if !strings.Contains(dom, want) {

@@ -143,7 +143,7 @@ func groupFindings(fs []finding.Finding) []group {
 	for _, f := range fs {
 		label := f.Service
 		if label == "" {
-			label = "site profile"
+			label = "site profile and rules"
 		}
 		if f.Instance != "" {
 			label += " (" + f.Instance + ")"
