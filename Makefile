@@ -13,7 +13,7 @@ PKG_VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//'
 NFPM     ?= github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.43.0
 # (v2.44+ needs modules the proxy here refuses; 2.43 builds from it.)
 
-.PHONY: all build demo test test-short fuzz bench-scan bench-fleet bench-logs golden docs package clean
+.PHONY: all build demo test test-short fuzz bench-scan bench-rules bench-fleet bench-logs golden docs package clean
 
 all: build
 
@@ -51,6 +51,11 @@ fuzz:
 ## bench-scan: full scan of the demo snapshot (target: milliseconds per host).
 bench-scan:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/scan
+
+## bench-rules: 50 site rules over a host with 1000 trusts (target: at
+## most 10 ms per host).
+bench-rules:
+	$(GO) test -run '^$$' -bench Rules -benchmem ./internal/rules
 
 ## bench-logs: generate LOGS_MB of realistic logs with planted tokens and
 ## compare ttt-check's throughput, memory, recall and precision with

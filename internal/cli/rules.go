@@ -21,8 +21,8 @@ DNS alias as an audience".
 FILES
   ` + scan.DefaultRulesDir + `/*.hcl under --root (the host's own rules), or
   every *.hcl of --rules DIR (an operator's directory on this machine, which
-  replaces them). Files are read in name order, at most 1 MiB each; a rules
-  directory that holds something other than regular files is an error.
+  replaces them). Files are read in name order, at most 1 MiB each; a *.hcl
+  that is not a regular file (a FIFO, a device) is an error, never read.
 
 A RULE
   locals {                              # optional, any number: constants

@@ -122,6 +122,12 @@ func TestSiteRulesInReportsAndFleet(t *testing.T) {
 			t.Errorf("%s: the report does not match the schema: %v", host, err)
 		}
 	}
+	// The same host against its own report: the site rule findings keep
+	// their fingerprints, so nothing is new.
+	last := filepath.Join(dir, "htcondor-ce-deviating.json")
+	if code, out, stderr := run("scan", "--root", hosts+"htcondor-ce-deviating", "--rules", examples, "--now", "2026-11-22", "--baseline", last, "--fail-on-new"); code != 0 || strings.Contains(out, "[new]") {
+		t.Errorf("baseline with site rules: exit %d, %s\n%s", code, stderr, out)
+	}
 	code, out, stderr := run("report", dir, "--format", "csv")
 	if code != 0 && code != 1 {
 		t.Fatalf("report: exit %d, %s", code, stderr)

@@ -8,10 +8,12 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
-// benchTemplates are ten shapes of site rule, from the examples and the
-// issue's policies; BenchmarkRules runs five variants of each.
+// benchTemplates are ten shapes of site rule, from the examples (with
+// their when over host.services) and the issue's policies:
+// BenchmarkRules runs five variants of each.
 var benchTemplates = []string{
 	`over = trusts
+  when = contains([for s in host.services : s.kind], "storage")
   where = service.kind == "storage"
   assert = contains(local.allowed_%[1]d, trust.issuer) || contains([for i in site.issuers : i.issuer if i.contact != ""], trust.issuer)
   message = "${service.label} trusts ${trust.issuer}, which is neither our IAM nor ATLAS"`,
@@ -20,6 +22,7 @@ var benchTemplates = []string{
   assert = can(regex(local.pool_%[1]d, trust.account))
   message = "${service.label} maps ${trust.issuer} to ${trust.account}"`,
 	`over = trusts
+  when = contains([for s in host.services : s.kind], "compute")
   where = service.kind == "compute"
   assert = !trust.any_subject && length(trust.subjects) > 0
   message = "${service.label} does not pin the subjects of ${trust.issuer} (rule %[1]d)"`,

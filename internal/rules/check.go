@@ -40,12 +40,28 @@ func (o over) schema() *schema {
 	return [...]*schema{serviceSchema, trustSchema, banSchema, settingSchema}[o]
 }
 
-// needs records whether some expression of the set reads host.services
-// (or the host as a whole): those are every trust of the host as
-// objects, built only then.
+// needs records what of host.services the expressions of the set read:
+// those objects are every service of the host with, in full, every
+// trust, so a host builds only the attributes read (a when over
+// [for s in host.services : s.kind] costs one string per service).
 type needs struct {
-	hostServices bool
+	// hostServices: host.services is read at all; full: as whole
+	// objects; attrs: else, the attributes read of its elements.
+	hostServices, full bool
+	attrs              map[string]bool
 }
+
+// attr notes that an attribute of the services is read.
+func (n *needs) attr(name string) {
+	if n.attrs == nil {
+		n.attrs = map[string]bool{}
+	}
+	n.hostServices = true
+	n.attrs[name] = true
+}
+
+// whole notes that the services are read as whole objects.
+func (n *needs) whole() { n.hostServices, n.full = true, true }
 
 // The roots every expression sees besides the item.
 var hostRoots = []string{"site", "host", "local"}
@@ -150,8 +166,15 @@ func judges(r *Rule, src []byte) string {
 // nested too deep, and a result of the wrong type. HCL's own evaluation
 // over unknown values of the right types finds most of it; the walks
 // before it find what can() and try() would otherwise swallow.
-func (s *Set) checkExpr(r *Rule, expr hclsyntax.Expression, sc scope) hcl.Diagnostics {
-	var diags hcl.Diagnostics
+func (s *Set) checkExpr(r *Rule, expr hclsyntax.Expression, sc scope) (diags hcl.Diagnostics) {
+	defer func() {
+		// HCL and go-cty panic on a few odd expressions; that is an
+		// invalid rule, not a crash.
+		if p := recover(); p != nil {
+			rng := expr.Range()
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "invalid " + sc.attr, Detail: fmt.Sprintf("the expression cannot be evaluated: %v", p), Subject: &rng})
+		}
+	}()
 	errAt := func(rng hcl.Range, summary, detail string) {
 		rr := rng
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: &rr})
@@ -185,8 +208,8 @@ func (s *Set) checkExpr(r *Rule, expr hclsyntax.Expression, sc scope) hcl.Diagno
 			continue
 		}
 		diags = append(diags, checkTraversal(t, s.rootType(r.over, root))...)
-		s.noteNeeds(t)
 	}
+	s.noteNeeds(expr)
 	if diags.HasErrors() {
 		return diags
 	}
@@ -290,18 +313,118 @@ func checkTraversal(t hcl.Traversal, ty cty.Type) hcl.Diagnostics {
 	return nil
 }
 
-// noteNeeds records whether a traversal reads host.services.
-func (s *Set) noteNeeds(t hcl.Traversal) {
-	if t.RootName() != "host" {
-		return
+// noteNeeds records what of host.services an expression reads. Reads it
+// understands: host.services[i].attr, [for s in host.services : … s.attr
+// …], host.services[*].attr and length(host.services); any other use
+// (the list or an element passed to a function, host as a whole) needs
+// whole objects.
+func (s *Set) noteNeeds(expr hclsyntax.Expression) {
+	isServices := func(e hclsyntax.Expression) bool {
+		t, ok := e.(*hclsyntax.ScopeTraversalExpr)
+		if !ok || len(t.Traversal) != 2 || t.Traversal.RootName() != "host" {
+			return false
+		}
+		a, ok := t.Traversal[1].(hcl.TraverseAttr)
+		return ok && a.Name == "services"
 	}
-	if len(t) < 2 {
-		s.needs.hostServices = true
-		return
+	// elementAttrs notes the attributes read of a variable that stands
+	// for one service.
+	elementAttrs := func(name string, exprs ...hclsyntax.Expression) {
+		for _, e := range exprs {
+			if e == nil {
+				continue
+			}
+			for _, t := range e.Variables() {
+				if t.RootName() != name {
+					continue
+				}
+				if a, ok := traversalAttr(t, 1); ok {
+					s.needs.attr(a)
+				} else {
+					s.needs.whole()
+				}
+			}
+		}
 	}
-	if a, ok := t[1].(hcl.TraverseAttr); !ok || a.Name == "services" {
-		s.needs.hostServices = true
+	understood := map[hclsyntax.Expression]bool{}
+	// counted are for expressions whose elements length() only counts:
+	// [for s in host.services : s if …] reads what the if reads.
+	counted := map[*hclsyntax.ForExpr]bool{}
+	hclsyntax.VisitAll(expr, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch n := n.(type) {
+		case *hclsyntax.ForExpr:
+			if isServices(n.CollExpr) {
+				understood[n.CollExpr] = true
+				if v, ok := n.ValExpr.(*hclsyntax.ScopeTraversalExpr); counted[n] && ok && len(v.Traversal) == 1 && v.Traversal.RootName() == n.ValVar {
+					elementAttrs(n.ValVar, n.KeyExpr, n.CondExpr)
+				} else {
+					elementAttrs(n.ValVar, n.KeyExpr, n.ValExpr, n.CondExpr)
+				}
+			}
+		case *hclsyntax.SplatExpr:
+			if isServices(n.Source) {
+				understood[n.Source] = true
+				if t, ok := n.Each.(*hclsyntax.RelativeTraversalExpr); ok && len(t.Traversal) > 0 {
+					if a, ok := t.Traversal[0].(hcl.TraverseAttr); ok {
+						s.needs.attr(a.Name)
+						break
+					}
+				}
+				s.needs.whole()
+			}
+		case *hclsyntax.FunctionCallExpr:
+			if n.Name == "length" && len(n.Args) == 1 && isServices(n.Args[0]) {
+				understood[n.Args[0]] = true
+				s.needs.hostServices = true
+			}
+			if n.Name == "length" && len(n.Args) == 1 {
+				if f, ok := n.Args[0].(*hclsyntax.ForExpr); ok {
+					counted[f] = true
+				}
+			}
+		}
+		return nil
+	})
+	hclsyntax.VisitAll(expr, func(n hclsyntax.Node) hcl.Diagnostics {
+		t, ok := n.(*hclsyntax.ScopeTraversalExpr)
+		if !ok || t.Traversal.RootName() != "host" || understood[t] {
+			return nil
+		}
+		if len(t.Traversal) < 2 {
+			s.needs.whole()
+			return nil
+		}
+		a, ok := t.Traversal[1].(hcl.TraverseAttr)
+		switch {
+		case !ok:
+			s.needs.whole()
+		case a.Name != "services":
+		default:
+			// host.services[i].attr reads attr; anything else the list.
+			if _, isIndex := traversalStep(t.Traversal, 2).(hcl.TraverseIndex); isIndex {
+				if name, ok := traversalAttr(t.Traversal, 3); ok {
+					s.needs.attr(name)
+					return nil
+				}
+			}
+			s.needs.whole()
+		}
+		return nil
+	})
+}
+
+// traversalStep is step i of t, or nil.
+func traversalStep(t hcl.Traversal, i int) hcl.Traverser {
+	if i < len(t) {
+		return t[i]
 	}
+	return nil
+}
+
+// traversalAttr is the attribute name of step i of t.
+func traversalAttr(t hcl.Traversal, i int) (string, bool) {
+	a, ok := traversalStep(t, i).(hcl.TraverseAttr)
+	return a.Name, ok
 }
 
 // typeContext binds every root an expression may see to an unknown value

@@ -180,8 +180,11 @@ func (c *compiler) dependent(e hclsyntax.Expression) evalFn {
 				if d.HasErrors() {
 					return cty.UnknownVal(cty.Bool), d
 				}
-				if v.IsNull() {
+				switch {
+				case v.IsNull():
 					return cty.UnknownVal(cty.Bool), nullOperand(e.Val)
+				case !v.IsKnown():
+					return cty.UnknownVal(cty.Bool), d
 				}
 				return cty.BoolVal(!isTrue(v)), d
 			}
@@ -520,6 +523,9 @@ func (c *compiler) conditional(e *hclsyntax.ConditionalExpr) evalFn {
 		if cv.IsNull() {
 			return cty.UnknownVal(tt), hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Null condition",
 				Detail: "The condition value is null. Conditions must either be true or false.", Subject: e.Condition.Range().Ptr()}}
+		}
+		if !cv.IsKnown() {
+			return cty.UnknownVal(tt), d
 		}
 		var v cty.Value
 		var vd hcl.Diagnostics

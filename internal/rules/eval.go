@@ -102,8 +102,9 @@ func (s *Set) Evaluate(inv *inventory.Inventory, site Site, b Budget) (*Result, 
 		err error
 	}
 	done := make(chan outcome, 1)
+	hook := beforeEvaluate
 	go func() {
-		beforeEvaluate()
+		hook()
 		r, err := s.evaluate(inv, site, b)
 		done <- outcome{r, err}
 	}()
@@ -120,18 +121,30 @@ func (s *Set) Evaluate(inv *inventory.Inventory, site Site, b Budget) (*Result, 
 // beforeEvaluate lets the time-budget test hold an evaluation back.
 var beforeEvaluate = func() {}
 
-func (s *Set) evaluate(inv *inventory.Inventory, site Site, b Budget) (*Result, error) {
+func (s *Set) evaluate(inv *inventory.Inventory, site Site, b Budget) (res *Result, err error) {
+	// HCL and go-cty are not ours: should an expression make them panic
+	// (they do on some nulls), the scan reports the rule, not a stack.
+	var current *Rule
+	defer func() {
+		if p := recover(); p != nil {
+			where := "site rules"
+			if current != nil {
+				where = "rule " + current.CheckID() + " (" + current.Source() + ")"
+			}
+			res, err = nil, fmt.Errorf("%s: evaluation failed: %v", where, p)
+		}
+	}()
 	h, err := s.newHost(inv, site, b)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Stats: map[string]Stats{}}
+	res = &Result{Stats: map[string]Stats{}}
 	for _, r := range s.rules {
-		fs, st, err := h.run(r)
+		current = r
+		st, err := h.run(r, &res.Findings)
 		if err != nil {
 			return nil, err
 		}
-		res.Findings = append(res.Findings, fs...)
 		res.Stats[r.CheckID()] = st
 	}
 	return res, nil
@@ -222,10 +235,14 @@ func (h *hostEnv) hostValue() (cty.Value, error) {
 	if m["hostname_from"], err = str("host.hostname_from", h.inv.HostnameFrom, h.budget.String); err != nil {
 		return cty.NilVal, err
 	}
-	if h.set.needs.hostServices && len(h.inv.Services) > 0 {
+	if n := h.set.needs; n.hostServices && len(h.inv.Services) > 0 {
+		shape := "*"
+		if !n.full {
+			shape = strings.Join(sortedKeys(n.attrs), ",")
+		}
 		svcs := make([]cty.Value, len(h.inv.Services))
 		for i := range h.inv.Services {
-			if svcs[i], err = h.object(overServices, i, 0, "*"); err != nil {
+			if svcs[i], err = h.object(overServices, i, 0, shape); err != nil {
 				return cty.NilVal, fmt.Errorf("%s: %w", describeService(&h.inv.Services[i]), err)
 			}
 		}
@@ -297,8 +314,8 @@ func count(svc *inventory.Service, o over) int {
 	return 1
 }
 
-// run evaluates one rule on the host.
-func (h *hostEnv) run(r *Rule) ([]finding.Finding, Stats, error) {
+// run evaluates one rule on the host, appending its findings to out.
+func (h *hostEnv) run(r *Rule, out *[]finding.Finding) (Stats, error) {
 	var st Stats
 	fail := func(d *hcl.Diagnostic, item string) error {
 		return &EvalError{Rule: r.CheckID(), Diag: d, Item: item}
@@ -307,10 +324,10 @@ func (h *hostEnv) run(r *Rule) ([]finding.Finding, Stats, error) {
 		v, d := r.when.expr.Value(h.ctx)
 		ok, err := truth(r.when, v, d)
 		if err != nil {
-			return nil, st, fail(err, "")
+			return st, fail(err, "")
 		}
 		if !ok {
-			return nil, st, nil
+			return st, nil
 		}
 	}
 	st.Applied = true
@@ -319,19 +336,19 @@ func (h *hostEnv) run(r *Rule) ([]finding.Finding, Stats, error) {
 		total += count(&h.inv.Services[i], r.over)
 	}
 	if total > h.budget.Items {
-		return nil, st, fmt.Errorf("rule %s: this host has %d %s, more than the %d a rule evaluates (the item budget)", r.CheckID(), total, r.over.plural(), h.budget.Items)
+		return st, fmt.Errorf("rule %s: this host has %d %s, more than the %d a rule evaluates (the item budget)", r.CheckID(), total, r.over.plural(), h.budget.Items)
 	}
 	f := h.frame(r)
-	var out []finding.Finding
 	for i := range h.inv.Services {
 		svc := &h.inv.Services[i]
+		f.atService(i)
 		for j := range count(svc, r.over) {
-			f.at(i, j)
+			f.atItem(j)
 			st.Items++
 			if r.where != nil {
 				ok, err := r.where.test(f)
 				if err != nil {
-					return nil, st, fail(err, describeItem(svc, r.over, j))
+					return st, fail(err, describeItem(svc, r.over, j))
 				}
 				if !ok {
 					continue
@@ -340,7 +357,7 @@ func (h *hostEnv) run(r *Rule) ([]finding.Finding, Stats, error) {
 			st.Matched++
 			ok, err := r.assert.test(f)
 			if err != nil {
-				return nil, st, fail(err, describeItem(svc, r.over, j))
+				return st, fail(err, describeItem(svc, r.over, j))
 			}
 			if ok {
 				continue
@@ -348,15 +365,15 @@ func (h *hostEnv) run(r *Rule) ([]finding.Finding, Stats, error) {
 			st.Failed++
 			fd, err := h.finding(r, f, svc, j)
 			if err != nil {
-				return nil, st, fail(err, describeItem(svc, r.over, j))
+				return st, fail(err, describeItem(svc, r.over, j))
 			}
-			out = append(out, fd)
+			*out = append(*out, fd)
 		}
 	}
 	if st.Matched == 0 {
-		out = append(out, unmatched(r, st))
+		*out = append(*out, unmatched(r, st))
 	}
-	return out, st, nil
+	return st, nil
 }
 
 // frame starts the evaluation of a rule on the host: the values of its
@@ -372,10 +389,26 @@ func (h *hostEnv) frame(r *Rule) *frame {
 
 // at moves the frame to item j of service i.
 func (f *frame) at(i, j int) {
-	h, o := f.h, f.rule.over
-	svc := &h.inv.Services[i]
-	f.svc, f.svcV, f.svcCache = i, reflect.ValueOf(svc).Elem(), &h.attrs[overServices][i][0]
-	f.item, f.itemV, f.itemCache = j, itemValue(svc, o, j), &h.attrs[o][i][j]
+	f.atService(i)
+	f.atItem(j)
+}
+
+// atService moves the frame to service i; atItem then to one of its
+// items. Two steps, because the service changes far less often than the
+// item, and every pointer written costs during a garbage collection.
+func (f *frame) atService(i int) {
+	h := f.h
+	f.svc, f.svcV, f.svcCache = i, reflect.ValueOf(&h.inv.Services[i]).Elem(), &h.attrs[overServices][i][0]
+}
+
+func (f *frame) atItem(j int) {
+	o, svc := f.rule.over, &f.h.inv.Services[f.svc]
+	f.item, f.itemCache = j, &f.h.attrs[o][f.svc][j]
+	if o == overServices {
+		f.itemV = f.svcV
+		return
+	}
+	f.itemV = itemValue(svc, o, j)
 }
 
 // truth reads a where, assert or when result.

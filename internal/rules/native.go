@@ -47,7 +47,7 @@ func (c *compiler) itemAttr(e hclsyntax.Expression) (a *attr, isService, ok bool
 		return nil, false, false
 	}
 	root := t.Traversal.RootName()
-	if _, shadowed := c.lookup(root); shadowed || !contains(c.itemVars, root) {
+	if _, shadowed := c.lookup(root); shadowed || !hasString(c.itemVars, root) {
 		return nil, false, false
 	}
 	step, isAttr := t.Traversal[1].(hcl.TraverseAttr)
@@ -65,7 +65,7 @@ func (c *compiler) itemAttr(e hclsyntax.Expression) (a *attr, isService, ok bool
 	return &sch.attrs[i], isService, true
 }
 
-func contains(list []string, s string) bool {
+func hasString(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true

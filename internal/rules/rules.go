@@ -82,10 +82,16 @@ type Rule struct {
 	slots                     []hcl.Expression
 	vars                      int
 	judges                    string
+	checkID                   string
 }
 
 // CheckID is the id the rule's findings carry: "site/" + ID.
-func (r *Rule) CheckID() string { return Prefix + r.ID }
+func (r *Rule) CheckID() string {
+	if r.checkID == "" {
+		return Prefix + r.ID
+	}
+	return r.checkID
+}
 
 // Source is file:line of the rule block.
 func (r *Rule) Source() string { return fmt.Sprintf("%s:%d", r.File, r.Line) }
@@ -203,7 +209,15 @@ type parsed struct {
 // with file:line:col: syntax errors, unknown blocks and attributes,
 // unknown variables, attributes and functions, and expressions whose
 // type cannot be what their attribute needs.
-func Load(files []File) (*Set, error) {
+func Load(files []File) (_ *Set, err error) {
+	defer func() {
+		// Should HCL or go-cty panic on an odd expression that
+		// checkExpr's own recovery did not cover, the rules are invalid;
+		// the tool does not crash.
+		if p := recover(); p != nil {
+			err = fmt.Errorf("site rules cannot be loaded: %v", p)
+		}
+	}()
 	var diags hcl.Diagnostics
 	errAt := func(r hcl.Range, summary, detail string) {
 		rr := r
@@ -255,7 +269,7 @@ func Load(files []File) (*Set, error) {
 				if d.HasErrors() {
 					continue
 				}
-				r := &Rule{ID: id, File: f.Name, Line: b.DefRange.Start.Line}
+				r := &Rule{ID: id, File: f.Name, Line: b.DefRange.Start.Line, checkID: Prefix + id}
 				diags = append(diags, readMeta(r, content.Attributes)...)
 				for _, tb := range content.Blocks {
 					t, d := readTest(tb, f, r)

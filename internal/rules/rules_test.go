@@ -137,3 +137,39 @@ rule "pool-accounts" {
 		t.Error("Rule found an id without the site/ prefix")
 	}
 }
+
+// TestHostServicesNeeds: a set builds of host.services only what its
+// expressions read (every trust of a host, as objects, is the expensive
+// part of a large host).
+func TestHostServicesNeeds(t *testing.T) {
+	tests := []struct {
+		when  string
+		used  bool
+		full  bool
+		attrs string
+	}{
+		{`site.environment == "production"`, false, false, ""},
+		{`contains([for s in host.services : s.kind], "storage")`, true, false, "kind"},
+		{`length([for s in host.services : s if s.name == "xrootd" && s.runs != "masked"]) > 0`, true, false, "name,runs"},
+		{`contains(host.services[*].kind, "compute")`, true, false, "kind"},
+		{`host.services[0].instance == ""`, true, false, "instance"},
+		{`length(host.services) > 0`, true, false, ""},
+		{`length([for s in host.services : s.trusts]) > 0`, true, false, "trusts"},
+		{`jsonencode(host.services) != ""`, true, true, ""},
+		{`length([for s in host.services : jsonencode(s)]) > 0`, true, true, ""},
+		{`[for s in host.services : s if s.kind == "storage"] != []`, true, true, "kind"},
+		{`host.name != ""`, false, false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.when, func(t *testing.T) {
+			set, err := Load([]File{{Name: "a.hcl", Data: []byte(rule("x", "over = trusts", "when = "+tc.when, `assert = true`, `message = "m"`))}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := set.needs
+			if n.hostServices != tc.used || n.full != tc.full || strings.Join(sortedKeys(n.attrs), ",") != tc.attrs {
+				t.Errorf("needs = %+v, want used %v, full %v, attributes %q", n, tc.used, tc.full, tc.attrs)
+			}
+		})
+	}
+}
