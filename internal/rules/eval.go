@@ -158,7 +158,9 @@ type hostEnv struct {
 	budget Budget
 	ctx    *hcl.EvalContext
 	objs   map[objKey]cty.Value
-	// attrs caches converted attributes: [over][service][item].
+	// vals are the items as reflect values and attrs their converted
+	// attributes, by [over][service][item].
+	vals  [4][][]reflect.Value
 	attrs [4][][][]cached
 }
 
@@ -166,8 +168,14 @@ func (s *Set) newHost(inv *inventory.Inventory, site Site, b Budget) (*hostEnv, 
 	h := &hostEnv{set: s, inv: inv, budget: b, objs: map[objKey]cty.Value{}}
 	for o := range h.attrs {
 		h.attrs[o] = make([][][]cached, len(inv.Services))
+		h.vals[o] = make([][]reflect.Value, len(inv.Services))
 		for i := range inv.Services {
-			h.attrs[o][i] = make([][]cached, count(&inv.Services[i], over(o)))
+			n := count(&inv.Services[i], over(o))
+			h.attrs[o][i] = make([][]cached, n)
+			h.vals[o][i] = make([]reflect.Value, n)
+			for j := range n {
+				h.vals[o][i][j] = itemValue(&inv.Services[i], over(o), j)
+			}
 		}
 	}
 	siteV, err := siteValue(site, b.String)
@@ -394,22 +402,10 @@ func (f *frame) at(i, j int) {
 }
 
 // atService moves the frame to service i; atItem then to one of its
-// items. Two steps, because the service changes far less often than the
-// item, and every pointer written costs during a garbage collection.
-func (f *frame) atService(i int) {
-	h := f.h
-	f.svc, f.svcV, f.svcCache = i, reflect.ValueOf(&h.inv.Services[i]).Elem(), &h.attrs[overServices][i][0]
-}
+// items.
+func (f *frame) atService(i int) { f.svc = i }
 
-func (f *frame) atItem(j int) {
-	o, svc := f.rule.over, &f.h.inv.Services[f.svc]
-	f.item, f.itemCache = j, &f.h.attrs[o][f.svc][j]
-	if o == overServices {
-		f.itemV = f.svcV
-		return
-	}
-	f.itemV = itemValue(svc, o, j)
-}
+func (f *frame) atItem(j int) { f.item = j }
 
 // truth reads a where, assert or when result.
 func truth(p *program, v cty.Value, d hcl.Diagnostics) (bool, *hcl.Diagnostic) {

@@ -102,11 +102,7 @@ func (c *compiler) nativeBool(e hclsyntax.Expression) boolNative {
 		}
 		field := a.field[0]
 		return func(f *frame) (bool, bool) {
-			v := f.itemV
-			if isService {
-				v = f.svcV
-			}
-			return v.Field(field).Bool(), true
+			return f.value(isService).Field(field).Bool(), true
 		}
 	case *hclsyntax.UnaryOpExpr:
 		if x.Op != hclsyntax.OpLogicalNot {
@@ -329,11 +325,7 @@ func (c *compiler) nativeString(e hclsyntax.Expression) stringNative {
 	}
 	field := a.field[0]
 	return func(f *frame) (string, bool) {
-		v := f.itemV
-		if isService {
-			v = f.svcV
-		}
-		s := v.Field(field).String()
+		s := f.value(isService).Field(field).String()
 		return s, len(s) <= f.h.budget.String
 	}
 }

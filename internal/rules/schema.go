@@ -58,7 +58,13 @@ var (
 var derived = map[reflect.Type][]attr{
 	reflect.TypeFor[inventory.Service](): {{
 		name: "label", kind: kindDerived, typ: cty.String,
-		derive: func(v reflect.Value) string { return v.Interface().(inventory.Service).Label() },
+		derive: func(v reflect.Value) string {
+			if v.CanAddr() {
+				// A pointer in an interface: no copy of the service.
+				return v.Addr().Interface().(*inventory.Service).Label()
+			}
+			return v.Interface().(inventory.Service).Label()
+		},
 	}},
 }
 
