@@ -126,9 +126,10 @@ func index(checks []Check) map[string]Func {
 }
 
 // metadataOnly are check ids that are not run on services but still need
-// recipe metadata: the site profile raises the waiver findings, and
-// LogFindings the findings of the log search.
-var metadataOnly = []string{vocab.CheckWaiverExpired, vocab.CheckWaiverUnused, vocab.CheckLogsTokenLeaked}
+// recipe metadata: the site profile raises the waiver findings,
+// LogFindings the findings of the log search, and the site rules the
+// finding for a rule that matches nothing on a host.
+var metadataOnly = []string{vocab.CheckWaiverExpired, vocab.CheckWaiverUnused, vocab.CheckLogsTokenLeaked, vocab.CheckSiteRuleUnmatched}
 
 // IDs returns the ids of the checks evaluated on services, sorted.
 func IDs() []string {

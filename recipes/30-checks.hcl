@@ -500,6 +500,34 @@ check "waiver-unused" {
   ]
 }
 
+check "site-rule-unmatched" {
+  title    = "Site rule that matches nothing on this host"
+  severity = "info"
+  rationale = <<-EOT
+    A site rule (a rule file in /etc/ttt-check/rules.d, or --rules DIR)
+    whose where selects no item on a host judges nothing there and so can
+    never fail: a mistyped value (service.kind == "storgae") makes a policy
+    look enforced while it is not. Policy tools that let sites write their
+    own rules ask for tests that show a rule both passing and failing for
+    the same reason; on every scanned host this note is the cheap version
+    of that. A rule meant for some hosts only says so with when, and is
+    then not reported where when is false.
+  EOT
+  remediation = <<-EOT
+    Correct the rule's where (the finding's file:line is the rule block),
+    or limit the rule to the hosts it is meant for with when, e.g.
+      when = length([for s in host.services : s if s.kind == "storage"]) > 0
+    and give the rule a test case on a host it applies to
+    (ttt-check rules test DIR). A rule that is meant to match nothing on a
+    host can be waived there (check = "site-rule-unmatched", file = the
+    rule file).
+  EOT
+  references = [
+    "https://www.conftest.dev/",
+    "https://www.openpolicyagent.org/docs/policy-testing",
+  ]
+}
+
 check "ban-shadowed" {
   title    = "Ban that never takes effect"
   severity = "high"

@@ -12,13 +12,13 @@ import (
 )
 
 // generatedSet returns the recipe set 2026.11.0 as go generate loaded it from
-// the embedded *.hcl files (sha256:f5cc653215ae54d03d1e5afc77af34de947328a69abe050464b4fc582f34ca50);
+// the embedded *.hcl files (sha256:b2b3ae7e40a899afde13d589f307dca9ef1366ee565f8d9872ff17976e724451);
 // run `go generate ./recipes` after changing them or recipes.go.
 func generatedSet() *Set {
 	return &Set{
 		Version:     "2026.11.0",
 		Description: "WLCG token trust reference recipes: VO registry, service expectations, check catalogue",
-		Digest:      "sha256:f5cc653215ae54d03d1e5afc77af34de947328a69abe050464b4fc582f34ca50",
+		Digest:      "sha256:b2b3ae7e40a899afde13d589f307dca9ef1366ee565f8d9872ff17976e724451",
 		Source:      "embedded",
 		AnyAudiences: []string{
 			"https://wlcg.cern.ch/jwt/v1/any",
@@ -520,14 +520,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   635,
+						Line:   663,
 						Column: 1,
-						Byte:   28471,
+						Byte:   29751,
 					},
 					End: hcl.Pos{
-						Line:   635,
+						Line:   663,
 						Column: 20,
-						Byte:   28490,
+						Byte:   29770,
 					},
 				},
 			},
@@ -597,14 +597,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   549,
+						Line:   577,
 						Column: 1,
-						Byte:   24841,
+						Byte:   26121,
 					},
 					End: hcl.Pos{
-						Line:   549,
+						Line:   577,
 						Column: 24,
-						Byte:   24864,
+						Byte:   26144,
 					},
 				},
 			},
@@ -674,14 +674,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   503,
+						Line:   531,
 						Column: 1,
-						Byte:   22684,
+						Byte:   23964,
 					},
 					End: hcl.Pos{
-						Line:   503,
+						Line:   531,
 						Column: 21,
-						Byte:   22704,
+						Byte:   23984,
 					},
 				},
 			},
@@ -699,14 +699,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   598,
+						Line:   626,
 						Column: 1,
-						Byte:   26989,
+						Byte:   28269,
 					},
 					End: hcl.Pos{
-						Line:   598,
+						Line:   626,
 						Column: 34,
-						Byte:   27022,
+						Byte:   28302,
 					},
 				},
 			},
@@ -724,14 +724,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   664,
+						Line:   692,
 						Column: 1,
-						Byte:   29975,
+						Byte:   31255,
 					},
 					End: hcl.Pos{
-						Line:   664,
+						Line:   692,
 						Column: 27,
-						Byte:   30001,
+						Byte:   31281,
 					},
 				},
 			},
@@ -926,14 +926,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   616,
+						Line:   644,
 						Column: 1,
-						Byte:   27744,
+						Byte:   29024,
 					},
 					End: hcl.Pos{
-						Line:   616,
+						Line:   644,
 						Column: 22,
-						Byte:   27765,
+						Byte:   29045,
 					},
 				},
 			},
@@ -951,14 +951,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   528,
+						Line:   556,
 						Column: 1,
-						Byte:   23947,
+						Byte:   25227,
 					},
 					End: hcl.Pos{
-						Line:   528,
+						Line:   556,
 						Column: 19,
-						Byte:   23965,
+						Byte:   25245,
 					},
 				},
 			},
@@ -1003,14 +1003,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   706,
+						Line:   734,
 						Column: 1,
-						Byte:   31824,
+						Byte:   33104,
 					},
 					End: hcl.Pos{
-						Line:   706,
+						Line:   734,
 						Column: 26,
-						Byte:   31849,
+						Byte:   33129,
 					},
 				},
 			},
@@ -1129,14 +1129,38 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   577,
+						Line:   605,
 						Column: 1,
-						Byte:   26252,
+						Byte:   27532,
 					},
 					End: hcl.Pos{
-						Line:   577,
+						Line:   605,
 						Column: 24,
-						Byte:   26275,
+						Byte:   27555,
+					},
+				},
+			},
+			"site-rule-unmatched": {
+				ID:          "site-rule-unmatched",
+				Title:       "Site rule that matches nothing on this host",
+				SeverityRaw: "info",
+				Rationale:   "A site rule (a rule file in /etc/ttt-check/rules.d, or --rules DIR)\nwhose where selects no item on a host judges nothing there and so can\nnever fail: a mistyped value (service.kind == \"storgae\") makes a policy\nlook enforced while it is not. Policy tools that let sites write their\nown rules ask for tests that show a rule both passing and failing for\nthe same reason; on every scanned host this note is the cheap version\nof that. A rule meant for some hosts only says so with when, and is\nthen not reported where when is false.\n",
+				Remediation: "Correct the rule's where (the finding's file:line is the rule block),\nor limit the rule to the hosts it is meant for with when, e.g.\n  when = length([for s in host.services : s if s.kind == \"storage\"]) > 0\nand give the rule a test case on a host it applies to\n(ttt-check rules test DIR). A rule that is meant to match nothing on a\nhost can be waived there (check = \"site-rule-unmatched\", file = the\nrule file).\n",
+				References: []string{
+					"https://www.conftest.dev/",
+					"https://www.openpolicyagent.org/docs/policy-testing",
+				},
+				Range: hcl.Range{
+					Filename: "30-checks.hcl",
+					Start: hcl.Pos{
+						Line:   503,
+						Column: 1,
+						Byte:   22684,
+					},
+					End: hcl.Pos{
+						Line:   503,
+						Column: 28,
+						Byte:   22711,
 					},
 				},
 			},
@@ -1208,14 +1232,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   684,
+						Line:   712,
 						Column: 1,
-						Byte:   30845,
+						Byte:   32125,
 					},
 					End: hcl.Pos{
-						Line:   684,
+						Line:   712,
 						Column: 28,
-						Byte:   30872,
+						Byte:   32152,
 					},
 				},
 			},

@@ -25,7 +25,7 @@ func TestEmbeddedSet(t *testing.T) {
 		"mapping-issuer-wide": "high", "mapping-privileged": "critical", "storage-path-root": "high", "mapping-carried-over": "high",
 		"authz-onmissing-allow": "critical", "authz-group-fallback": "medium", "log-token-leak": "high",
 		"token-in-url": "medium", "upgrade-pending": "low", "scan-incomplete": "high",
-		"waiver-expired": "low", "waiver-unused": "low",
+		"waiver-expired": "low", "waiver-unused": "low", "site-rule-unmatched": "info",
 		"ban-shadowed": "high", "legacy-gsi": "low", "authn-anonymous": "high",
 		"scope-unchecked": "medium", "config-dangling-reference": "medium", "legacy-config": "low", "access-open": "high",
 		"config-unknown-key": "medium", "token-lifetime-long": "medium", "logs-token-leaked": "high",

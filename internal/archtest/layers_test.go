@@ -73,16 +73,16 @@ type rule struct {
 
 var rules = []rule{
 	{layer: "parsers", pkgs: []string{"internal/parse"},
-		forbid:  []string{"internal/readers", "internal/services", "checks", "recipes", "internal/site", "internal/output", "internal/scan", "internal/finding", "internal/fleet", "internal/logsearch", "internal/cli"},
+		forbid:  []string{"internal/readers", "internal/services", "checks", "recipes", "internal/site", "internal/rules", "internal/output", "internal/scan", "internal/finding", "internal/fleet", "internal/logsearch", "internal/cli"},
 		because: "a parser reads one file format, with positions; it knows nothing of services, checks, profiles or outputs"},
 	{layer: "readers", pkgs: []string{"internal/readers"},
-		forbid:  []string{"checks", "recipes", "internal/site", "internal/output", "internal/scan", "internal/finding", "internal/fleet", "internal/services", "internal/cli"},
+		forbid:  []string{"checks", "recipes", "internal/site", "internal/rules", "internal/output", "internal/scan", "internal/finding", "internal/fleet", "internal/services", "internal/cli"},
 		because: "a reader turns a service's files into the inventory; it never judges"},
 	{layer: "checks", pkgs: []string{"checks"},
-		forbid:  []string{"internal/parse", "internal/readers", "internal/services", "internal/hostfs", "internal/logsearch", "internal/site", "internal/output", "internal/scan", "internal/fleet", "internal/cli"},
+		forbid:  []string{"internal/parse", "internal/readers", "internal/services", "internal/hostfs", "internal/logsearch", "internal/site", "internal/rules", "internal/output", "internal/scan", "internal/fleet", "internal/cli"},
 		because: "a check judges the service-neutral inventory; it never sees a file format or a host"},
 	{layer: "outputs", pkgs: []string{"internal/output"},
-		forbid:  []string{"internal/parse", "internal/readers", "internal/services", "checks", "recipes", "internal/site", "internal/scan", "internal/hostfs", "internal/logsearch", "internal/cli"},
+		forbid:  []string{"internal/parse", "internal/readers", "internal/services", "checks", "recipes", "internal/site", "internal/rules", "internal/scan", "internal/hostfs", "internal/logsearch", "internal/cli"},
 		because: "an output renders a finished document and knows nothing of services"},
 	{layer: "the data model", pkgs: []string{"internal/inventory", "internal/vocab", "internal/finding", "internal/catalog"},
 		only:    []string{"internal/inventory", "internal/vocab"},
@@ -93,6 +93,9 @@ var rules = []rule{
 	{layer: "main", pkgs: []string{"cmd"},
 		only:    []string{"internal/cli"},
 		because: "main only runs the command tree and exits"},
+	{layer: "site rules", pkgs: []string{"internal/rules"},
+		only:    []string{"internal/inventory", "internal/finding", "internal/vocab"},
+		because: "the rule engine judges the inventory with the site's HCL; it reads no host (the scan hands it the files), knows no file format, check or output"},
 }
 
 // violations lists every import of graph that breaks a rule, and every
@@ -164,6 +167,7 @@ func TestViolationsAreFound(t *testing.T) {
 		"cmd/ttt-check":            {"internal/cli", "internal/scan"},
 		"internal/scan":            {"checks", "internal/readers/arcce"},
 		"internal/parse/condorcfg": {"internal/hostfs"},
+		"internal/rules":           {"internal/inventory", "internal/hostfs"},
 	}
 	got := violations(graph, rules)
 	if len(got) != len(rules) {

@@ -46,7 +46,9 @@ func (c *Catalog) DevelopmentIssuers() []string {
 	return out
 }
 
-// Check is one check id with its metadata.
+// Check is one check id with its metadata: a check of the working
+// group's, or a site rule (site/ID), which also says where it is defined
+// and what it judges.
 type Check struct {
 	ID          string         `json:"id"`
 	Title       string         `json:"title"`
@@ -54,6 +56,11 @@ type Check struct {
 	Rationale   string         `json:"rationale"`
 	Remediation string         `json:"remediation"`
 	References  []string       `json:"references"`
+	// Source is the site rule's file:line; "" for the WG's checks.
+	Source string `json:"source,omitempty"`
+	// Judges is the site rule's iteration, filter and assertion, in its
+	// own words.
+	Judges string `json:"judges,omitempty"`
 }
 
 // Service is one service ttt-check reads.

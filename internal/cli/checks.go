@@ -16,50 +16,74 @@ type recipesOption struct {
 	format string
 }
 
+// catalogOptions are the flags of checks and explain: the recipes, and
+// the site rules listed beside the WG's checks.
+type catalogOptions struct {
+	recipes string
+	rules   string
+	format  string
+}
+
+func (o *catalogOptions) flags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&o.recipes, "recipes", "", "directory of *.hcl recipes replacing the embedded set")
+	cmd.Flags().StringVar(&o.rules, "rules", "", "directory of site rules (*.hcl) (default: "+scan.DefaultRulesDir+" on this host, if present)")
+}
+
+// scanner loads the recipes and the site rules of this host (or of
+// --rules), whose Catalog lists both: invalid rules are an error here as
+// in a scan.
+func (o *catalogOptions) scanner() (*scan.Scanner, error) {
+	scanner, err := scan.New(scan.Config{RecipesDir: o.recipes, RulesDir: o.rules, SkipProfile: true})
+	if err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: err}
+	}
+	return scanner, nil
+}
+
 func newChecksCommand(s streams) *cobra.Command {
-	opt := recipesOption{}
+	opt := catalogOptions{}
 	cmd := &cobra.Command{
 		Use:   "checks",
-		Short: "List every check: id, severity, title",
+		Short: "List every check (the working group's and the site's own rules): id, severity, title",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			write, err := output.LookupCatalog(opt.format)
 			if err != nil {
 				return usageError("--format: %w", err)
 			}
-			cat, err := scan.LoadCatalog(opt.dir)
+			scanner, err := opt.scanner()
 			if err != nil {
-				return &ExitError{Code: ExitUsage, Err: err}
+				return err
 			}
-			return emit(s, "", func(w io.Writer, o output.Options) error { return write(w, cat, o) })
+			return emit(s, "", func(w io.Writer, o output.Options) error { return write(w, scanner.Catalog(), o) })
 		},
 	}
-	cmd.Flags().StringVar(&opt.dir, "recipes", "", "directory of *.hcl recipes replacing the embedded set")
+	opt.flags(cmd)
 	cmd.Flags().StringVar(&opt.format, "format", "text", "output format: "+strings.Join(output.Names(output.DocCatalog), "|"))
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(output.Names(output.DocCatalog)...))
 	return cmd
 }
 
 func newExplainCommand(s streams) *cobra.Command {
-	opt := recipesOption{}
+	opt := catalogOptions{}
 	cmd := &cobra.Command{
 		Use:               "explain ID",
-		Short:             "Explain a check: title, severity, rationale, remediation and references",
+		Short:             "Explain a check or a site rule (site/ID): title, severity, rationale, remediation and references",
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: checkCompletion,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, err := scan.LoadCatalog(opt.dir)
+			scanner, err := opt.scanner()
 			if err != nil {
-				return &ExitError{Code: ExitUsage, Err: err}
+				return err
 			}
-			ch, err := cat.Check(args[0])
+			ch, err := scanner.Catalog().Check(args[0])
 			if err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
 			return output.Explain(s.out, ch)
 		},
 	}
-	cmd.Flags().StringVar(&opt.dir, "recipes", "", "directory of *.hcl recipes replacing the embedded set")
+	opt.flags(cmd)
 	return cmd
 }
 

@@ -318,7 +318,7 @@ func TestDocs(t *testing.T) {
 	if code, _, stderr := run("docs", "--man", filepath.Join(dir, "man"), "--completions", filepath.Join(dir, "c")); code != 0 {
 		t.Fatalf("docs: exit %d %s", code, stderr)
 	}
-	for _, f := range []string{"man/ttt-check.1", "man/ttt-check-scan.1", "man/ttt-check-report.1", "c/ttt-check.bash", "c/_ttt-check"} {
+	for _, f := range []string{"man/ttt-check.1", "man/ttt-check-scan.1", "man/ttt-check-report.1", "man/ttt-check-rules.1", "man/ttt-check-rules-test.1", "c/ttt-check.bash", "c/_ttt-check"} {
 		data, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil || len(data) == 0 {
 			t.Errorf("%s: %v", f, err)
@@ -327,6 +327,12 @@ func TestDocs(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(dir, "man/ttt-check-scan.1"))
 	if !strings.Contains(string(data), "fail\\-on") && !strings.Contains(string(data), "fail-on") {
 		t.Error("scan man page does not document --fail-on")
+	}
+	data, _ = os.ReadFile(filepath.Join(dir, "man/ttt-check-rules.1"))
+	for _, want := range []string{"WHAT EXPRESSIONS SEE", "ERRORS AND BUDGETS", "site-rule-unmatched"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("rules man page lacks %q", want)
+		}
 	}
 }
 

@@ -235,7 +235,7 @@ type exitCode struct{ Code, Meaning string }
 var scanExitCodes = []exitCode{
 	{"0", "nothing unwaived at or above `--fail-on` (default `medium`)"},
 	{"1", "deviations at or above `--fail-on` (a service that could not be fully read is a `scan-incomplete` finding and counts by its severity)"},
-	{"2", "usage error, invalid site profile or invalid recipes (the message names file:line), or a report that could not be written"},
+	{"2", "usage error, invalid site profile, invalid recipes or invalid site rules (the message names file:line or file:line:col), a site rule that fails on an item, or a report that could not be written"},
 	{"3", "nothing to judge: no supported service found, a `--require`d service missing, a named log path missing, no readable fleet result"},
 }
 
@@ -273,6 +273,7 @@ var (
 	fileProfile = manItem{"/etc/ttt-check/site.toml", "The site profile (ttt-check-site.toml(5)), read under `--root` unless `--site` names another file. Without it the host is taken to be production."}
 	fileState   = manItem{"/var/lib/ttt-check/", "State directory of `ttt-check.service`: `last.json` (the JSON report of the last run) and `ttt-check.prom` (the Prometheus textfile for node_exporter's textfile collector). The directory is mode 0755 and the files 0644, so that node_exporter's user can read them; the service writes each under a temporary name and renames it, so a reader never sees half a file."}
 	fileUnits   = manItem{"/usr/lib/systemd/system/ttt-check.service, ttt-check.timer", "The daily scan. The timer is not enabled on installation: `systemctl enable --now ttt-check.timer`."}
+	fileRules   = manItem{"/etc/ttt-check/rules.d/*.hcl", "The site's own rules (see ttt-check-rules(1)), read under `--root` unless `--rules DIR` names another directory."}
 	fileRecipes = manItem{"(embedded)", "The working group's recipes are compiled into the binary; `--recipes DIR` reads `DIR/*.hcl` instead."}
 )
 
@@ -368,6 +369,20 @@ var manPages = map[string]manPage{
 		files:    func(manContext) []manItem { return []manItem{fileRecipes} },
 		examples: []example{{"Why a finding matters and how to fix it:", "ttt-check explain mapping-issuer-wide"}},
 	},
+	"ttt-check rules": {
+		exit:     exitUsageOnly("the rules were written"),
+		files:    func(manContext) []manItem { return []manItem{fileRules} },
+		examples: []example{{"The site rules of this host and what they judge:", "ttt-check rules"}},
+	},
+	"ttt-check rules test": {
+		exit: []exitCode{
+			{"0", "every test case of every rule passed"},
+			{"1", "a test case failed (the message names the rule, the case and the places that differ)"},
+			{"2", "usage error or invalid rules (file:line:col)"},
+		},
+		files:    func(manContext) []manItem { return []manItem{fileRules} },
+		examples: []example{{"Run the tests of a directory of rules, as conftest verify does:", "ttt-check rules test /etc/ttt-check/rules.d"}},
+	},
 	"ttt-check version": {
 		exit:     exitUsageOnly("the versions were written"),
 		files:    func(manContext) []manItem { return []manItem{fileRecipes} },
@@ -389,10 +404,11 @@ var manPages = map[string]manPage{
 
 // environment is the ENVIRONMENT section of every page.
 var environment = []manItem{
-	{"NO_COLOR", "When set to a non-empty value, text output is never coloured. Without it, colour is used only when the output is a terminal."},
+	{"TTT_CHECK_<FLAG>", "Every flag of the command, upper case with dashes as underscores (TTT_CHECK_FAIL_ON=high); lists comma-separated. A flag on the command line wins."},
+	{"NO_COLOR", "When set to a non-empty value and --color is auto, text output is never coloured. Without it, colour is used only when the output is a terminal."},
 }
 
-const environmentNote = "No other environment variable changes what ttt-check reads or reports: the host, the profile and the recipes are chosen by flags only."
+const environmentNote = "No other environment variable changes what ttt-check reads or reports."
 
 // --- Man page generation.
 

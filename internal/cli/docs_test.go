@@ -263,6 +263,11 @@ func TestManPages(t *testing.T) {
 	root := NewRootCommand(&bytes.Buffer{}, &bytes.Buffer{})
 	want := []string{"ttt-check.1"}
 	for _, c := range root.Commands() {
+		for _, sub := range c.Commands() {
+			if sub.IsAvailableCommand() {
+				want = append(want, "ttt-check-"+c.Name()+"-"+sub.Name()+".1")
+			}
+		}
 		if c.IsAvailableCommand() {
 			want = append(want, "ttt-check-"+c.Name()+".1")
 			if _, ok := manPages[c.CommandPath()]; !ok {

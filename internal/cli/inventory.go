@@ -32,7 +32,7 @@ it could read the host.`,
 			if err != nil {
 				return usageError("--format: %w", err)
 			}
-			scanner, err := scan.New(scan.Config{Root: opt.root, Hostname: opt.hostname, SkipProfile: true})
+			scanner, err := scan.New(scan.Config{Root: opt.root, Hostname: opt.hostname, SkipProfile: true, SkipRules: true})
 			if err != nil {
 				return usageError("inventory: %w", err)
 			}

@@ -26,7 +26,7 @@ import (
 const (
 	ExitOK        = 0 // nothing unwaived at or above --fail-on
 	ExitDeviation = 1 // deviations found
-	ExitUsage     = 2 // usage error, invalid site profile or recipes, output error
+	ExitUsage     = 2 // usage error, invalid site profile, recipes or site rules, output error
 	ExitNothing   = 3 // nothing to judge: no service, a required one or a named path missing
 )
 
@@ -102,6 +102,7 @@ It only reads files; it never executes anything it finds in a config.`,
 		newVersionCommand(s),
 		newReportCommand(s),
 		newLogsCommand(s),
+		newRulesCommand(s),
 		newDocsCommand(s, func() *cobra.Command { return NewRootCommand(out, errOut) }),
 	)
 	return root

@@ -17,10 +17,13 @@ import (
 
 // scanOptions are the flags of scan and logs.
 type scanOptions struct {
-	root      string
-	hostname  string
-	site      string
-	recipes   string
+	root     string
+	hostname string
+	site     string
+	recipes  string
+	// rules is a directory of site rules (scan only: the log search
+	// judges no configuration).
+	rules     string
 	formats   []string
 	output    string
 	failOn    string
@@ -88,9 +91,13 @@ are disabled or masked) are reported as not running and do not fail the
 scan; --all-instances judges them fully. A host without unit files (a
 snapshot of /etc) is judged as if everything ran.
 
+The site's own rules (` + scan.DefaultRulesDir + `/*.hcl under --root, or
+--rules DIR; see ttt-check rules) are judged with the working group's
+checks; their findings are site/ID.
+
 Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations (a
 service that could not be fully read is a scan-incomplete finding and counts
-by its severity); 2 usage error, invalid site profile or recipes, or a report
+by its severity); 2 usage error, invalid site profile, recipes or site rules, or a report
 that could not be written; 3 nothing to judge (no supported service found, a
 --require'd service missing). 2 wins over 1, 1 over 3. With --format nagios
 on standard output the plugin codes apply: 3 UNKNOWN for nothing to judge,
@@ -121,6 +128,7 @@ TTT_CHECK_FORMAT=text,json=/var/lib/ttt-check/last.json); flags win.`,
 	f := cmd.Flags()
 	f.StringVar(&opt.root, "root", "/", "scan a copy of a host's filesystem as if it were /")
 	addJudgeFlags(cmd, &opt)
+	f.StringVar(&opt.rules, "rules", "", "directory of site rules (*.hcl) (default: "+scan.DefaultRulesDir+" under --root, if present)")
 	f.StringVar(&opt.baseline, "baseline", "", "previous JSON report: mark findings new or unchanged and list resolved ones")
 	f.BoolVar(&opt.failOnNew, "fail-on-new", false, "with --baseline: exit 1 only for new findings at or above --fail-on")
 	f.BoolVar(&opt.allInstances, "all-instances", false, "judge services and instances systemd does not start (disabled or masked) as if they ran")
@@ -205,7 +213,8 @@ func runScan(s streams, opt scanOptions) error {
 			return usageError("--now: %w", err)
 		}
 	}
-	scanner, err := scan.New(scan.Config{Root: opt.root, Hostname: opt.hostname, ProfileFile: opt.site, RecipesDir: opt.recipes})
+	scanner, err := scan.New(scan.Config{Root: opt.root, Hostname: opt.hostname, ProfileFile: opt.site, RecipesDir: opt.recipes,
+		RulesDir: opt.rules, SkipRules: opt.onlyLogs})
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}

@@ -10,11 +10,28 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/catalog"
 )
 
-// CatalogText lists every check: id, severity, title (ttt-check checks).
+// CatalogText lists every check: id, severity, title (ttt-check checks);
+// with site rules loaded, also where each is defined.
 func CatalogText(w io.Writer, c *catalog.Catalog, _ Options) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE")
+	sources := false
 	for _, ch := range c.Checks {
+		sources = sources || ch.Source != ""
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if sources {
+		fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tSOURCE")
+	} else {
+		fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE")
+	}
+	for _, ch := range c.Checks {
+		if sources {
+			src := ch.Source
+			if src == "" {
+				src = "recipes"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ch.ID, ch.Severity, Redact(ch.Title), Redact(src))
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", ch.ID, ch.Severity, ch.Title)
 	}
 	return tw.Flush()
@@ -61,10 +78,17 @@ func READMESections(c *catalog.Catalog) map[string]string {
 // Explain writes one check's title, severity, rationale, remediation and
 // references (ttt-check explain).
 func Explain(w io.Writer, ch catalog.Check) error {
-	fmt.Fprintf(w, "%s — %s\nseverity: %s\n\nWhy it matters\n%s\n\nHow to fix it\n%s\n\nReferences\n",
-		ch.ID, ch.Title, ch.Severity, indent(ch.Rationale), indent(ch.Remediation))
+	fmt.Fprintf(w, "%s — %s\nseverity: %s\n", ch.ID, Redact(ch.Title), ch.Severity)
+	if ch.Source != "" {
+		// A site rule: where it is and what it judges.
+		fmt.Fprintf(w, "site rule: %s\njudges: %s\n", Redact(ch.Source), Redact(ch.Judges))
+	}
+	fmt.Fprintf(w, "\nWhy it matters\n%s\n\nHow to fix it\n%s\n\nReferences\n", indent(Redact(ch.Rationale)), indent(Redact(ch.Remediation)))
 	for _, r := range ch.References {
-		fmt.Fprintf(w, "  - %s\n", r)
+		fmt.Fprintf(w, "  - %s\n", Redact(r))
+	}
+	if len(ch.References) == 0 {
+		fmt.Fprintln(w, "  (none given)")
 	}
 	return nil
 }

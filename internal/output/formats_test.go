@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,7 +57,7 @@ func TestJUnit(t *testing.T) {
 	if err := xml.Unmarshal(buf.Bytes(), &suite); err != nil {
 		t.Fatalf("JUnit is not XML: %v", err)
 	}
-	if suite.Tests != 3 || suite.Failures != 2 || suite.Skipped != 1 {
+	if suite.Tests != 4 || suite.Failures != 3 || suite.Skipped != 1 {
 		t.Errorf("suite = %+v", suite)
 	}
 	found := false
@@ -67,6 +68,16 @@ func TestJUnit(t *testing.T) {
 	}
 	if !found {
 		t.Error("no failure carries file:line")
+	}
+	if !slices.ContainsFunc(suite.Cases, func(c struct {
+		Name     string `xml:"name,attr"`
+		Failures []struct {
+			Text string `xml:",chardata"`
+		} `xml:"failure"`
+	}) bool {
+		return strings.HasPrefix(c.Name, "site/storage-issuers: ")
+	}) {
+		t.Error("no testcase for the site rule")
 	}
 }
 

@@ -75,13 +75,26 @@ func Redact(s string) string {
 	return redactBase64Runs(s)
 }
 
-// redactBase64Runs replaces runs of 40 or more base64 characters that mix
-// upper case, lower case and digits, hold few slashes and do not start
-// with one: key material and tokens, not paths, hex digests (no upper
-// case) or words. One pass, no backtracking.
+// redactBase64Runs replaces runs of 40 or more base64 characters that
+// look random — upper case, lower case and digits mixed, switching
+// between them at least every third character on average — as key
+// material and tokens do (about two switches in three), while paths and
+// names (CamelCase words, digits in blocks: about one in four), hex
+// digests (no upper case) and words do not. One pass, no backtracking.
 func redactBase64Runs(s string) string {
 	isB64 := func(c byte) bool {
 		return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '='
+	}
+	class := func(c byte) int {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			return 1
+		case c >= 'a' && c <= 'z':
+			return 2
+		case c >= '0' && c <= '9':
+			return 3
+		}
+		return 0
 	}
 	var b strings.Builder
 	last := 0
@@ -91,24 +104,21 @@ func redactBase64Runs(s string) string {
 			continue
 		}
 		j := i
-		upper, lowerc, digit, slash := false, false, false, 0
+		var seen [4]bool
+		switches, letters, prev := 0, 0, 0
 		for j < len(s) && isB64(s[j]) {
-			c := s[j]
-			switch {
-			case c >= 'A' && c <= 'Z':
-				upper = true
-			case c >= 'a' && c <= 'z':
-				lowerc = true
-			case c >= '0' && c <= '9':
-				digit = true
-			case c == '/':
-				slash++
+			c := class(s[j])
+			seen[c] = true
+			if c != 0 {
+				if prev != 0 && c != prev {
+					switches++
+				}
+				prev = c
+				letters++
 			}
 			j++
 		}
-		// A run that starts with a slash is a path (or the path of a URL
-		// after its //), whatever it holds.
-		if n := j - i; n >= 40 && upper && lowerc && digit && slash*8 <= n && s[i] != '/' {
+		if n := j - i; n >= 40 && seen[1] && seen[2] && seen[3] && switches*3 >= letters {
 			if b.Len() == 0 {
 				b.Grow(len(s))
 			}

@@ -73,6 +73,11 @@ func sample() map[string]*finding.Report {
 		{Check: "log-token-leak", Title: "Tokens in logs", Severity: vocab.High, Status: vocab.StatusFail, Service: "dcache",
 			Message: "log line Authorization: Bearer " + fakeJWT + " and password=hunter2", File: "/etc/dcache/dcache.conf", Line: 3,
 			Remediation: "Lower the level.", Fingerprint: "00112233445566ff"},
+		// A site rule's finding: its own namespace, the site's metadata.
+		{Check: "site/storage-issuers", Title: "Storage trusts an issuer other than our IAM and ATLAS", Severity: vocab.High, Status: vocab.StatusFail,
+			Service: "xrootd", Instance: "standalone", Message: "xrootd (standalone) trusts https://cms-auth.cern.ch/ (CMS)",
+			File: "/etc/xrootd/scitokens.cfg", Line: 13, Remediation: "Remove the [Issuer CMS] section.",
+			References: []string{"https://security.example.org/policy/tokens"}, Fingerprint: "a1b2c3d4e5f60718"},
 	}
 	many.Summary = finding.Summarize(many.Findings)
 	return map[string]*finding.Report{"empty": empty, "inventory": inv, "many": many}
@@ -137,6 +142,9 @@ func TestJSONMatchesSchema(t *testing.T) {
 		{"unknown severity", `"severity": "critical"`, `"severity": "severe"`},
 		{"missing key", `"check": "issuer-dev-vo",`, ``},
 		{"null findings", `"findings": [`, `"findings": null, "x": [`},
+		{"another namespace", `"check": "site/storage-issuers"`, `"check": "local/storage-issuers"`},
+		{"an empty site rule id", `"check": "site/storage-issuers"`, `"check": "site/"`},
+		{"a nested namespace", `"check": "site/storage-issuers"`, `"check": "site/site/x"`},
 	}
 	for _, b := range bad {
 		t.Run("rejects "+b.name, func(t *testing.T) {
@@ -209,7 +217,7 @@ func TestTextColourOnlyWhenAsked(t *testing.T) {
 	if strings.Contains(plain.String(), "\x1b[") || !strings.Contains(colour.String(), "\x1b[") {
 		t.Error("colour codes where not asked for, or missing where asked")
 	}
-	if !strings.HasSuffix(plain.String(), "se01.example.org: 2 failed (1 critical, 1 high), 1 waived — fail-on medium: FAIL\n") {
+	if !strings.HasSuffix(plain.String(), "se01.example.org: 3 failed (1 critical, 2 high), 1 waived — fail-on medium: FAIL\n") {
 		t.Errorf("summary line: %q", plain.String()[strings.LastIndex(strings.TrimRight(plain.String(), "\n"), "\n")+1:])
 	}
 }
@@ -234,7 +242,11 @@ func TestRedactKeepsPaths(t *testing.T) {
 		{"/tmp/TestLogsRelativePaths3102541635/001/logs128/xrootd.log", "/tmp/TestLogsRelativePaths3102541635/001/logs128/xrootd.log"},
 		{"https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdSciTokens/XrdSciTokensAccess.cc", "https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdSciTokens/XrdSciTokensAccess.cc"},
 		{"sha256:8ea98708b1ed8ea98708b1ed8ea98708b1ed8ea98708b1ed8ea98708b1ed", "sha256:8ea98708b1ed8ea98708b1ed8ea98708b1ed8ea98708b1ed8ea98708b1ed"},
-		{"not an assignment: MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7", "not an assignment: " + Redacted},
+		// A PEM body line (random bytes); the constant DER header of a key
+		// ("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC…", the same in every RSA key)
+		// may stay.
+		{"not an assignment: sycuC05cl4NNpr/hC8iJun84M+bFrjoNWxujXj2j2mjiPOUEo8QiX9e7EUodPmH8", "not an assignment: " + Redacted},
+		{"/tmp/Ct3n25LurdOU4mzWLJMhgy2Fo/LUY7Xp3d6CAKhx9Qz3Lp0", Redacted},
 	} {
 		if got := Redact(tc.in); got != tc.want {
 			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)

@@ -258,7 +258,7 @@ func groupFindings(fs []finding.Finding) []group {
 		case f.Check == vocab.CheckLogsTokenLeaked || strings.HasPrefix(f.Key, "log:"):
 			label = "logs"
 		default:
-			label = "site profile"
+			label = "site profile and rules"
 		}
 		if f.Instance != "" {
 			label += " (" + f.Instance + ")"

@@ -1,11 +1,11 @@
 // Package scan is the one way into the pipeline:
 //
-//	host files → readers → inventory → checks → site profile → report
+//	host files → readers → inventory → checks, site rules → site profile → report
 //
-// New opens the host filesystem once and loads and validates the recipes
-// and the site profile once; Run reads every registered service into the
-// trust inventory, evaluates the checks, applies the profile and returns
-// the report. It is the only package that knows every stage; each stage
+// New opens the host filesystem once and loads and validates the recipes,
+// the site rules and the site profile once; Run reads every registered
+// service into the trust inventory, evaluates the checks and the site's
+// own rules, applies the profile and returns the report. It is the only package that knows every stage; each stage
 // knows only its neighbours' data. The CLI calls nothing else of the
 // pipeline.
 package scan
@@ -33,6 +33,7 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/opfile"
 	"github.com/ttt-wg/ttt-check/internal/readers"
 	"github.com/ttt-wg/ttt-check/internal/readers/hostfacts"
+	"github.com/ttt-wg/ttt-check/internal/rules"
 	"github.com/ttt-wg/ttt-check/internal/services"
 	"github.com/ttt-wg/ttt-check/internal/site"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
@@ -41,6 +42,9 @@ import (
 
 // DefaultProfilePath is where a host keeps its site profile.
 const DefaultProfilePath = "/etc/ttt-check/site.toml"
+
+// DefaultRulesDir is where a host keeps its site rules (*.hcl).
+const DefaultRulesDir = "/etc/ttt-check/rules.d"
 
 // leftoverSuffixes are what RPM and dpkg leave beside a config file they
 // did not overwrite or remove.
@@ -58,6 +62,13 @@ type Config struct {
 	SkipProfile bool
 	// RecipesDir replaces the embedded recipes with the *.hcl files in it.
 	RecipesDir string
+	// RulesDir is a directory of site rules (*.hcl) on this machine
+	// (--rules); "" reads the host's own DefaultRulesDir under Root, if
+	// present.
+	RulesDir string
+	// SkipRules reads no site rules (the inventory judges nothing; the
+	// log search judges no configuration).
+	SkipRules bool
 	// Hostname is the host's name as its services know it (--hostname);
 	// "" reads the host's /etc/hostname.
 	Hostname string
@@ -68,6 +79,7 @@ type Config struct {
 type Scanner struct {
 	fsys     *hostfs.FS
 	recipes  *recipes.Set
+	rules    *rules.Set
 	profile  *site.Profile
 	hostname string
 }
@@ -80,6 +92,12 @@ func New(cfg Config) (*Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
+	return open(cfg, set, nil)
+}
+
+// open is New with the recipes loaded and, when rs is set, the site rules
+// given (rules test runs one set over many hosts).
+func open(cfg Config, set *recipes.Set, rs *rules.Set) (*Scanner, error) {
 	root := cfg.Root
 	if root == "" {
 		root = "/"
@@ -88,9 +106,14 @@ func New(cfg Config) (*Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--root: %w", err)
 	}
-	s := &Scanner{fsys: fsys, recipes: set, hostname: strings.TrimSpace(cfg.Hostname)}
+	s := &Scanner{fsys: fsys, recipes: set, rules: rs, hostname: strings.TrimSpace(cfg.Hostname)}
+	if rs == nil && !cfg.SkipRules {
+		if s.rules, err = loadRules(fsys, cfg.RulesDir); err != nil {
+			return nil, err
+		}
+	}
 	if !cfg.SkipProfile {
-		if s.profile, err = loadProfile(fsys, cfg.ProfileFile, set); err != nil {
+		if s.profile, err = loadProfile(fsys, cfg.ProfileFile, set, s.rules); err != nil {
 			return nil, err
 		}
 	}
@@ -120,7 +143,7 @@ func loadRecipes(dir string) (*recipes.Set, error) {
 
 // loadProfile reads the profile file from this machine, or the host's own
 // profile through fsys; no profile is not an error.
-func loadProfile(fsys *hostfs.FS, file string, set *recipes.Set) (*site.Profile, error) {
+func loadProfile(fsys *hostfs.FS, file string, set *recipes.Set, rs *rules.Set) (*site.Profile, error) {
 	var (
 		data []byte
 		name = file
@@ -143,16 +166,16 @@ func loadProfile(fsys *hostfs.FS, file string, set *recipes.Set) (*site.Profile,
 	if err != nil {
 		return nil, fmt.Errorf("invalid site profile: %w", err)
 	}
-	if err := validateProfile(p, set); err != nil {
+	if err := validateProfile(p, set, rs); err != nil {
 		return nil, fmt.Errorf("invalid site profile:\n%w", err)
 	}
 	return p, nil
 }
 
 // validateProfile checks the profile's references (VO names, check ids)
-// against the recipes, so that a typo is an error (exit 2) rather than a
-// waiver or VO that silently applies to nothing.
-func validateProfile(p *site.Profile, set *recipes.Set) error {
+// against the recipes and the site rules, so that a typo is an error
+// (exit 2) rather than a waiver or VO that silently applies to nothing.
+func validateProfile(p *site.Profile, set *recipes.Set, rs *rules.Set) error {
 	var errs []string
 	for _, r := range p.References() {
 		switch r.Kind {
@@ -165,7 +188,13 @@ func validateProfile(p *site.Profile, set *recipes.Set) error {
 				errs = append(errs, fmt.Sprintf("%s:%d: unknown VO %q (known: %s)", p.File, r.Line, r.Name, strings.Join(known, ", ")))
 			}
 		case "check":
-			if _, ok := set.Checks[r.Name]; !ok {
+			_, wg := set.Checks[r.Name]
+			_, own := rs.Rule(r.Name)
+			switch {
+			case wg || own:
+			case strings.HasPrefix(r.Name, rules.Prefix):
+				errs = append(errs, fmt.Sprintf("%s:%d: unknown site rule %q (no rule file defines it; see ttt-check checks --rules DIR)", p.File, r.Line, r.Name))
+			default:
 				errs = append(errs, fmt.Sprintf("%s:%d: unknown check %q (see ttt-check checks)", p.File, r.Line, r.Name))
 			}
 		}
@@ -492,6 +521,12 @@ func leftovers(fsys *hostfs.FS, files []string) []inventory.Source {
 
 // Run scans the host and returns its report.
 func (s *Scanner) Run(opt Options) (*finding.Report, error) {
+	rep, _, err := s.run(opt)
+	return rep, err
+}
+
+// run is Run, with what each site rule did (for rules test).
+func (s *Scanner) run(opt Options) (rep *finding.Report, stats map[string]rules.Stats, err error) {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
@@ -499,11 +534,11 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 	if opt.Baseline != "" {
 		var err error
 		if prev, err = readBaseline(opt.Baseline); err != nil {
-			return nil, fmt.Errorf("--baseline: %w", err)
+			return nil, nil, fmt.Errorf("--baseline: %w", err)
 		}
 	}
 	if err := s.validate(opt); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	inv := s.Inventory()
 	if len(opt.Services) > 0 {
@@ -524,8 +559,16 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 	if !opt.OnlyLogs {
 		var err error
 		if fs, err = checks.Evaluate(in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		// The site's own rules judge the same inventory; their findings
+		// go through the profile (severities, waivers) like the WG's.
+		res, err := s.rules.Evaluate(inv, ruleSite(eff), rules.DefaultBudget)
+		if err != nil {
+			return nil, nil, fmt.Errorf("site rules: %w", err)
+		}
+		fs = append(fs, res.Findings...)
+		stats = res.Stats
 	}
 	var res *inventory.LogSearch
 	if opt.Logs || opt.OnlyLogs {
@@ -536,7 +579,7 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 		res = logsearch.Search(s.fsys, paths, logsearch.Options{Progress: opt.Progress, Explicit: len(opt.LogPaths) > 0})
 		lf, err := checks.LogFindings(s.recipes, res, opt.Now, services.OfLog)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		fs = append(fs, lf...)
 	}
@@ -551,13 +594,13 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 	eff.Waivers = judgedWaivers(eff.Waivers, opt)
 	fs = site.Apply(eff, fs, opt.Now)
 	if err := checks.FillMetadata(s.recipes, fs); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	finding.Sort(fs)
 	if fs == nil {
 		fs = []finding.Finding{}
 	}
-	rep := &finding.Report{
+	rep = &finding.Report{
 		SchemaVersion: finding.SchemaVersion,
 		Tool:          "ttt-check",
 		ToolVersion:   buildinfo.String(),
@@ -583,7 +626,7 @@ func (s *Scanner) Run(opt Options) (*finding.Report, error) {
 	}
 	rep.NothingToJudge = nothingToJudge(inv, opt, res)
 	rep.Verdict = rep.Judge()
-	return rep, nil
+	return rep, stats, nil
 }
 
 // logDirs are the log directories of the services in the inventory.
@@ -619,6 +662,18 @@ func logDirs(inv *inventory.Inventory) []string {
 		return nil
 	}
 	return services.LogDirs(names...)
+}
+
+// ruleSite is the resolved profile as site rules see it.
+func ruleSite(e site.Effective) rules.Site {
+	r := rules.Site{Name: e.Site, Environment: e.Environment, Assumed: e.Assumed, VOs: e.VOs, VOsStated: e.VOs != nil}
+	if r.Environment == "" {
+		r.Environment = vocab.Production
+	}
+	for _, iss := range e.Issuers {
+		r.Issuers = append(r.Issuers, rules.Issuer{Issuer: iss.Issuer, Name: iss.Name, Contact: iss.Contact})
+	}
+	return r
 }
 
 func checkProfile(e site.Effective) checks.Profile {
@@ -657,8 +712,20 @@ func readBaseline(file string) ([]finding.Finding, error) {
 }
 
 // Catalog describes the tool's checks and services with the loaded
-// recipes.
-func (s *Scanner) Catalog() *catalog.Catalog { return buildCatalog(s.recipes) }
+// recipes, and the site rules with their source files.
+func (s *Scanner) Catalog() *catalog.Catalog {
+	c := buildCatalog(s.recipes)
+	if s.rules != nil {
+		for _, r := range s.rules.Rules() {
+			c.Checks = append(c.Checks, catalog.Check{
+				ID: r.CheckID(), Title: r.Title, Severity: r.Severity,
+				Rationale: r.Rationale, Remediation: r.Remediation, References: r.References,
+				Source: r.Source(), Judges: r.Judges(),
+			})
+		}
+	}
+	return c
+}
 
 // LoadCatalog loads the recipes (embedded, or from dir) and describes the
 // tool's checks and services, for commands that need no host.

@@ -171,6 +171,7 @@ var checkFixtures = []struct {
 	{"legacy-config", "dcache-wg-recipe", "dcache-deviating"},
 	{"issuer-dev-vo", "eos-wg-recipe", "eos-doc"},
 	{"logs-token-leaked", "xrootd-wg-recipe", "xrootd-leaked-token"},
+	{"site-rule-unmatched", "xrootd-wg-recipe", "xrootd-site-rules"},
 }
 
 func TestEveryCheckPassesAndFails(t *testing.T) {

@@ -110,4 +110,6 @@ const (
 	CheckWaiverUnused = "waiver-unused"
 	// CheckLogsTokenLeaked: a bearer token found in a log.
 	CheckLogsTokenLeaked = "logs-token-leaked"
+	// CheckSiteRuleUnmatched: a site rule that matches nothing on a host.
+	CheckSiteRuleUnmatched = "site-rule-unmatched"
 )
