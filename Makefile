@@ -102,6 +102,15 @@ bench-startup: build
 ## after a merge touched either); `make test` only fails when it is stale.
 generate:
 	$(GO) generate ./recipes
+## bench-fleet-scan: FLEET_HOSTS copies of the demo host scanned in one
+## run (--roots, --output-dir), beside conftest's multi-file mode over the
+## same snapshots when conftest is installed (bin/tools or PATH); prints
+## the ratio. Target: at most conftest's time.
+FLEET_HOSTS ?= 1000
+.PHONY: bench-fleet-scan
+bench-fleet-scan: build
+	$(GO) run ./internal/testkit/benchfleetscan -bin $(BIN) -n $(FLEET_HOSTS)
+
 ## bench-rules: 50 site rules over a host with 1000 trusts (target: at
 ## most 10 ms per host).
 bench-rules:

@@ -413,3 +413,46 @@ func TestLogsRelativePaths(t *testing.T) {
 		})
 	}
 }
+
+// TestManyRoots: several snapshots in one run — one result per host in
+// --output-dir, the fleet report from them, and the worst host's exit
+// code (2 over 1 over 3 over 0).
+func TestManyRoots(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(t.TempDir(), "nothing")
+	if err := os.MkdirAll(filepath.Join(empty, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run("scan", "--root", hosts+"xrootd-wg-recipe", "--root", hosts+"demo", "--root", empty, "--now", "2026-11-22",
+		"--output-dir", dir, "--format", "json", "--format", "text", "--fleet", "csv="+filepath.Join(dir, "fleet.csv"))
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (the demo host fails; 1 wins over the empty host's 3): %s", code, stderr)
+	}
+	for _, f := range []string{"xrd01.example.org.json", "xrd01.example.org.txt", "se01.demo-t2.example.org.json", "unknown.json", "fleet.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "fleet.csv"))
+	if strings.Count(string(data), "\n") != 4 {
+		t.Errorf("fleet.csv has not one row per host:\n%s", data)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"clean hosts", []string{"--root", hosts + "xrootd-wg-recipe", "--root", hosts + "htcondor-ce-wg-recipe"}, 0},
+		{"nothing to judge on one", []string{"--root", hosts + "xrootd-wg-recipe", "--root", empty}, 3},
+		{"a host with an invalid profile", []string{"--root", hosts + "demo", "--root", hosts + "xrootd-wg-recipe", "--site", filepath.Join(dir, "none.toml")}, 2},
+		{"JSON without --output-dir", []string{"--root", hosts + "demo", "--root", hosts + "xrootd-wg-recipe", "--format", "json"}, 2},
+		{"--fleet without --output-dir", []string{"--root", hosts + "demo", "--root", hosts + "xrootd-wg-recipe", "--fleet", "csv"}, 2},
+		{"--output-dir for one host", []string{"--root", hosts + "demo", "--output-dir", dir}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if code, _, stderr := run(append([]string{"scan", "--now", "2026-11-22", "-q"}, tc.args...)...); code != tc.code {
+				t.Errorf("exit %d, want %d: %s", code, tc.code, stderr)
+			}
+		})
+	}
+}

@@ -45,7 +45,7 @@ from another recipe version.`,
 				return usageError("report: %w", err)
 			}
 			rep := fleet.Aggregate(files, fleet.Options{Now: time.Now(), StaleAfter: opt.stale, RecipeVersion: cat.RecipesVersion, DevelopmentIssuers: cat.DevelopmentIssuers()})
-			return emit(s, opt.output, func(w io.Writer, _ output.Options) error { return write(w, rep, output.Options{}) })
+			return emit(s, opt.output, func(w io.Writer, o output.Options) error { return write(w, rep, o) })
 		},
 	}
 	f := cmd.Flags()
@@ -54,4 +54,31 @@ from another recipe version.`,
 	f.DurationVar(&opt.stale, "stale", 7*24*time.Hour, "flag results older than this")
 	f.StringVar(&opt.recipes, "recipes", "", "directory of *.hcl recipes replacing the embedded set")
 	return cmd
+}
+
+// writeFleet writes the fleet report of a scan of many hosts (--fleet
+// fmt or fmt=path, repeatable) from the hosts' JSON results.
+func writeFleet(s streams, outs []string, files []string, recipesDir string, now time.Time) error {
+	cat, err := scan.LoadCatalog(recipesDir)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	rep := fleet.Aggregate(files, fleet.Options{Now: now, StaleAfter: 7 * 24 * time.Hour, RecipeVersion: cat.RecipesVersion, DevelopmentIssuers: cat.DevelopmentIssuers()})
+	toStdout := 0
+	for _, o := range outs {
+		name, path, _ := strings.Cut(o, "=")
+		write, err := output.LookupFleet(name)
+		if err != nil {
+			return usageError("--fleet: %w", err)
+		}
+		if path == "" {
+			if toStdout++; toStdout > 1 {
+				return usageError("--fleet: only one fleet format can go to standard output")
+			}
+		}
+		if err := emit(s, path, func(w io.Writer, o output.Options) error { return write(w, rep, o) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }

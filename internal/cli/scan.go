@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -35,6 +37,13 @@ type scanOptions struct {
 	onlyLogs  bool
 	// allInstances judges services systemd does not start as if they ran.
 	allInstances bool
+	// Many hosts in one run: more --root, --roots globs, where each
+	// host's results go, and the fleet report of the run.
+	roots     []string
+	rootsGlob []string
+	outputDir string
+	fleetOut  []string
+	workers   int
 	// Filters: what to judge (checks, services) and what to show
 	// (severity), and the services that must be there.
 	checks, skipChecks, services, require []string
@@ -52,7 +61,7 @@ type target struct {
 
 // parseTargets reads repeated --format fmt[=path] values; --output is
 // where the one format without a path goes.
-func parseTargets(formats []string, file string) ([]target, error) {
+func parseTargets(formats []string, file string, perHost bool) ([]target, error) {
 	var out []target
 	toStdout := 0
 	for _, f := range formats {
@@ -69,7 +78,7 @@ func parseTargets(formats []string, file string) ([]target, error) {
 		}
 		out = append(out, target{name: name, path: path, write: w})
 	}
-	if toStdout > 1 {
+	if toStdout > 1 && !perHost {
 		return nil, fmt.Errorf("only one format can go to standard output; give the others a file (--format json=/var/lib/ttt-check/last.json)")
 	}
 	if file != "" && !slices.ContainsFunc(out, func(t target) bool { return t.path == file }) {
@@ -126,7 +135,11 @@ TTT_CHECK_FORMAT=text,json=/var/lib/ttt-check/last.json); flags win.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opt.root, "root", "/", "scan a copy of a host's filesystem as if it were /")
+	f.StringArrayVar(&opt.roots, "root", nil, "scan a copy of a host's filesystem as if it were / (default /); repeat to scan several snapshots in one run")
+	f.StringArrayVar(&opt.rootsGlob, "roots", nil, "scan every directory matching this glob as a host snapshot (snapshots/*), with --root")
+	f.StringVar(&opt.outputDir, "output-dir", "", "several hosts: write each host's reports to DIR/<host>.<ext>")
+	f.StringArrayVar(&opt.fleetOut, "fleet", nil, "several hosts: also write the fleet report, fmt or fmt=path (with --output-dir)")
+	f.IntVar(&opt.workers, "workers", 0, "several hosts: scan this many at once (default: one per CPU)")
 	addJudgeFlags(cmd, &opt)
 	f.StringVar(&opt.rules, "rules", "", "directory of site rules (*.hcl) (default: "+scan.DefaultRulesDir+" under --root, if present)")
 	f.StringVar(&opt.baseline, "baseline", "", "previous JSON report: mark findings new or unchanged and list resolved ones")
@@ -191,7 +204,9 @@ func runScan(s streams, opt scanOptions) error {
 	if err != nil {
 		return usageError("--fail-on: %w", err)
 	}
-	targets, err := parseTargets(opt.formats, opt.output)
+	// With --output-dir every format goes to one file per host, none to
+	// standard output.
+	targets, err := parseTargets(opt.formats, opt.output, opt.outputDir != "")
 	if err != nil {
 		return usageError("--format: %w", err)
 	}
@@ -204,7 +219,7 @@ func runScan(s streams, opt scanOptions) error {
 			return usageError("--severity: %w", err)
 		}
 	}
-	if opt.quiet && slices.ContainsFunc(targets, func(t target) bool { return t.name != "text" && t.path == "" }) {
+	if opt.quiet && opt.outputDir == "" && slices.ContainsFunc(targets, func(t target) bool { return t.name != "text" && t.path == "" }) {
 		return usageError("--quiet shortens the text report; it cannot apply to --format %s on standard output", targets[0].name)
 	}
 	now := time.Now()
@@ -213,13 +228,38 @@ func runScan(s streams, opt scanOptions) error {
 			return usageError("--now: %w", err)
 		}
 	}
+	roots := opt.roots
+	for _, g := range opt.rootsGlob {
+		m, err := filepath.Glob(g)
+		if err != nil {
+			return usageError("--roots %s: %w", g, err)
+		}
+		for _, d := range m {
+			if st, err := os.Stat(d); err == nil && st.IsDir() {
+				roots = append(roots, d)
+			}
+		}
+		if len(m) == 0 {
+			return usageError("--roots %s matches no directory", g)
+		}
+	}
+	switch {
+	case len(roots) > 1 || len(opt.rootsGlob) > 0:
+		return runMany(s, opt, roots, targets, now, failOn, minSev)
+	case len(roots) == 1:
+		opt.root = roots[0]
+	case opt.root == "":
+		opt.root = "/"
+	}
+	if opt.outputDir != "" || len(opt.fleetOut) > 0 {
+		return usageError("--output-dir and --fleet are for several hosts (--root repeated or --roots)")
+	}
 	scanner, err := scan.New(scan.Config{Root: opt.root, Hostname: opt.hostname, ProfileFile: opt.site, RecipesDir: opt.recipes,
 		RulesDir: opt.rules, SkipRules: opt.onlyLogs})
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	so := scan.Options{Now: now, FailOn: failOn, FailOnNew: opt.failOnNew, Baseline: opt.baseline, Logs: opt.logs, LogPaths: opt.logPaths, OnlyLogs: opt.onlyLogs, AllInstances: opt.allInstances,
-		Require: opt.require, Checks: opt.checks, SkipChecks: opt.skipChecks, Services: opt.services}
+	so := scanOptionsOf(opt, now, failOn)
 	if (opt.logs || opt.onlyLogs) && colorFor(s, s.err) && len(targets) == 1 && targets[0].name == "text" {
 		so.Progress = progressBar(s.err)
 	}
@@ -243,6 +283,135 @@ func runScan(s streams, opt scanOptions) error {
 		return nil
 	}
 	return verdictExit(rep.Verdict)
+}
+
+// scanOptionsOf builds the pipeline's options from the flags.
+func scanOptionsOf(opt scanOptions, now time.Time, failOn scan.Severity) scan.Options {
+	return scan.Options{Now: now, FailOn: failOn, FailOnNew: opt.failOnNew, Baseline: opt.baseline, Logs: opt.logs, LogPaths: opt.logPaths, OnlyLogs: opt.onlyLogs, AllInstances: opt.allInstances,
+		Require: opt.require, Checks: opt.checks, SkipChecks: opt.skipChecks, Services: opt.services}
+}
+
+// extensions name the file each format writes per host with --output-dir.
+var extensions = map[string]string{"json": "json", "text": "txt", "compact": "txt", "junit": "xml", "sarif": "sarif", "nagios": "nagios.txt", "prometheus": "prom", "markdown": "md", "html": "html"}
+
+// runMany scans several snapshots in one run (an audit over fetched
+// hosts): recipes loaded once, hosts in parallel, each host's reports in
+// --output-dir (or, for text and compact, one after another on standard
+// output), the fleet report on request; the exit code is the worst
+// host's (2 over 1 over 3 over 0).
+func runMany(s streams, opt scanOptions, roots []string, targets []target, now time.Time, failOn scan.Severity, minSev scan.Severity) error {
+	if len(roots) == 0 {
+		return usageError("no host to scan")
+	}
+	if opt.hostname != "" || opt.baseline != "" {
+		return usageError("--hostname and --baseline name one host: not with several --root")
+	}
+	if opt.outputDir == "" {
+		if len(opt.fleetOut) > 0 {
+			return usageError("--fleet needs --output-dir: the fleet report is built from the hosts' JSON results")
+		}
+		for _, t := range targets {
+			if t.path != "" || (t.name != "text" && t.name != "compact") {
+				return usageError("several hosts: --format %s needs --output-dir DIR (one file per host)", t.name)
+			}
+		}
+	} else {
+		if err := os.MkdirAll(opt.outputDir, 0o755); err != nil {
+			return usageError("--output-dir: %w", err)
+		}
+		for _, t := range targets {
+			if t.path != "" {
+				return usageError("several hosts: --format %s=%s names one file; --output-dir writes one per host", t.name, t.path)
+			}
+		}
+		// The fleet report reads the hosts' JSON results.
+		if len(opt.fleetOut) > 0 && !slices.ContainsFunc(targets, func(t target) bool { return t.name == "json" }) {
+			w, _ := output.Lookup("json")
+			targets = append(targets, target{name: "json", write: w})
+		}
+	}
+	cfg := scan.Config{ProfileFile: opt.site, RecipesDir: opt.recipes, RulesDir: opt.rules, SkipRules: opt.onlyLogs}
+	so := scanOptionsOf(opt, now, failOn)
+	worst := 0 // exit codes ranked: 2 over 1 over 3 over 0
+	rank := map[int]int{0: 0, 3: 1, 1: 2, 2: 3}
+	raise := func(code int) {
+		if rank[code] > rank[worst] {
+			worst = code
+		}
+	}
+	used := map[string]int{}
+	var jsonFiles []string
+	err := scan.Many(cfg, roots, so, opt.workers, func(r scan.Result) error {
+		if r.Err != nil {
+			fmt.Fprintf(s.err, "ttt-check: %v\n", r.Err)
+			raise(ExitUsage)
+			return nil
+		}
+		shown := scan.AtLeast(r.Report, minSev)
+		name := fileName(r.Report.Host, r.Root, used)
+		for _, t := range targets {
+			path := ""
+			if opt.outputDir != "" {
+				path = filepath.Join(opt.outputDir, name+"."+extensions[t.name])
+				if t.name == "json" {
+					jsonFiles = append(jsonFiles, path)
+				}
+			}
+			if err := emit(s, path, func(w io.Writer, o output.Options) error {
+				o.Quiet = opt.quiet && t.name == "text"
+				return t.write(w, shown, o)
+			}); err != nil {
+				return err
+			}
+		}
+		switch r.Report.Verdict {
+		case scan.VerdictFail:
+			raise(ExitDeviation)
+		case scan.VerdictUnknown:
+			raise(ExitNothing)
+		}
+		return nil
+	})
+	if err != nil {
+		var ee *ExitError
+		if errors.As(err, &ee) {
+			return err
+		}
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if len(opt.fleetOut) > 0 {
+		if err := writeFleet(s, opt.fleetOut, jsonFiles, opt.recipes, now); err != nil {
+			return err
+		}
+	}
+	if worst != 0 {
+		return &ExitError{Code: worst}
+	}
+	return nil
+}
+
+// fileName is the host's file name in --output-dir: its name, made safe
+// for a path, and unique in the run (two snapshots of one host get the
+// snapshot's directory name added).
+func fileName(host, root string, used map[string]int) string {
+	clean := strings.Map(func(r rune) rune {
+		if r == '/' || r == 0 || r < 0x20 || r == '\\' {
+			return '_'
+		}
+		return r
+	}, host)
+	if clean == "" || clean == "." || clean == ".." || strings.HasPrefix(clean, ".") {
+		clean = "host-" + strings.TrimLeft(clean, ".")
+	}
+	used[clean]++
+	if used[clean] > 1 {
+		clean += "-" + filepath.Base(root)
+		used[clean]++
+		if used[clean] > 1 {
+			clean += fmt.Sprintf("-%d", used[clean])
+		}
+	}
+	return clean
 }
 
 // verdictExit turns a verdict into the exit code contract.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -206,8 +207,32 @@ func needsEscape(r rune) bool {
 // reports repeat titles, fixes and paths many times. The caller's value
 // is never modified.
 func scrubCopy[T any](x *T) T {
-	m := &stringMapper{fn: Scrub, memo: map[string]string{}}
+	m := &stringMapper{fn: cachedScrub, memo: map[string]string{}}
 	return m.copy(reflect.ValueOf(x).Elem()).Interface().(T)
+}
+
+// scrubCache keeps Scrub's results across the documents of one process:
+// a scan of many hosts repeats the recipes' titles, fixes and most
+// messages in every report. It stops growing at scrubCacheMax entries.
+var (
+	scrubCache   sync.Map
+	scrubEntries atomic.Int64
+)
+
+const scrubCacheMax = 1 << 16
+
+// cachedScrub is Scrub through scrubCache.
+func cachedScrub(s string) string {
+	if v, ok := scrubCache.Load(s); ok {
+		return v.(string)
+	}
+	out := Scrub(s)
+	if len(s) <= 4096 && scrubEntries.Load() < scrubCacheMax {
+		if _, loaded := scrubCache.LoadOrStore(s, out); !loaded {
+			scrubEntries.Add(1)
+		}
+	}
+	return out
 }
 
 // stringMapper applies fn to every string of a value.

@@ -361,7 +361,9 @@ type facts struct {
 	packages []inventory.Package
 	problems []inventory.Problem
 	units    map[string]inventory.Unit
-	used     map[string]bool // packages a service runs
+	// unitReader resolves the unit search path once, on first use.
+	unitReader *hostfacts.UnitReader
+	used       map[string]bool // packages a service runs
 }
 
 func newFacts(fsys *hostfs.FS, host string) *facts {
@@ -373,7 +375,10 @@ func (f *facts) unit(name string) inventory.Unit {
 	if u, ok := f.units[name]; ok {
 		return u
 	}
-	u := hostfacts.Unit(f.fsys, name, f.host)
+	if f.unitReader == nil {
+		f.unitReader = hostfacts.NewUnitReader(f.fsys, f.host)
+	}
+	u := f.unitReader.Unit(name)
 	f.units[name] = u
 	return u
 }
@@ -777,6 +782,9 @@ func SeverityNames() []string { return vocab.SeverityNames() }
 
 // ParseSeverity reads a severity name for Options.FailOn.
 func ParseSeverity(name string) (vocab.Severity, error) { return vocab.ParseSeverity(name) }
+
+// Severity is a finding's severity, for the CLI's options.
+type Severity = vocab.Severity
 
 // Verdicts, as the report carries them.
 const (

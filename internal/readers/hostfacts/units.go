@@ -132,6 +132,25 @@ func exists(fsys *hostfs.FS, p string) bool {
 // as "condor-ce.service" or "xrootd@clustered.service"; host is the host
 // name for the %H specifier ("" when unknown).
 func Unit(fsys *hostfs.FS, name, host string) inventory.Unit {
+	return NewUnitReader(fsys, host).Unit(name)
+}
+
+// UnitReader reads the units of one host, the search path resolved once: a
+// scan asks for a dozen units, and a fleet scan for a dozen per host.
+type UnitReader struct {
+	fsys   *hostfs.FS
+	host   string
+	search []string
+}
+
+// NewUnitReader resolves the unit search path of the host under fsys.
+func NewUnitReader(fsys *hostfs.FS, host string) *UnitReader {
+	return &UnitReader{fsys: fsys, host: host, search: dirs(fsys, searchPath)}
+}
+
+// Unit is the package's Unit with the resolved search path.
+func (us *UnitReader) Unit(name string) inventory.Unit {
+	fsys, host, search := us.fsys, us.host, us.search
 	u := inventory.Unit{Name: name}
 	n, ok := systemdunit.ParseName(name)
 	if !ok {
@@ -139,7 +158,6 @@ func Unit(fsys *hostfs.FS, name, host string) inventory.Unit {
 		u.Problems = append(u.Problems, inventory.Problem{Reason: "not a valid unit name: " + name})
 		return u
 	}
-	search := dirs(fsys, searchPath)
 	fragment, maskedBy, maskDir := findFragment(fsys, search, name)
 	if fragment == "" && maskedBy == "" && n.IsInstance() {
 		fragment, maskedBy, maskDir = findFragment(fsys, search, n.Template())
