@@ -31,8 +31,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -82,6 +84,12 @@ var DefaultBudget = Budget{Files: 20000, Bytes: 512 << 20, LogFiles: 1000000}
 // FS is a host filesystem seen through a root directory.
 type FS struct {
 	root     string // absolute, cleaned; "/" for the live host
+	// rootFD is the root directory (O_PATH), opened once: every walk
+	// starts from a duplicate of it instead of resolving the root's path
+	// again, and a root renamed during the scan is not followed.
+	rootOnce sync.Once
+	rootFD   int
+	rootErr  error
 	budget   Budget
 	files    atomic.Int64
 	bytes    atomic.Int64
@@ -132,9 +140,22 @@ type walker struct {
 }
 
 func (f *FS) newWalker() (*walker, error) {
-	fd, err := unix.Open(f.root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	f.rootOnce.Do(func() {
+		fd, err := unix.Open(f.root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			f.rootErr = fmt.Errorf("open root: %w", stripRoot(err))
+			return
+		}
+		f.rootFD = fd
+		// Closed with the FS: a scan of many hosts opens one per host.
+		runtime.AddCleanup(f, func(fd int) { unix.Close(fd) }, fd)
+	})
+	if f.rootErr != nil {
+		return nil, f.rootErr
+	}
+	fd, err := unix.FcntlInt(uintptr(f.rootFD), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("open root: %w", stripRoot(err))
+		return nil, fmt.Errorf("open root: %w", err)
 	}
 	return &walker{f: f, stack: []dir{{fd, "/"}}}, nil
 }
