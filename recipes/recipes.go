@@ -44,6 +44,9 @@ type Set struct {
 	// Components are the software whose release changes a verdict or a
 	// fix, by the name the inventory gives them ("xrootd", "arc").
 	Components map[string]*Component
+	// References are the working group's reference configurations, by
+	// service (recipes/40-reference.hcl).
+	References map[string]*Reference
 }
 
 // Component is software whose releases differ in what a check concludes
@@ -163,6 +166,7 @@ type fileSchema struct {
 	Services   []*Service       `hcl:"service,block"`
 	Checks     []*Check         `hcl:"check,block"`
 	Components []*Component     `hcl:"component,block"`
+	References []*Reference     `hcl:"reference,block"`
 }
 
 // Error carries HCL diagnostics with file:line:col positions.
@@ -238,6 +242,7 @@ func Load(fsys fs.FS, prefix, source string) (*Set, error) {
 		merged.Services = append(merged.Services, fsch.Services...)
 		merged.Checks = append(merged.Checks, fsch.Checks...)
 		merged.Components = append(merged.Components, fsch.Components...)
+		merged.References = append(merged.References, fsch.References...)
 	}
 	if diags.HasErrors() {
 		return nil, &Error{Diags: diags}
@@ -338,6 +343,7 @@ func build(m fileSchema) (*Set, hcl.Diagnostics) {
 		}
 		set.Checks[c.ID] = c
 	}
+	diags = append(diags, buildReferences(set, m.References)...)
 	return set, diags
 }
 

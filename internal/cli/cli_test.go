@@ -62,6 +62,11 @@ func TestExitCodes(t *testing.T) {
 		{"malformed recipe", []string{"scan", "--root", hosts + "demo", "--recipes", recipesDir}, 2, "broken.hcl:2:"},
 		{"explain unknown check", []string{"explain", "audience-anyy"}, 2, "did you mean audience-any"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+		{"recipe of a service", []string{"recipe", "xrootd", "--root", hosts + "xrootd-wg-recipe"}, 0, ""},
+		{"recipe of an unknown service", []string{"recipe", "dpm"}, 2, "unknown service \"dpm\" (known: arc-ce, dcache, eos, htcondor-ce, storm-webdav, xrootd)"},
+		{"recipe for an unknown VO", []string{"recipe", "dcache", "--vo", "belle"}, 2, "unknown VO \"belle\" (known: alice, atlas, cms, dteam, lhcb, wlcg)"},
+		{"recipe without a service", []string{"recipe"}, 2, "accepts 1 arg"},
+		{"recipe in an unknown format", []string{"recipe", "xrootd", "--format", "sarif"}, 2, "--format"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -276,5 +281,54 @@ func TestLogsNeverPrintTokens(t *testing.T) {
 	}
 	if code, out, _ := run("scan", "--root", root); strings.Contains(out, "logs-token-leaked") || code != 0 {
 		t.Errorf("scan without --logs looked at logs (exit %d)", code)
+	}
+}
+
+// TestRecipeCommand renders every service's reference configuration, in
+// text and JSON, and checks what an admin pastes: every file under its
+// host path, with this host's name.
+func TestRecipeCommand(t *testing.T) {
+	tests := []struct {
+		service, host string
+		paths         []string
+	}{
+		{"xrootd", "xrootd-wg-recipe", []string{"/etc/xrootd/scitokens.cfg", "/etc/xrootd/config.d/50-tokens.cfg"}},
+		{"eos", "eos-wg-recipe", []string{"/etc/xrootd/scitokens.cfg", "/etc/xrd.cf.mgm"}},
+		{"htcondor-ce", "htcondor-ce-wg-recipe", []string{"/etc/condor-ce/config.d/99-tokens.conf", "/etc/condor-ce/mapfiles.d/10-scitokens.conf"}},
+		{"arc-ce", "arc7-wg-recipe", []string{"/etc/arc.conf"}},
+		{"dcache", "dcache-wg-recipe", []string{"/etc/dcache/layouts/dcache.conf", "/etc/dcache/gplazma.conf"}},
+		{"storm-webdav", "storm-wg-recipe", []string{"/etc/storm/webdav/config/application.yml", "/etc/storm/webdav/sa.d/atlas.properties", "/etc/storm/webdav/sa.d/dteam.properties"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.service, func(t *testing.T) {
+			code, text, stderr := run("recipe", tc.service, "--root", hosts+tc.host)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, p := range tc.paths {
+				if !strings.Contains(text, "\n==> "+p) {
+					t.Errorf("no file %s in:\n%s", p, text)
+				}
+			}
+			code, js, stderr := run("recipe", tc.service, "--root", hosts+tc.host, "--format", "json", "--hostname", "h.example.org")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var ref struct {
+				Service, Host string
+				Files         []struct{ Path, Mode, Content string }
+			}
+			if err := json.Unmarshal([]byte(js), &ref); err != nil {
+				t.Fatal(err)
+			}
+			if ref.Service != tc.service || ref.Host != "h.example.org" || len(ref.Files) < len(tc.paths) {
+				t.Errorf("json reference %+v", ref)
+			}
+			for _, f := range ref.Files {
+				if f.Content == "" || (f.Mode != "file" && f.Mode != "append") {
+					t.Errorf("file %s: mode %q, %d bytes", f.Path, f.Mode, len(f.Content))
+				}
+			}
+		})
 	}
 }

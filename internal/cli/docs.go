@@ -367,6 +367,24 @@ var manPages = map[string]manPage{
 		files:    func(manContext) []manItem { return []manItem{fileRecipes} },
 		examples: []example{{"Why a finding matters and how to fix it:", "ttt-check explain mapping-issuer-wide"}},
 	},
+	"ttt-check recipe": {
+		exit: []exitCode{
+			{"0", "the reference configuration was written"},
+			{"2", "unknown service or VO, usage error, invalid site profile or invalid recipes"},
+		},
+		files: func(manContext) []manItem {
+			return []manItem{
+				{"(the service's configuration)", "Read under `--root` for the host's own values: its name, ports, each VO's area, account and pinned subjects, and the installed release (package databases). Nothing is written."},
+				fileProfile, fileRecipes,
+			}
+		},
+		examples: []example{
+			{"The reference configuration of this host's XRootD, for the VOs of its site profile:", "ttt-check recipe xrootd"},
+			{"An HTCondor-CE's mapfile lines for ATLAS and DTeam, for another host name:", "ttt-check recipe htcondor-ce --vo atlas --vo dteam --hostname ce01.example.org"},
+			{"For a configuration management tool:", "ttt-check recipe dcache --root /srv/snapshots/se01 --format json"},
+		},
+		seeAlso: []string{"ttt-check-scan(1)", "ttt-check-site.toml(5)"},
+	},
 	"ttt-check version": {
 		exit:     exitUsageOnly("the versions were written"),
 		files:    func(manContext) []manItem { return []manItem{fileRecipes} },

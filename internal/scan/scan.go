@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/logsearch"
 	"github.com/ttt-wg/ttt-check/internal/readers"
 	"github.com/ttt-wg/ttt-check/internal/readers/hostfacts"
+	"github.com/ttt-wg/ttt-check/internal/reference"
 	"github.com/ttt-wg/ttt-check/internal/services"
 	"github.com/ttt-wg/ttt-check/internal/site"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
@@ -596,3 +598,57 @@ func markNotRunning(fs []finding.Finding, inv *inventory.Inventory) {
 		}
 	}
 }
+
+// Reference renders the working group's reference configuration of
+// service for this host: the files a correct token setup has, with the
+// host's name and what it already gives each VO (area, account, pinned
+// subjects, ports), for its installed release. vos names the VOs to
+// configure; none means the host's supported VOs from the site profile,
+// else the VOs the recipes mark production, and dteam. An unknown
+// service or VO is an error that names the known ones.
+func (s *Scanner) Reference(service string, vos []string) (*catalog.Reference, error) {
+	if _, ok := s.recipes.References[service]; !ok {
+		return nil, &reference.ErrUnknownService{Service: service, Known: s.recipes.ReferenceServices()}
+	}
+	inv := s.Inventory()
+	if len(vos) == 0 {
+		vos = s.defaultVOs(inv.Host)
+	}
+	var chosen []*recipes.VO
+	for _, name := range vos {
+		vo, ok := s.recipes.VOs[name]
+		if !ok {
+			var known []string
+			for _, v := range s.recipes.SortedVOs() {
+				known = append(known, v.Name)
+			}
+			return nil, fmt.Errorf("unknown VO %q (known: %s)", name, strings.Join(known, ", "))
+		}
+		if !slices.ContainsFunc(chosen, func(v *recipes.VO) bool { return v.Name == name }) {
+			chosen = append(chosen, vo)
+		}
+	}
+	return reference.Render(s.recipes, inv, service, inv.Host, inv.HostnameFrom, chosen)
+}
+
+// defaultVOs are the VOs a reference configuration is written for when
+// none is named: the host's supported VOs from the site profile, else the
+// production VOs of the recipes and dteam, the VO for site tests.
+func (s *Scanner) defaultVOs(host string) []string {
+	if s.profile != nil {
+		if eff := s.profile.ForHost(host); eff.VOs != nil {
+			return eff.VOs
+		}
+	}
+	var out []string
+	for _, vo := range s.recipes.SortedVOs() {
+		if vo.Purpose == vocab.PurposeProduction || vo.Name == "dteam" {
+			out = append(out, vo.Name)
+		}
+	}
+	return out
+}
+
+// ReferenceServices are the services with a reference configuration,
+// sorted.
+func (s *Scanner) ReferenceServices() []string { return s.recipes.ReferenceServices() }

@@ -1,0 +1,89 @@
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ttt-wg/ttt-check/internal/catalog"
+)
+
+// ReferenceText writes a reference configuration for people: a commented
+// header (what it is, for which host, VOs and release, its sources), then
+// every file under a "==> path <==" line, as it goes on the host.
+func ReferenceText(w io.Writer, r *catalog.Reference, _ Options) error {
+	t := &textWriter{w: w}
+	t.printf("# ttt-check recipe %s: %s\n", r.Service, r.Title)
+	t.printf("# host %s%s; VOs %s", r.Host, hostAside(r.HostFrom, ""), strings.Join(r.VOs, ", "))
+	if r.Release != "" {
+		t.printf("; written for %s", r.Release)
+	}
+	t.printf("\n#\n")
+	for _, l := range wrap(r.About, 76) {
+		t.printf("# %s\n", l)
+	}
+	for _, n := range r.Notes {
+		t.printf("#\n")
+		for i, l := range wrap("Note: "+n, 76) {
+			if i > 0 {
+				l = "  " + l
+			}
+			t.printf("# %s\n", l)
+		}
+	}
+	t.printf("#\n# Sources:\n")
+	for _, s := range r.Sources {
+		t.printf("#   %s\n", s)
+	}
+	for _, f := range r.Files {
+		how := ""
+		if f.Mode == "append" {
+			how = " (add to the existing file)"
+		}
+		t.printf("\n==> %s%s: %s <==\n", f.Path, how, f.About)
+		t.printf("%s", f.Content)
+		if !strings.HasSuffix(f.Content, "\n") {
+			t.printf("\n")
+		}
+	}
+	return t.err
+}
+
+// ReferenceJSON writes a reference configuration for tools.
+func ReferenceJSON(w io.Writer, r *catalog.Reference, _ Options) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+// wrap fills a text into lines of at most width columns (a longer word,
+// a URL, stays whole on its own line); blank lines separate paragraphs.
+func wrap(text string, width int) []string {
+	var out []string
+	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		if len(out) > 0 {
+			out = append(out, "")
+		}
+		line := ""
+		for _, word := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = word
+			case len(line)+1+len(word) > width:
+				out = append(out, line)
+				line = word
+			default:
+				line += " " + word
+			}
+		}
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
