@@ -27,7 +27,12 @@ var accessOpen = Check{
 		var out []Result
 		for _, s := range svc.Settings {
 			if s.Key == "open-access" {
+				fixCase := "anonymous"
+				if strings.HasPrefix(strings.Join(s.Values, " "), "policy ") {
+					fixCase = "policy"
+				}
 				out = append(out, Result{
+					FixCase:  fixCase,
 					Source:   s.Source,
 					Key:      "open:" + strings.Join(s.Values, " "),
 					Message:  fmt.Sprintf("%s: %s", svc.Label(), strings.Join(s.Values, " ")),
@@ -45,6 +50,8 @@ var accessOpen = Check{
 				out = append(out, Result{
 					Source:   s.Source,
 					Key:      "mapping-all:" + s.Values[0],
+					FixCase:  "mapping",
+					Values:   vals("name", s.Values[0], "mapped", s.Values[1]),
 					Message:  fmt.Sprintf("%s: [mapping] maps authgroup %s, which has `all = yes`, to %s: every authenticated identity, a token of any issuer that publishes keys included, may use the job interface as that account", svc.Label(), s.Values[0], s.Values[1]),
 					Expected: "[mapping] only for authgroups with token or subject rules",
 					Actual:   "map to " + s.Values[1] + " for authgroup " + s.Values[0],
@@ -60,6 +67,8 @@ var accessOpen = Check{
 					out = append(out, Result{
 						Source:   s.Source,
 						Key:      "all:" + block + ":" + g,
+						FixCase:  "queue",
+						Values:   vals("name", g, "key", block),
 						Message:  fmt.Sprintf("%s: [%s] admits authgroup %s, which has `all = yes` and so matches every authenticated identity", svc.Label(), block, g),
 						Expected: "authgroups with token or subject rules",
 						Actual:   "allowaccess = " + g,

@@ -43,6 +43,7 @@ var audienceAny = Check{
 			}
 			r := Result{
 				Source:   g.source,
+				Values:   vals("issuer", g.issuers[0], "values", strings.Join(anys, ", ")),
 				Key:      "any-audience:" + strings.Join(anys, ","),
 				Message:  fmt.Sprintf("%s accepts the \"any\" audience %s for %s: such tokens are valid at every relying party, so one stolen here works everywhere", svc.Label(), strings.Join(anys, ", "), strings.Join(g.issuers, ", ")),
 				Expected: "audiences naming this endpoint only (https://<host>[:port], roots://<host>:1094)",
@@ -50,6 +51,7 @@ var audienceAny = Check{
 			}
 			if implicit {
 				r.Severity = sev(vocab.Info)
+				r.FixCase = "implicit"
 				r.Message = fmt.Sprintf("%s lists the \"any\" audience %s for %s; this service accepts it whatever the configuration says (scitokens-cpp), so listing it only documents the exposure", svc.Label(), strings.Join(anys, ", "), strings.Join(g.issuers, ", "))
 			}
 			out = append(out, r)
@@ -83,6 +85,8 @@ func missingScheme(svc inventory.Service, scheme string) (Result, bool) {
 	return Result{
 		Source:   at(last.AudienceSource, last.Source),
 		Key:      "audience-scheme:" + scheme,
+		FixCase:  "scheme",
+		Values:   vals("name", scheme),
 		Severity: sev(vocab.Info),
 		Message:  fmt.Sprintf("%s has no audience in the WLCG profile's %s<host> form (it names itself %s): a token a VO scopes to this CE that way is refused, which pushes VOs to the \"any\" audiences it always accepts (ANY, https://wlcg.cern.ch/jwt/v1/any)", svc.Label(), scheme, ownNames(last)),
 		Expected: "SCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) " + scheme + "$(COLLECTOR_HOST)",

@@ -52,6 +52,10 @@ var audienceUnchecked = Check{
 			}
 		}
 		for i := range out {
+			out[i].Values = vals("values", strings.Join(issuers[i], ", "))
+			if len(issuers[i]) == 1 {
+				out[i].Values["issuer"] = issuers[i][0]
+			}
 			if ifPresent[i] {
 				out[i].Message = fmt.Sprintf("%s does not require an audience of tokens from %s: a token that carries no aud claim, minted for whatever use, is accepted here (one whose aud names another service is still refused)", svc.Label(), strings.Join(issuers[i], ", "))
 				out[i].Actual = "no audience list: tokens without aud accepted"

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -40,6 +41,7 @@ var authzGroupFallback = Check{
 			r := Result{
 				Source:   at(t.StrategySource, t.Source),
 				Key:      t.Issuer,
+				Values:   vals("issuer", t.Issuer, "name", label(t), "values", strings.Join(extra, " and "), "target", t.Source.File, "target_line", strconv.Itoa(t.Source.Line)),
 				Message:  fmt.Sprintf("%s authorizes %s tokens by %s as well as by scopes, but %s wants capability-only authorization: a token without storage scopes may still get access", svc.Label(), c.vo.Title, strings.Join(extra, " and "), c.vo.Title),
 				Expected: "capability only",
 				Actual:   strategies(t),
@@ -49,7 +51,6 @@ var authzGroupFallback = Check{
 			if rel, ok := releaseOf(in, svc, "xrootd"); ok && rel.known && !rel.has("authorization_strategy") {
 				since := rel.since("authorization_strategy")
 				r.Message += fmt.Sprintf(" (%s always authorizes by capability, group and mapping: authorization_strategy is read from %s on)", rel, since)
-				r.Fix = fmt.Sprintf("%s cannot limit an issuer to capabilities: upgrade to XRootD %s or later and add\n  authorization_strategy = capability\nto the VO's [Issuer …] section. Until then keep group rules (g, g:) and name_mapfile group rules for this VO's groups out of acc.authdb and the mapfile.", rel, since)
 			}
 			out = append(out, r)
 		}

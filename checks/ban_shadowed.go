@@ -2,6 +2,8 @@ package checks
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
@@ -20,6 +22,8 @@ var banShadowed = Check{
 			if b.Inert != "" {
 				out = append(out, Result{
 					Source:   b.Source,
+					FixCase:  "inert",
+					Values:   vals("name", b.Identity),
 					Key:      "ban:" + b.Identity,
 					Message:  fmt.Sprintf("%s: the ban of %s never takes effect: %s", svc.Label(), b.Identity, b.Inert),
 					Expected: "a ban the service evaluates",
@@ -32,10 +36,14 @@ var banShadowed = Check{
 			}
 			r := Result{
 				Source:   b.Source,
+				Values:   vals("name", b.Identity, "target", b.ShadowedBy.File, "target_line", strconv.Itoa(b.ShadowedBy.Line)),
 				Key:      "ban:" + b.Identity,
 				Message:  fmt.Sprintf("%s: the ban of %s never takes effect: the earlier rule at %s already decides that identity (first match wins)", svc.Label(), b.Identity, b.ShadowedBy),
 				Expected: "the ban before every rule that matches the same identity",
 				Actual:   "shadowed by " + b.ShadowedBy.String(),
+			}
+			if strings.HasPrefix(b.Identity, "denyaccess ") {
+				r.FixCase = "list"
 			}
 			if b.Partly {
 				r.Message = fmt.Sprintf("%s: the ban of %s is partly dead: the earlier rule at %s already decides some of the tokens it targets (first match wins)", svc.Label(), b.Identity, b.ShadowedBy)

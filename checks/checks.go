@@ -54,8 +54,16 @@ type Result struct {
 	// (for example info instead of critical on a testbed host).
 	Severity *vocab.Severity
 	// Fix, when set, replaces the recipe's remediation: a fix that fits
-	// this host (its installed release, its values).
+	// this host (its installed release, its values). Evaluate sets it from
+	// the check's fix for the service in the recipes, rendered with
+	// Values, unless the check set it itself.
 	Fix string
+	// FixCase picks a variant of the service's fix in the recipes (a
+	// release that lacks an option, a proxy); "" is the usual advice.
+	FixCase string
+	// Values are what the check knows that its fix names (the trust's
+	// issuer and label, the line to write, …; see recipes.FixVars).
+	Values map[string]string
 }
 
 // Func evaluates one check against one service.
@@ -172,10 +180,14 @@ func Validate(set *recipes.Set) error {
 // set must have passed Validate (the scan does so once, when it loads it).
 func Evaluate(in *Input) ([]finding.Finding, error) {
 	var out []finding.Finding
+	fixes := newFixer(in)
 	for _, svc := range in.Inventory.Services {
 		svc = resolvePatterns(in, svc)
 		for _, id := range IDs() {
 			for _, r := range registry[id](in, svc) {
+				if err := fixes.render(id, svc, &r); err != nil {
+					return nil, err
+				}
 				f, err := NewFinding(in.Recipes, id, svc.Name, svc.Instance, r)
 				if err != nil {
 					return nil, err
@@ -243,6 +255,14 @@ func FillMetadata(set *recipes.Set, fs []finding.Finding) error {
 		}
 		f.Title, f.Severity = meta.Title, sev
 		f.Remediation = strings.TrimSpace(meta.Remediation)
+		if fix := meta.FixFor(f.Service, ""); fix != nil {
+			r := Result{Source: inventory.Source{File: f.File, Line: f.Line}, Expected: f.Expected, Actual: f.Actual}
+			text, err := fix.Render(placeValues(f.Service, r), recipes.Release{})
+			if err != nil {
+				return err
+			}
+			f.Remediation = text
+		}
 		f.References = meta.References
 	}
 	return nil

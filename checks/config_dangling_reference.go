@@ -22,6 +22,7 @@ var configDanglingReference = Check{
 			out = append(out, Result{
 				Source:   r.Source,
 				Key:      "dangling:" + r.Name,
+				Values:   vals("name", r.Name),
 				Message:  msg,
 				Expected: r.Name + " defined",
 				Actual:   "undefined",

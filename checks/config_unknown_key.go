@@ -20,6 +20,7 @@ var configUnknownKey = Check{
 			r := Result{
 				Source:   u.Source,
 				Key:      "unknown:" + u.Key,
+				Values:   vals("key", u.Key, "new", u.Nearest),
 				Message:  fmt.Sprintf("%s does not know %q and silently ignores it", svc.Label(), u.Key),
 				Expected: "a key the service reads",
 				Actual:   u.Key,
@@ -34,7 +35,8 @@ var configUnknownKey = Check{
 				// authorization_strategy), which then names the upgrade;
 				// here it is a note that the line is dead.
 				r.Severity = sev(vocab.Low)
-				r.Fix = fmt.Sprintf("Upgrade (installed: %s) to %s or later, where %s takes effect; until then the service behaves as if the line were absent.", u.Release, u.Since, u.Key)
+				r.FixCase = "upgrade"
+				r.Values["installed"], r.Values["since_release"] = u.Release, u.Since
 			}
 			if u.Nearest != "" {
 				r.Message += fmt.Sprintf("; did you mean %q? Until fixed, %s keeps its default", u.Nearest, u.Nearest)

@@ -31,6 +31,7 @@ var issuerDTeamMissing = Check{
 		return []Result{{
 			Source:   svc.TokensSource,
 			Key:      "dteam",
+			Values:   vals("vo", "dteam", "target", svc.Trusts[0].Source.File),
 			Message:  fmt.Sprintf("%s accepts tokens of %d issuer(s) but not of DTeam (%s), the VO operations use to test sites", svc.Label(), len(svc.Trusts), dteam.Issuer),
 			Expected: "a trust for " + dteam.Issuer,
 			Actual:   fmt.Sprintf("%d trusted issuer(s), none of them DTeam", len(svc.Trusts)),

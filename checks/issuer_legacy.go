@@ -22,8 +22,15 @@ var issuerLegacy = Check{
 			if c.vo != nil {
 				want = c.vo.Issuer
 			}
+			v := vals("issuer", t.Issuer, "name", label(t), "mapped", t.Account)
+			if c.vo != nil && t.IdentityPattern != "" {
+				cur := t
+				cur.Issuer = c.vo.Issuer
+				v["new"] = anchoredPattern(cur)
+			}
 			out = append(out, Result{
 				Source:   t.Source,
+				Values:   v,
 				Key:      t.Issuer,
 				Message:  fmt.Sprintf("%s trusts %s, a retired CERN IAM hostname", svc.Label(), trustLabel(t)),
 				Expected: want,

@@ -28,6 +28,7 @@ var issuerWildcard = Check{
 				out = append(out, Result{
 					Source:   t.Source,
 					Key:      "pattern:" + t.IdentityPattern,
+					Values:   vals("issuer", t.Issuer, "name", label(t), "mapped", t.Account, "new", anchoredPattern(t)),
 					Message:  fmt.Sprintf("%s maps %s with /%s/, which also admits issuers an attacker can run, e.g. %s (%s); the pattern is the only issuer gate, so a token from such an issuer %s", svc.Label(), t.Issuer, t.IdentityPattern, imp.issuer, imp.why, to),
 					Expected: anchoredPattern(t),
 					Actual:   "/" + t.IdentityPattern + "/",
@@ -40,6 +41,8 @@ var issuerWildcard = Check{
 			out = append(out, Result{
 				Source:   t.Source,
 				Key:      "any-issuer:" + t.Name,
+				FixCase:  "any",
+				Values:   vals("name", label(t), "mapped", t.Account),
 				Message:  fmt.Sprintf("%s accepts tokens from any issuer (%s)", svc.Label(), t.Name),
 				Expected: "an explicit list of trusted issuers",
 				Actual:   "any issuer",

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
@@ -21,6 +22,7 @@ var legacyConfig = Check{
 			out = append(out, Result{
 				Source:   l.Source,
 				Key:      "legacy:" + l.What,
+				Values:   vals("name", shortWhat(l.What)),
 				Message:  fmt.Sprintf("%s: %s", svc.Label(), l.What),
 				Expected: "configuration of the running release only",
 				Actual:   l.What,
@@ -28,4 +30,17 @@ var legacyConfig = Check{
 		}
 		return out
 	},
+}
+
+// shortWhat is the name of a legacy item without the explanation after
+// it ("[authtokens] block, removed in ARC 7: …" → "[authtokens] block"),
+// for a fix that names it.
+func shortWhat(what string) string {
+	cut := len(what)
+	for _, sep := range []string{", ", " (", ": "} {
+		if i := strings.Index(what, sep); i > 0 && i < cut {
+			cut = i
+		}
+	}
+	return what[:cut]
 }

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
@@ -20,13 +21,22 @@ var legacyGSI = Check{
 			if l.Kind != "gsi" {
 				continue
 			}
-			out = append(out, Result{
+			r := Result{
 				Source:   l.Source,
 				Key:      "gsi:" + l.What,
+				Values:   vals("name", l.What),
 				Message:  fmt.Sprintf("%s: %s, left from the GSI/X.509 era", svc.Label(), l.What),
 				Expected: "no GSI authentication, mapping or callouts",
 				Actual:   l.What,
-			})
+			}
+			switch {
+			case strings.HasPrefix(l.What, "GSI in "):
+				r.FixCase = "method"
+				r.Values["key"] = strings.TrimPrefix(l.What, "GSI in ")
+			case strings.HasPrefix(l.What, "GSI mapfile rule"):
+				r.FixCase = "mapfile"
+			}
+			out = append(out, r)
 		}
 		return out
 	},

@@ -105,6 +105,7 @@ var logTokenLeak = Check{
 			out = append(out, Result{
 				Source:   s.Source,
 				Key:      s.Key,
+				Values:   vals("key", s.Key, "values", strings.Join(s.Values, " "), "levels", strings.Join(h.active, ", ")),
 				Message:  msg,
 				Expected: s.Key + " without " + strings.Join(h.leaking, ", "),
 				Actual:   s.Key + " " + strings.Join(s.Values, " "),
@@ -131,7 +132,7 @@ func builtinLeak(leak recipes.LogLeak, rel *release, svc inventory.Service) Resu
 		Message:  msg,
 		Expected: "a service that does not log bearer tokens",
 		Actual:   "tokens accepted at " + svc.TokensSource.String(),
-		Fix:      "No setting turns this off. Keep the service's log readable by root only (and out of log shipping that is not cleared for secrets), rotate it often, and ask the developers to redact it.",
+		FixCase:  "builtin",
 	}
 }
 

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
@@ -39,13 +40,16 @@ var mappingIssuerWide = Check{
 			if t.Account != "" && t.WideGrant == "" {
 				src = at(t.AccountSource, t.StrategySource, t.Source)
 			}
-			out = append(out, Result{
+			r := Result{
 				Source:   src,
+				Values:   vals("issuer", issuerOrAny(t), "name", label(t), "mapped", t.Account),
 				Key:      issuerOrAny(t),
 				Message:  msg,
 				Expected: "authorization by the token's scopes (capabilities), or mapping of pinned subjects",
 				Actual:   "issuer-wide: " + to,
-			})
+			}
+			wideCase(in, t, &r)
+			out = append(out, r)
 		}
 		return out
 	},
@@ -62,4 +66,51 @@ var mappingIssuerWide = Check{
 // whether or not it publishes robot subjects.
 func openSubjectMapping(t inventory.Trust) bool {
 	return t.AnySubject && t.Account != "" && !t.SubjectMapped && !t.HasStrategy(inventory.StrategyCapability) && t.HasStrategy(inventory.StrategyMapping)
+}
+
+// wideCase picks the variant of the fix and the lines it writes: an
+// acc.authdb organisation rule or a catch-all name_mapfile rule (XRootD),
+// and for a mapping of every subject the VO's published robot subjects
+// to pin instead (HTCondor-CE), or none to pin.
+func wideCase(in *Input, t inventory.Trust, r *Result) {
+	switch {
+	case strings.Contains(t.WideGrant, "acc.authdb"):
+		r.FixCase = "authdb"
+	case t.MapFile != "" || strings.Contains(t.WideGrant, "name_mapfile"):
+		r.FixCase = "mapfile"
+		r.Values["target"] = t.MapFile
+	case t.AnyIssuer:
+		r.FixCase = "anyissuer"
+	case t.IdentityPattern != "":
+		lines := pinnedLines(in, t)
+		if len(lines) == 0 {
+			r.FixCase = "nosubject"
+			return
+		}
+		for i := range lines {
+			lines[i] = "  " + lines[i]
+		}
+		r.Values["new"] = strings.Join(lines, "\n")
+	}
+}
+
+// pinnedLines are the SCITOKENS mapfile lines that map only the subjects
+// the trust's VO publishes, under the VO's current issuer, to the
+// trust's account; none when the VO publishes no robot subject.
+func pinnedLines(in *Input, t inventory.Trust) []string {
+	vo, ok := in.Recipes.VOByIssuer(t.Issuer)
+	if !ok {
+		vo, ok = in.Recipes.VOByLegacyIssuer(t.Issuer)
+	}
+	if !ok || len(vo.RobotSubjects) == 0 {
+		return nil
+	}
+	var lines []string
+	for _, rs := range vo.RobotSubjects {
+		pinned := t
+		pinned.Issuer = vo.Issuer
+		pinned.Subjects = []string{rs.Subject}
+		lines = append(lines, "SCITOKENS "+anchoredPattern(pinned)+" "+t.Account)
+	}
+	return lines
 }

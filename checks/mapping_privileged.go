@@ -33,9 +33,15 @@ var mappingPrivileged = Check{
 			if t.AccountNameOnly && t.CarriedAccount != t.Account {
 				continue
 			}
+			fixCase := ""
+			if t.AnyIssuer {
+				fixCase = "anyissuer"
+			}
 			out = append(out, Result{
+				FixCase:  fixCase,
 				Source:   at(t.AccountSource, t.Source),
 				Key:      issuerOrAny(t) + "->" + t.Account,
+				Values:   vals("issuer", issuerOrAny(t), "name", label(t), "mapped", t.Account),
 				Message:  fmt.Sprintf("%s maps tokens of %s to the privileged account %s", svc.Label(), trustLabel(t), t.Account),
 				Expected: "an unprivileged account dedicated to the VO",
 				Actual:   t.Account,

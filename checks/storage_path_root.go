@@ -26,6 +26,7 @@ var storagePathRoot = Check{
 				out = append(out, Result{
 					Source:   at(t.PathSource, t.Source),
 					Key:      issuerOrAny(t),
+					Values:   vals("issuer", issuerOrAny(t), "name", label(t), "old", p),
 					Message:  fmt.Sprintf("%s authorizes tokens of %s over the whole namespace (base path %q): a storage.modify:/ token may overwrite or delete anything the service lets the account it runs the request as touch", svc.Label(), trustLabel(t), p),
 					Expected: "the VO's own area, e.g. /data/" + voName(in, t),
 					Actual:   p,

@@ -25,6 +25,7 @@ var tokenLifetimeLong = Check{
 				out = append(out, Result{
 					Source:   s.Source,
 					Key:      "max-lifetime",
+					Values:   vals("key", s.Key, "values", s.Values[0]),
 					Message:  fmt.Sprintf("%s issues tokens valid for up to %d h, beyond the WLCG profile's 6-hour maximum", svc.Label(), secs/3600),
 					Expected: "at most 21600 seconds (6 h); 1 h recommended",
 					Actual:   s.Values[0] + " seconds",

@@ -146,10 +146,12 @@ type Check struct {
 	SeverityRaw string `hcl:"severity"`
 	// Severity is SeverityRaw, validated when the set is loaded.
 	Severity    vocab.Severity
-	Rationale   string    `hcl:"rationale"`
-	Remediation string    `hcl:"remediation"`
-	References  []string  `hcl:"references"`
-	Range       hcl.Range `hcl:",def_range"`
+	Rationale   string   `hcl:"rationale"`
+	Remediation string   `hcl:"remediation"`
+	References  []string `hcl:"references"`
+	// Fixes are the per-service advice for the check's findings.
+	Fixes []*Fix    `hcl:"fix,block"`
+	Range hcl.Range `hcl:",def_range"`
 }
 
 type recipeSetBlock struct {
@@ -344,6 +346,7 @@ func build(m fileSchema) (*Set, hcl.Diagnostics) {
 		set.Checks[c.ID] = c
 	}
 	diags = append(diags, buildReferences(set, m.References)...)
+	diags = append(diags, buildFixes(set, m.Checks)...)
 	return set, diags
 }
 

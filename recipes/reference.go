@@ -130,6 +130,11 @@ func templateFuncs(rel Release) map[string]function.Function {
 			},
 		}),
 		"since": str("feature", rel.Since),
+		// known reports whether the host says which release it runs.
+		"known": function.New(&function.Spec{
+			Type: function.StaticReturnType(cty.Bool),
+			Impl: func([]cty.Value, cty.Type) (cty.Value, error) { return cty.BoolVal(rel.Name != ""), nil },
+		}),
 		"release": function.New(&function.Spec{
 			Type: function.StaticReturnType(cty.String),
 			Impl: func([]cty.Value, cty.Type) (cty.Value, error) {

@@ -54,6 +54,20 @@ type Check struct {
 	Rationale   string         `json:"rationale"`
 	Remediation string         `json:"remediation"`
 	References  []string       `json:"references"`
+	// Fixes are the check's per-service advice, with placeholders
+	// (<host>, <issuer>, …) where a finding gives the host's values.
+	Fixes []Fix `json:"fixes,omitempty"`
+}
+
+// Fix is one service's advice for a check's findings.
+type Fix struct {
+	// Service is a service name, or "any" for the advice that holds for
+	// every service.
+	Service string `json:"service"`
+	// Case names the findings it is for when a service has several
+	// ("proxy", "testbed"); "" for its usual advice.
+	Case string `json:"case,omitempty"`
+	Text string `json:"text"`
 }
 
 // Service is one service ttt-check reads.

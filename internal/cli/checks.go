@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -10,6 +12,11 @@ import (
 )
 
 type recipesOption struct{ dir string }
+
+// explainOptions are the flags of explain.
+type explainOptions struct {
+	dir, service string
+}
 
 func newChecksCommand(s streams) *cobra.Command {
 	opt := recipesOption{}
@@ -30,11 +37,15 @@ func newChecksCommand(s streams) *cobra.Command {
 }
 
 func newExplainCommand(s streams) *cobra.Command {
-	opt := recipesOption{}
+	opt := explainOptions{}
 	cmd := &cobra.Command{
 		Use:   "explain ID",
-		Short: "Explain a check: title, severity, rationale, remediation and references",
-		Args:  cobra.ExactArgs(1),
+		Short: "Explain a check: title, severity, rationale, remediation per service and references",
+		Long: `Explain prints what a check is about, why it matters, how to fix it in
+general and, service by service, in the service's own files (with
+placeholders such as <host> and <issuer> where a finding gives this host's
+values), and its sources. --service shows one service's advice.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cat, err := scan.LoadCatalog(opt.dir)
 			if err != nil {
@@ -44,10 +55,14 @@ func newExplainCommand(s streams) *cobra.Command {
 			if err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
-			return output.Explain(s.out, ch)
+			if opt.service != "" && !slices.Contains(cat.ServiceNames(), opt.service) {
+				return usageError("--service: unknown service %q (known: %s)", opt.service, strings.Join(cat.ServiceNames(), ", "))
+			}
+			return output.Explain(s.out, ch, cat.Services, opt.service)
 		},
 	}
 	cmd.Flags().StringVar(&opt.dir, "recipes", "", "directory of *.hcl recipes replacing the embedded set")
+	cmd.Flags().StringVar(&opt.service, "service", "", "show only this service's advice: "+strings.Join(scan.ServiceNames(), "|"))
 	return cmd
 }
 

@@ -62,6 +62,8 @@ func TestExitCodes(t *testing.T) {
 		{"malformed recipe", []string{"scan", "--root", hosts + "demo", "--recipes", recipesDir}, 2, "broken.hcl:2:"},
 		{"explain unknown check", []string{"explain", "audience-anyy"}, 2, "did you mean audience-any"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+		{"explain for one service", []string{"explain", "authz-group-fallback", "--service", "dcache"}, 0, ""},
+		{"explain for an unknown service", []string{"explain", "authz-group-fallback", "--service", "dpm"}, 2, "unknown service \"dpm\" (known: arc-ce, dcache, eos, htcondor-ce, storm-webdav, xrootd)"},
 		{"recipe of a service", []string{"recipe", "xrootd", "--root", hosts + "xrootd-wg-recipe"}, 0, ""},
 		{"recipe of an unknown service", []string{"recipe", "dpm"}, 2, "unknown service \"dpm\" (known: arc-ce, dcache, eos, htcondor-ce, storm-webdav, xrootd)"},
 		{"recipe for an unknown VO", []string{"recipe", "dcache", "--vo", "belle"}, 2, "unknown VO \"belle\" (known: alice, atlas, cms, dteam, lhcb, wlcg)"},
@@ -327,6 +329,40 @@ func TestRecipeCommand(t *testing.T) {
 			for _, f := range ref.Files {
 				if f.Content == "" || (f.Mode != "file" && f.Mode != "append") {
 					t.Errorf("file %s: mode %q, %d bytes", f.Path, f.Mode, len(f.Content))
+				}
+			}
+		})
+	}
+}
+
+// TestExplainPerService shows each service's own advice: the dCache fix
+// of authz-group-fallback names the provider and op: lines, and with
+// --service only that service's advice (and the one for every service)
+// is shown.
+func TestExplainPerService(t *testing.T) {
+	tests := []struct {
+		args         []string
+		want, absent []string
+	}{
+		{[]string{"explain", "authz-group-fallback"}, []string{"XRootD (xrootd)", "dCache (dcache)", "-non-authz-id", "authorization_strategy = capability"}, nil},
+		{[]string{"explain", "authz-group-fallback", "--service", "dcache"}, []string{"dCache (dcache)", "gplazma.oidc.provider!<name>"}, []string{"XRootD (xrootd)", "scitokens.cfg"}},
+		{[]string{"explain", "audience-unchecked", "--service", "storm-webdav"}, []string{"enforce-audience-checks: true"}, []string{"XRootD (xrootd)", "dCache (dcache)"}},
+		{[]string{"explain", "waiver-unused", "--service", "xrootd"}, []string{"Every service"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, stderr := run(tc.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("lacks %q:\n%s", w, out)
+				}
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(out, a) {
+					t.Errorf("shows %q:\n%s", a, out)
 				}
 			}
 		})

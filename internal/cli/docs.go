@@ -363,9 +363,12 @@ var manPages = map[string]manPage{
 		},
 	},
 	"ttt-check explain": {
-		exit:     exitUsageOnly("the check was explained; 2 also when ID is not a check"),
-		files:    func(manContext) []manItem { return []manItem{fileRecipes} },
-		examples: []example{{"Why a finding matters and how to fix it:", "ttt-check explain mapping-issuer-wide"}},
+		exit:  exitUsageOnly("the check was explained; 2 also when ID is not a check or --service not a service"),
+		files: func(manContext) []manItem { return []manItem{fileRecipes} },
+		examples: []example{
+			{"Why a finding matters and how to fix it, for every service:", "ttt-check explain mapping-issuer-wide"},
+			{"The fix in dCache's own files only:", "ttt-check explain authz-group-fallback --service dcache"},
+		},
 	},
 	"ttt-check recipe": {
 		exit: []exitCode{

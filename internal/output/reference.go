@@ -60,30 +60,3 @@ func ReferenceJSON(w io.Writer, r *catalog.Reference, _ Options) error {
 	}
 	return nil
 }
-
-// wrap fills a text into lines of at most width columns (a longer word,
-// a URL, stays whole on its own line); blank lines separate paragraphs.
-func wrap(text string, width int) []string {
-	var out []string
-	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		if len(out) > 0 {
-			out = append(out, "")
-		}
-		line := ""
-		for _, word := range strings.Fields(para) {
-			switch {
-			case line == "":
-				line = word
-			case len(line)+1+len(word) > width:
-				out = append(out, line)
-				line = word
-			default:
-				line += " " + word
-			}
-		}
-		if line != "" {
-			out = append(out, line)
-		}
-	}
-	return out
-}

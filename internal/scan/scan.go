@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -535,12 +536,30 @@ func buildCatalog(set *recipes.Set) *catalog.Catalog {
 		RecipesSource:  set.Source,
 		RecipesDigest:  set.Digest,
 	}
+	// Fixes are shown with placeholders, for a release that has every
+	// option (the lines they need are named in the text).
+	rel := recipes.Release{Has: func(string) bool { return true }, Since: func(feature string) string {
+		for _, name := range slices.Sorted(maps.Keys(set.Components)) {
+			if v, ok := set.Components[name].Features[feature]; ok {
+				return v
+			}
+		}
+		return ""
+	}}
 	for _, id := range checks.AllIDs() {
 		m := set.Checks[id]
-		c.Checks = append(c.Checks, catalog.Check{
+		ch := catalog.Check{
 			ID: id, Title: m.Title, Severity: m.Severity,
 			Rationale: m.Rationale, Remediation: m.Remediation, References: m.References,
-		})
+		}
+		for _, f := range m.Fixes {
+			text, err := f.Render(recipes.Placeholders(), rel)
+			if err != nil {
+				text = "(" + err.Error() + ")"
+			}
+			ch.Fixes = append(ch.Fixes, catalog.Fix{Service: f.Service, Case: f.Case, Text: text})
+		}
+		c.Checks = append(c.Checks, ch)
 	}
 	for _, vo := range set.SortedVOs() {
 		c.VOs = append(c.VOs, catalog.VO{Name: vo.Name, Title: vo.Title, Issuer: vo.Issuer, Purpose: vo.Purpose})
