@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -31,7 +32,13 @@ var accessOpen = Check{
 				if strings.HasPrefix(strings.Join(s.Values, " "), "policy ") {
 					fixCase = "policy"
 				}
+				var edits []finding.Edit
+				if text, ok := recorded(svc, s.Source); ok && fixCase == "anonymous" && strings.HasPrefix(strings.TrimSpace(text), "anonymousReadEnabled") {
+					e, _ := replaceLine(svc, s.Source, withValue(text, "=", "false"))
+					edits = append(edits, e)
+				}
 				out = append(out, Result{
+					Edits:    edits,
 					FixCase:  fixCase,
 					Source:   s.Source,
 					Key:      "open:" + strings.Join(s.Values, " "),

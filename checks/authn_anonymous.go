@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
@@ -53,6 +54,7 @@ var authnAnonymous = Check{
 				out = append(out, Result{
 					Source:   s.Source,
 					Key:      "write-method:" + m,
+					Edits:    withoutMethod(svc, s.Source, m),
 					FixCase:  "method",
 					Values:   vals("key", "SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS", "values", strings.Join(s.Values, ","), "name", m),
 					Message:  fmt.Sprintf("%s accepts %s authentication for WRITE and neither maps it to an identity DENY_WRITE refuses: a client can claim any identity, or none, to submit and modify jobs", svc.Label(), m),
@@ -83,6 +85,12 @@ var authnAnonymous = Check{
 					}
 					if key == "ALLOW_ADMINISTRATOR" {
 						r.Severity = sev(vocab.Critical)
+					}
+					// A site override goes; HTCondor-CE's defaults apply.
+					if strings.HasPrefix(s.Source.File, "/etc/condor-ce/") {
+						if e, ok := replaceLine(svc, s.Source); ok {
+							r.Edits = []finding.Edit{e}
+						}
 					}
 					out = append(out, r)
 					break

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
@@ -48,7 +49,11 @@ var authzGroupFallback = Check{
 			}
 			// XRootD chooses strategies from 5.7.0 on; before, every
 			// issuer gets all three whatever the file says.
-			if rel, ok := releaseOf(in, svc, "xrootd"); ok && rel.known && !rel.has("authorization_strategy") {
+			rel, dated := releaseOf(in, svc, "xrootd")
+			if svc.Name == "xrootd" && (!dated || !rel.known || rel.has("authorization_strategy")) {
+				r.Edits = capabilityOnly(svc, t)
+			}
+			if dated && rel.known && !rel.has("authorization_strategy") {
 				since := rel.since("authorization_strategy")
 				r.Message += fmt.Sprintf(" (%s always authorizes by capability, group and mapping: authorization_strategy is read from %s on)", rel, since)
 			}
@@ -65,4 +70,17 @@ func strategies(t inventory.Trust) string {
 		s = append(s, string(x))
 	}
 	return strings.Join(s, " ")
+}
+
+// capabilityOnly limits the trust's [Issuer] section to authorization by
+// the token's scopes.
+func capabilityOnly(svc inventory.Service, t inventory.Trust) []finding.Edit {
+	sec, ok := issuerSection(svc, t)
+	if !ok {
+		return nil
+	}
+	if src, text, ok := sectionKey(sec, "authorization_strategy"); ok {
+		return []finding.Edit{{File: src.File, Op: finding.EditReplace, Line: src.Line, Old: []string{text}, New: []string{withValue(text, "=", "capability")}}}
+	}
+	return []finding.Edit{addToSection(sec, "authorization_strategy = capability")}
 }

@@ -2,9 +2,11 @@ package checks
 
 import (
 	"fmt"
+	"path"
 	"strconv"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -44,6 +46,8 @@ var banShadowed = Check{
 			}
 			if strings.HasPrefix(b.Identity, "denyaccess ") {
 				r.FixCase = "list"
+			} else {
+				r.Edits = moveBan(svc, b)
 			}
 			if b.Partly {
 				r.Message = fmt.Sprintf("%s: the ban of %s is partly dead: the earlier rule at %s already decides some of the tokens it targets (first match wins)", svc.Label(), b.Identity, b.ShadowedBy)
@@ -56,4 +60,36 @@ var banShadowed = Check{
 		}
 		return out
 	},
+}
+
+// moveBan puts a ban before the rule that shadows it: HTCondor-CE into
+// /etc/condor-ce/mapfiles.d/00-ban.conf, which sorts before every
+// mapfile of both mapfile directories; ARC above the shadowing rule of
+// the same authgroup. StoRM's policies span several YAML lines: no
+// mechanical move.
+func moveBan(svc inventory.Service, b inventory.Ban) []finding.Edit {
+	text, ok := recorded(svc, b.Source)
+	if !ok {
+		return nil
+	}
+	del, _ := replaceLine(svc, b.Source)
+	switch svc.Name {
+	case "htcondor-ce":
+		const first = "/etc/condor-ce/mapfiles.d/00-ban.conf"
+		dir := path.Dir(b.ShadowedBy.File)
+		if b.Source.File == first || (dir != "/etc/condor-ce/mapfiles.d" && dir != "/usr/share/condor-ce/mapfiles.d") {
+			return nil
+		}
+		return []finding.Edit{del, appendLines(first, strings.TrimSpace(text))}
+	case "arc-ce":
+		if b.ShadowedBy.File != b.Source.File || !strings.HasPrefix(strings.TrimSpace(text), "-") {
+			return nil
+		}
+		before, ok := insertBefore(svc, b.ShadowedBy, text)
+		if !ok {
+			return nil
+		}
+		return []finding.Edit{del, before}
+	}
+	return nil
 }

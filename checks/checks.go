@@ -12,6 +12,7 @@ import (
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/reference"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
@@ -35,6 +36,26 @@ type Input struct {
 	Inventory *inventory.Inventory
 	Recipes   *recipes.Set
 	Profile   Profile
+	// refs caches each service's reference values on this host (what
+	// fixes and edits write), filled on first use.
+	refs map[string]*reference.Host
+}
+
+// reference returns the reference values of a service on this host: the
+// values `ttt-check recipe` writes (nil when the recipes have none).
+func (in *Input) reference(service string) *reference.Host {
+	if h, ok := in.refs[service]; ok {
+		return h
+	}
+	if in.refs == nil {
+		in.refs = map[string]*reference.Host{}
+	}
+	h, err := reference.For(in.Recipes, in.Inventory, service, in.Inventory.Host)
+	if err != nil {
+		h = nil
+	}
+	in.refs[service] = h
+	return h
 }
 
 // Result is one deviation as a check sees it; Evaluate turns it into a
@@ -64,6 +85,10 @@ type Result struct {
 	// Values are what the check knows that its fix names (the trust's
 	// issuer and label, the line to write, …; see recipes.FixVars).
 	Values map[string]string
+	// Edits are the mechanical changes that apply the fix, derived from
+	// the lines and sections the reader recorded; none when the fix needs
+	// a person's decision.
+	Edits []finding.Edit
 }
 
 // Func evaluates one check against one service.
@@ -234,6 +259,7 @@ func NewFinding(set *recipes.Set, id, service, instance string, r Result) (findi
 		Also:        places(service, instance, r.Also),
 		Fingerprint: finding.Fingerprint(id, r.Source.File, r.Key),
 		Key:         r.Key,
+		Edits:       r.Edits,
 	}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
@@ -37,6 +38,11 @@ var configUnknownKey = Check{
 				r.Severity = sev(vocab.Low)
 				r.FixCase = "upgrade"
 				r.Values["installed"], r.Values["since_release"] = u.Release, u.Since
+			}
+			if text, ok := recorded(svc, u.Source); ok && u.Nearest != "" && u.Since == "" && svc.Name == "storm-webdav" && strings.HasPrefix(strings.TrimSpace(text), u.Key) {
+				i := strings.Index(text, u.Key)
+				e, _ := replaceLine(svc, u.Source, text[:i]+u.Nearest+text[i+len(u.Key):])
+				r.Edits = []finding.Edit{e}
 			}
 			if u.Nearest != "" {
 				r.Message += fmt.Sprintf("; did you mean %q? Until fixed, %s keeps its default", u.Nearest, u.Nearest)

@@ -13,27 +13,14 @@ import (
 // the same values `ttt-check recipe` writes (internal/reference), so that
 // a finding's advice and the service's reference configuration agree.
 type fixer struct {
-	in    *Input
-	hosts map[string]*reference.Host
+	in *Input
 }
 
-func newFixer(in *Input) *fixer {
-	return &fixer{in: in, hosts: map[string]*reference.Host{}}
-}
+func newFixer(in *Input) *fixer { return &fixer{in: in} }
 
 // host returns the reference values of a service on this host (nil when
 // the recipes have no reference for it).
-func (x *fixer) host(service string) *reference.Host {
-	if h, ok := x.hosts[service]; ok {
-		return h
-	}
-	h, err := reference.For(x.in.Recipes, x.in.Inventory, service, x.in.Inventory.Host)
-	if err != nil {
-		h = nil
-	}
-	x.hosts[service] = h
-	return h
-}
+func (x *fixer) host(service string) *reference.Host { return x.in.reference(service) }
 
 // render sets r.Fix from the check's fix for the service in the recipes,
 // unless the check set a fix of its own.

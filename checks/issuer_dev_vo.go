@@ -27,7 +27,9 @@ var issuerDevVO = Check{
 				Expected: "no development-VO issuer on production hosts (use DTeam for site tests)",
 				Actual:   "issuer " + t.Issuer,
 			}
-			if in.Profile.Environment != vocab.Production {
+			if in.Profile.Environment == vocab.Production {
+				r.Edits = dropTrust(svc, t)
+			} else {
 				r.Severity = sev(vocab.Info)
 				r.FixCase = "testbed"
 				r.Expected = "fine on a " + in.Profile.Environment + " host; never on production"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -20,6 +21,7 @@ var legacyConfig = Check{
 				continue
 			}
 			out = append(out, Result{
+				Edits:    legacyEdits(svc, l),
 				Source:   l.Source,
 				Key:      "legacy:" + l.What,
 				Values:   vals("name", shortWhat(l.What)),
@@ -43,4 +45,24 @@ func shortWhat(what string) string {
 		}
 	}
 	return what[:cut]
+}
+
+// legacyEdits remove what the running release no longer uses: the whole
+// block an ARC block finding points at, the line of an ARC plugin or a
+// dCache property or plugin.
+func legacyEdits(svc inventory.Service, l inventory.Legacy) []finding.Edit {
+	switch svc.Name {
+	case "arc-ce":
+		if sec, ok := sectionOf(svc, l.Source); ok && sec.Start == l.Source.Line {
+			return []finding.Edit{removeSection(sec)}
+		}
+		if e, ok := replaceLine(svc, l.Source); ok {
+			return []finding.Edit{e}
+		}
+	case "dcache":
+		if e, ok := replaceLine(svc, l.Source); ok {
+			return []finding.Edit{e}
+		}
+	}
+	return nil
 }

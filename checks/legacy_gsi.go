@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -33,11 +34,36 @@ var legacyGSI = Check{
 			case strings.HasPrefix(l.What, "GSI in "):
 				r.FixCase = "method"
 				r.Values["key"] = strings.TrimPrefix(l.What, "GSI in ")
+				r.Edits = withoutMethod(svc, l.Source, "GSI")
 			case strings.HasPrefix(l.What, "GSI mapfile rule"):
 				r.FixCase = "mapfile"
+				if e, ok := replaceLine(svc, l.Source); ok {
+					r.Edits = []finding.Edit{e}
+				}
 			}
 			out = append(out, r)
 		}
 		return out
 	},
+}
+
+// withoutMethod drops an authentication method from an HTCondor method
+// list line (the line goes when nothing is left: the defaults apply).
+func withoutMethod(svc inventory.Service, src inventory.Source, method string) []finding.Edit {
+	text, ok := recorded(svc, src)
+	if !ok || !strings.Contains(text, "=") {
+		return nil
+	}
+	var kept []string
+	for _, m := range strings.FieldsFunc(valueOf(text, "="), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if !strings.EqualFold(m, method) {
+			kept = append(kept, m)
+		}
+	}
+	var line []string
+	if len(kept) > 0 {
+		line = []string{withValue(text, "=", strings.Join(kept, ", "))}
+	}
+	e, _ := replaceLine(svc, src, line...)
+	return []finding.Edit{e}
 }

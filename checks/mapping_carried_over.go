@@ -3,7 +3,9 @@ package checks
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -25,7 +27,15 @@ var mappingCarriedOver = Check{
 			if t.CarriedAccount == "" {
 				continue
 			}
+			// The acc.authdb rule that gives the name rights goes: tokens
+			// are authorized by their scopes.
+			var edits []finding.Edit
+			if text, ok := recorded(svc, t.CarriedSource); ok && strings.HasPrefix(strings.TrimSpace(text), "u ") {
+				e, _ := replaceLine(svc, t.CarriedSource)
+				edits = append(edits, e)
+			}
 			out = append(out, Result{
+				Edits:    edits,
 				Source:   at(t.AccountSource, t.Source),
 				Also:     []inventory.Source{t.CarriedSource},
 				Key:      "carried:" + t.CarriedAccount,

@@ -2,8 +2,10 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -49,6 +51,7 @@ var mappingIssuerWide = Check{
 				Actual:   "issuer-wide: " + to,
 			}
 			wideCase(in, t, &r)
+			r.Edits = wideEdits(in, svc, t, r.FixCase)
 			out = append(out, r)
 		}
 		return out
@@ -113,4 +116,97 @@ func pinnedLines(in *Input, t inventory.Trust) []string {
 		lines = append(lines, "SCITOKENS "+anchoredPattern(pinned)+" "+t.Account)
 	}
 	return lines
+}
+
+// wideEdits take the issuer-wide grant away: the acc.authdb organisation
+// rule (XRootD), the open-subject SCITOKENS line (HTCondor-CE: pinned to
+// the VO's published subjects, or removed when it admits any issuer), the
+// op: line and -non-authz-id (dCache), the storage area's flat grants
+// (StoRM). A catch-all name_mapfile rule lives in a JSON file the reader
+// does not record line by line, and ARC's authgroups need the pilot
+// subjects chosen: no mechanical fix for those.
+func wideEdits(in *Input, svc inventory.Service, t inventory.Trust, fixCase string) []finding.Edit {
+	switch svc.Name {
+	case "xrootd":
+		if fixCase != "authdb" {
+			return nil
+		}
+		if text, ok := recorded(svc, t.StrategySource); ok && strings.HasPrefix(strings.TrimSpace(text), "o ") {
+			e, _ := replaceLine(svc, t.StrategySource)
+			return []finding.Edit{e}
+		}
+	case "htcondor-ce":
+		if fixCase == "anyissuer" {
+			if e, ok := replaceLine(svc, t.Source); ok {
+				return []finding.Edit{e}
+			}
+			return nil
+		}
+		lines := pinnedLines(in, t)
+		if len(lines) == 0 {
+			return nil
+		}
+		vo, _ := in.Recipes.VOByIssuer(t.Issuer)
+		if vo == nil {
+			vo, _ = in.Recipes.VOByLegacyIssuer(t.Issuer)
+		}
+		var with []string
+		for i, l := range lines {
+			with = append(with, "# "+vo.Title+": "+vo.RobotSubjects[i].Description, l)
+		}
+		if e, ok := replaceLine(svc, t.Source, with...); ok {
+			return []finding.Edit{e}
+		}
+	case "dcache":
+		var edits []finding.Edit
+		if text, ok := recorded(svc, t.StrategySource); ok && strings.HasPrefix(strings.TrimSpace(text), "op:") {
+			e, _ := replaceLine(svc, t.StrategySource)
+			edits = append(edits, e)
+		}
+		if text, ok := recorded(svc, t.Source); ok && strings.Contains(text, "-non-authz-id=") {
+			// The identity goes to tokens with storage scopes only: it
+			// becomes -authz-id where the provider has none.
+			line := withOption(text, "-non-authz-id", "")
+			if !slices.ContainsFunc(quotedFields(text), func(w string) bool { return strings.HasPrefix(w, "-authz-id=") }) {
+				line = strings.Replace(text, "-non-authz-id=", "-authz-id=", 1)
+			}
+			e, _ := replaceLine(svc, t.Source, line)
+			edits = append(edits, e)
+		}
+		return edits
+	case "storm-webdav":
+		return areaGrants(svc, label(t))
+	}
+	return nil
+}
+
+// areaGrants set a StoRM storage area to grant nothing to every token of
+// its issuers, and to authorize by the token's scopes: each key where it
+// is set, else where a misspelt one stands (config-unknown-key renames
+// it alike), else at the end of the area's file.
+func areaGrants(svc inventory.Service, area string) []finding.Edit {
+	var edits []finding.Edit
+	for _, kv := range [][2]string{{"orgsGrantReadPermission", "false"}, {"orgsGrantWritePermission", "false"}, {"wlcgScopeAuthzEnabled", "true"}} {
+		s, ok := svc.Setting("sa." + area + "." + kv[0])
+		if !ok || len(s.Values) == 0 || s.Values[0] == kv[1] {
+			continue
+		}
+		line := kv[0] + "=" + kv[1]
+		if s.Source.Line > 0 {
+			if e, ok := replaceLine(svc, s.Source, line); ok {
+				edits = append(edits, e)
+			}
+			continue
+		}
+		if i := slices.IndexFunc(svc.UnknownKeys, func(u inventory.UnknownKey) bool {
+			return u.Nearest == kv[0] && u.Source.File == s.Source.File
+		}); i >= 0 {
+			if e, ok := replaceLine(svc, svc.UnknownKeys[i].Source, line); ok {
+				edits = append(edits, e)
+				continue
+			}
+		}
+		edits = append(edits, appendLines(s.Source.File, line))
+	}
+	return edits
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
@@ -61,6 +62,18 @@ var tokenInURL = Check{
 				r.Expected = "no http.header2cgi Authorization on a proxy"
 				r.FixCase = "proxy"
 				stripped, ignored = false, false
+			}
+			// The known release decides: strip-on-redirect where it is
+			// read, else no copy of the header here; a proxy never.
+			if redirects && (proxy || dated && rel.known) {
+				line := []string{}
+				if !proxy && rel.has("strip-on-redirect") {
+					line = []string{strippedLine(s.Values)}
+				}
+				if text, ok := recorded(svc, s.Source); ok && strings.HasPrefix(strings.TrimSpace(text), "http.header2cgi") {
+					e, _ := replaceLine(svc, s.Source, line...)
+					r.Edits = []finding.Edit{e}
+				}
 			}
 			if ignored {
 				r.Message = fmt.Sprintf("%s: %s ignores strip-on-redirect in http.header2cgi (first read by %s), so the Authorization header is copied into the URL's CGI and %s", svc.Label(), rel, rel.since("strip-on-redirect"), why)

@@ -728,11 +728,11 @@ check "mapping-issuer-wide" {
   }
   fix "dcache" {
     text = <<-EOT
-      In ${file}, delete line ${line}${mapped != "" ? " (it gives every token of the provider ${mapped})" : ""}, and
-      remove -non-authz-id from gplazma.oidc.provider!${name}: a token without
-      storage scopes must get no identity (wlcg-authz-docs dcache.md: "never
-      include any mapping for op:atlas"). Tokens with storage scopes keep
-      their -authz-id identity.
+      In ${file}, delete line ${line}${mapped != "" ? " (it gives every token of the provider ${mapped})" : ""} if it is an op:${name} line, and
+      turn -non-authz-id of gplazma.oidc.provider!${name} into -authz-id (or
+      drop it when the provider has one): a token without storage scopes must
+      get no identity (wlcg-authz-docs dcache.md: "never include any mapping
+      for op:atlas"); tokens with storage scopes get the -authz-id identity.
     EOT
   }
   fix "storm-webdav" {
@@ -978,11 +978,12 @@ check "authz-group-fallback" {
   }
   fix "dcache" {
     text = <<-EOT
-      In ${file}, line ${line} and the provider of ${vo_title}: remove
-      -non-authz-id from gplazma.oidc.provider!${name} and every op:${name}
-      line; oidcgrp: lines then only add groups to no identity, and a token
-      without storage scopes gets nothing (wlcg-authz-docs dcache.md: "never
-      include any mapping for op:atlas or oidcgrp:/atlas").
+      For ${vo_title} (${place}): turn -non-authz-id of
+      gplazma.oidc.provider!${name} into -authz-id (or drop it when the
+      provider has one) and delete every op:${name} multimap line; oidcgrp:
+      lines then add groups to no identity, and a token without storage scopes
+      gets nothing (wlcg-authz-docs dcache.md: "never include any mapping for
+      op:atlas or oidcgrp:/atlas").
     EOT
   }
   references = [

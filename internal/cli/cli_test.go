@@ -64,6 +64,10 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
 		{"explain for one service", []string{"explain", "authz-group-fallback", "--service", "dcache"}, 0, ""},
 		{"explain for an unknown service", []string{"explain", "authz-group-fallback", "--service", "dpm"}, 2, "unknown service \"dpm\" (known: arc-ce, dcache, eos, htcondor-ce, storm-webdav, xrootd)"},
+		{"diff of a deviating host", []string{"scan", "--root", hosts + "demo", "--now", "2026-11-22", "--diff"}, 1, ""},
+		{"diff of a clean host", []string{"scan", "--root", hosts + "xrootd-wg-recipe", "--now", "2026-11-22", "--diff"}, 0, ""},
+		{"diff in another format", []string{"scan", "--root", hosts + "demo", "--diff", "--format", "json"}, 2, "--diff prints the diff on standard output"},
+		{"diff into a file", []string{"scan", "--root", hosts + "demo", "--diff", "--output", "x.diff"}, 2, "--diff prints the diff on standard output"},
 		{"recipe of a service", []string{"recipe", "xrootd", "--root", hosts + "xrootd-wg-recipe"}, 0, ""},
 		{"recipe of an unknown service", []string{"recipe", "dpm"}, 2, "unknown service \"dpm\" (known: arc-ce, dcache, eos, htcondor-ce, storm-webdav, xrootd)"},
 		{"recipe for an unknown VO", []string{"recipe", "dcache", "--vo", "belle"}, 2, "unknown VO \"belle\" (known: alice, atlas, cms, dteam, lhcb, wlcg)"},
@@ -363,6 +367,45 @@ func TestExplainPerService(t *testing.T) {
 			for _, a := range tc.absent {
 				if strings.Contains(out, a) {
 					t.Errorf("shows %q:\n%s", a, out)
+				}
+			}
+		})
+	}
+}
+
+// TestScanDiff checks what scan --diff prints: a header naming the root
+// to apply it under, the unified diff with host paths relative to it,
+// then the findings it leaves with their advice as comments.
+func TestScanDiff(t *testing.T) {
+	tests := []struct {
+		host         string
+		want, absent []string
+	}{
+		{"demo", []string{
+			"# ttt-check scan --diff for se01.demo-t2.example.org:",
+			"-p0 < THIS-FILE",
+			"--- etc/xrootd/scitokens.cfg\n+++ etc/xrootd/scitokens.cfg\n",
+			"-[Issuer OSG-Connect]\n",
+			"--- /dev/null\n+++ etc/condor-ce/mapfiles.d/00-ban.conf\n",
+			"# Left for you",
+			"# LOW issuer-dteam-missing /etc/xrootd/xrootd-clustered.cfg:19 (xrootd): overlaps the fix of issuer-dteam-missing",
+		}, []string{"--- /etc/", "eyJ"}},
+		{"xrootd-wg-recipe", []string{"# Nothing to change mechanically."}, []string{"---"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.host, func(t *testing.T) {
+			_, out, stderr := run("scan", "--root", hosts+tc.host, "--now", "2026-11-22", "--diff")
+			if stderr != "" {
+				t.Errorf("stderr: %s", stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("lacks %q:\n%s", w, out)
+				}
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(out, a) {
+					t.Errorf("has %q:\n%s", a, out)
 				}
 			}
 		})

@@ -317,6 +317,7 @@ var manPages = map[string]manPage{
 			{"After an upgrade: report what is new since the last run, and fail only on that:", "ttt-check scan --baseline /var/lib/ttt-check/last.json --fail-on-new"},
 			{"Several reports at once, one of them on standard output:", "ttt-check scan --format text --format json=/var/lib/ttt-check/last.json \\\n    --format prometheus=/var/lib/ttt-check/ttt-check.prom"},
 			{"A Nagios/Icinga check (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):", "ttt-check scan --format nagios"},
+			{"A diff that brings the host's files to the recipe; review it, then apply it:", "sudo ttt-check scan --diff > fix.diff\nsudo patch -d / -p0 < fix.diff"},
 		},
 		seeAlso: []string{"ttt-check-site.toml(5)", "ttt-check-explain(1)"},
 	},

@@ -31,6 +31,9 @@ type scanOptions struct {
 	onlyLogs  bool
 	// allInstances judges services systemd does not start as if they ran.
 	allInstances bool
+	// diff prints a unified diff that fixes what it can instead of the
+	// report.
+	diff bool
 }
 
 // target is one requested output: a format and where it goes ("" is
@@ -79,11 +82,18 @@ are disabled or masked) are reported as not running and do not fail the
 scan; --all-instances judges them fully. A host without unit files (a
 snapshot of /etc) is judged as if everything ran.
 
+--diff prints, instead of the report, a unified diff against the host's own
+files (named under --root) that brings them to the recipe for every failing
+finding with a mechanical fix, keeping comments and layout, then the
+findings it leaves with their advice. It writes nothing: apply it with
+patch -p0.
+
 Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
 2 usage error, invalid site profile or invalid recipes.`,
 		Example: `  sudo ttt-check scan
   ttt-check scan --root /srv/snapshots/ce01 --format json --output ce01.json
-  ttt-check scan --site /etc/ttt-check/site.toml --fail-on high`,
+  ttt-check scan --site /etc/ttt-check/site.toml --fail-on high
+  sudo ttt-check scan --diff > fix.diff && less fix.diff && sudo patch -p0 < fix.diff`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			err := runScan(s, opt)
@@ -106,6 +116,7 @@ Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations;
 	f.BoolVar(&opt.failOnNew, "fail-on-new", false, "with --baseline: exit 1 only for new findings at or above --fail-on")
 	f.BoolVar(&opt.allInstances, "all-instances", false, "judge services and instances systemd does not start (disabled or masked) as if they ran")
 	f.BoolVar(&opt.logs, "logs", false, "also search the services' log directories for leaked bearer tokens")
+	f.BoolVar(&opt.diff, "diff", false, "print a unified diff against the host's files that brings them to the recipe (apply with patch -p0), then the findings it leaves with their advice; writes nothing")
 	f.StringVar(&opt.now, "now", "", "evaluate waivers as of this date (YYYY-MM-DD), for reproducible reports")
 	_ = f.MarkHidden("now")
 	return cmd
@@ -141,6 +152,9 @@ func runScan(s streams, opt scanOptions) error {
 	if err != nil {
 		return usageError("--format: %w", err)
 	}
+	if opt.diff && (len(opt.formats) != 1 || opt.formats[0] != "text" || opt.output != "") {
+		return usageError("--diff prints the diff on standard output: it takes no --format or --output")
+	}
 	if opt.failOnNew && opt.baseline == "" {
 		return usageError("--fail-on-new needs --baseline")
 	}
@@ -161,6 +175,15 @@ func runScan(s streams, opt scanOptions) error {
 	rep, err := scanner.Run(so)
 	if err != nil {
 		return usageError("scan: %w", err)
+	}
+	if opt.diff {
+		if err := output.PatchText(s.out, scanner.Diff(rep), rep.Host, output.Options{}); err != nil {
+			return err
+		}
+		if rep.Fails() {
+			return &ExitError{Code: ExitDeviation}
+		}
+		return nil
 	}
 	for _, t := range targets {
 		if err := emit(s, t.path, func(w io.Writer, o output.Options) error {

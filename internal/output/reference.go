@@ -13,6 +13,7 @@ import (
 // header (what it is, for which host, VOs and release, its sources), then
 // every file under a "==> path <==" line, as it goes on the host.
 func ReferenceText(w io.Writer, r *catalog.Reference, _ Options) error {
+	r = sanitizeReference(r)
 	t := &textWriter{w: w}
 	t.printf("# ttt-check recipe %s: %s\n", r.Service, r.Title)
 	t.printf("# host %s%s; VOs %s", r.Host, hostAside(r.HostFrom, ""), strings.Join(r.VOs, ", "))
@@ -52,6 +53,7 @@ func ReferenceText(w io.Writer, r *catalog.Reference, _ Options) error {
 
 // ReferenceJSON writes a reference configuration for tools.
 func ReferenceJSON(w io.Writer, r *catalog.Reference, _ Options) error {
+	r = sanitizeReference(r)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -59,4 +61,17 @@ func ReferenceJSON(w io.Writer, r *catalog.Reference, _ Options) error {
 		return fmt.Errorf("write json: %w", err)
 	}
 	return nil
+}
+
+// sanitizeReference is a redacted copy: the host's values that fill the
+// templates come from its files, and no output carries a secret.
+func sanitizeReference(r *catalog.Reference) *catalog.Reference {
+	c := *r
+	c.Notes = redactAll(r.Notes)
+	c.Files = make([]catalog.ReferenceFile, len(r.Files))
+	for i, f := range r.Files {
+		f.Content = Redact(f.Content)
+		c.Files[i] = f
+	}
+	return &c
 }

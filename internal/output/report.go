@@ -204,6 +204,14 @@ func sanitize(r *finding.Report) *finding.Report {
 	for i, f := range r.Findings {
 		f.Message, f.Expected, f.Actual = Redact(f.Message), Redact(f.Expected), Redact(f.Actual)
 		f.Remediation = Redact(f.Remediation)
+		if len(f.Edits) > 0 {
+			edits := make([]finding.Edit, len(f.Edits))
+			for j, e := range f.Edits {
+				e.Old, e.New = redactAll(e.Old), redactAll(e.New)
+				edits[j] = e
+			}
+			f.Edits = edits
+		}
 		if f.Waiver != nil {
 			w := *f.Waiver
 			w.Reason = Redact(w.Reason)

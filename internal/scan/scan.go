@@ -26,6 +26,7 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/buildinfo"
 	"github.com/ttt-wg/ttt-check/internal/catalog"
 	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/fix"
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/logsearch"
@@ -220,6 +221,7 @@ func (s *Scanner) Inventory() *inventory.Inventory {
 			found[i].Kind = svc.Kind
 			found[i].PendingUpgrades = append(found[i].PendingUpgrades, leftovers(s.fsys, found[i].ConfigFiles)...)
 			facts.annotate(svc, h, &found[i])
+			readers.RecordLines(h, &found[i])
 			ensureSlices(&found[i])
 		}
 		inv.Services = append(inv.Services, found...)
@@ -671,3 +673,12 @@ func (s *Scanner) defaultVOs(host string) []string {
 // ReferenceServices are the services with a reference configuration,
 // sorted.
 func (s *Scanner) ReferenceServices() []string { return s.recipes.ReferenceServices() }
+
+// Diff renders the mechanical edits of a report's failing findings as one
+// unified diff against the host's own files, read through the scan's
+// root (headers name them as on the host, relative to /, so that
+// `patch -d ROOT -p0` applies the diff), with the failing findings it
+// leaves. It writes nothing.
+func (s *Scanner) Diff(rep *finding.Report) *finding.Patch {
+	return fix.Diff(s.fsys, rep.Findings, fix.Options{Root: s.fsys.Root()})
+}

@@ -183,6 +183,7 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 		release = rel.Version
 	}
 	st := scitokenscfg.InterpretRelease(ini, h.FS.ReadFile, release)
+	svc.Sections = append(svc.Sections, readers.INISections(h, stPath)...)
 	svc.Problems = append(svc.Problems, st.Problems...)
 	for _, k := range st.TooNew {
 		svc.UnknownKeys = append(svc.UnknownKeys, inventory.UnknownKey{Key: k.Value.Key, Source: k.Value.Source, Since: k.Since, Release: "xrootd " + release})
