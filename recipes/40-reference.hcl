@@ -184,8 +184,9 @@ reference "htcondor-ce" {
   ]
 
   file {
-    path  = "/etc/condor-ce/config.d/99-tokens.conf"
-    about = "the CE's own audience in the WLCG profile's condor:// form, besides the default <host>:9619"
+    path  = "/etc/condor-ce/config.d/99-local.conf"
+    mode  = "append"
+    about = "the CE's own audience in the WLCG profile's condor:// form, besides the default <host>:9619, in the site's file read after the package defaults"
     sources = [
       "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
     ]

@@ -72,56 +72,63 @@ type Release struct {
 	Name  string
 }
 
-// templateFuncs are the functions every recipe template may call: the
-// string and list functions of HCL's standard library, regex_escape for
-// HTCondor-CE mapfile patterns, and has/since/release for the installed
-// release.
-func templateFuncs(rel Release) map[string]function.Function {
+// staticFuncs are the functions every recipe template may call whatever
+// the release: the string and list functions of HCL's standard library,
+// and regex_escape for HTCondor-CE mapfile patterns. Built once; the
+// release functions (releaseFuncs) sit in a child context.
+var staticFuncs = &hcl.EvalContext{Functions: map[string]function.Function{
+	"join":       stdlib.JoinFunc,
+	"upper":      stdlib.UpperFunc,
+	"lower":      stdlib.LowerFunc,
+	"replace":    stdlib.ReplaceFunc,
+	"format":     stdlib.FormatFunc,
+	"length":     stdlib.LengthFunc,
+	"contains":   stdlib.ContainsFunc,
+	"substr":     stdlib.SubstrFunc,
+	"trimsuffix": stdlib.TrimSuffixFunc,
+	"trimprefix": stdlib.TrimPrefixFunc,
+	"concat":     stdlib.ConcatFunc,
+	"distinct":   stdlib.DistinctFunc,
+	"lookup":     stdlib.LookupFunc,
+	// regex_escape writes a string as HTCondor-CE's own mapfile examples
+	// do: every character that is not a letter or digit escaped. A
+	// placeholder (<issuer>) stays readable.
+	"regex_escape": stringFunc("s", func(s string) string {
+		if strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">") {
+			return s
+		}
+		var b strings.Builder
+		for _, c := range s {
+			if c < 128 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(c)
+		}
+		return b.String()
+	}),
+}}
+
+// stringFunc is a template function of one string.
+func stringFunc(name string, f func(string) string) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: name, Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return cty.StringVal(f(args[0].AsString())), nil
+		},
+	})
+}
+
+// releaseFuncs are has(feature), since(feature), release() and known()
+// for the installed release.
+func releaseFuncs(rel Release) map[string]function.Function {
 	if rel.Has == nil {
 		rel.Has = func(string) bool { return true }
 	}
 	if rel.Since == nil {
 		rel.Since = func(string) string { return "" }
 	}
-	str := func(name string, f func(string) string) function.Function {
-		return function.New(&function.Spec{
-			Params: []function.Parameter{{Name: name, Type: cty.String}},
-			Type:   function.StaticReturnType(cty.String),
-			Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-				return cty.StringVal(f(args[0].AsString())), nil
-			},
-		})
-	}
 	return map[string]function.Function{
-		"join":       stdlib.JoinFunc,
-		"upper":      stdlib.UpperFunc,
-		"lower":      stdlib.LowerFunc,
-		"replace":    stdlib.ReplaceFunc,
-		"format":     stdlib.FormatFunc,
-		"length":     stdlib.LengthFunc,
-		"contains":   stdlib.ContainsFunc,
-		"substr":     stdlib.SubstrFunc,
-		"trimsuffix": stdlib.TrimSuffixFunc,
-		"trimprefix": stdlib.TrimPrefixFunc,
-		"concat":     stdlib.ConcatFunc,
-		"distinct":   stdlib.DistinctFunc,
-		"lookup":     stdlib.LookupFunc,
-		// regex_escape writes a string as HTCondor-CE's own mapfile
-		// examples do: every character that is not a letter or digit
-		// escaped. A placeholder (<issuer>) stays readable.
-		"regex_escape": str("s", func(s string) string {
-			if strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">") {
-				return s
-			}
-			var b strings.Builder
-			for _, c := range s {
-				if c < 128 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-					b.WriteByte('\\')
-				}
-				b.WriteRune(c)
-			}
-			return b.String()
-		}),
 		"has": function.New(&function.Spec{
 			Params: []function.Parameter{{Name: "feature", Type: cty.String}},
 			Type:   function.StaticReturnType(cty.Bool),
@@ -129,7 +136,7 @@ func templateFuncs(rel Release) map[string]function.Function {
 				return cty.BoolVal(rel.Has(args[0].AsString())), nil
 			},
 		}),
-		"since": str("feature", rel.Since),
+		"since": stringFunc("feature", rel.Since),
 		// known reports whether the host says which release it runs.
 		"known": function.New(&function.Spec{
 			Type: function.StaticReturnType(cty.Bool),
@@ -155,7 +162,8 @@ func Eval(expr hcl.Expression, vars map[string]cty.Value, rel Release) (cty.Valu
 	if expr == nil {
 		return cty.NullVal(cty.String), nil
 	}
-	ctx := &hcl.EvalContext{Variables: vars, Functions: templateFuncs(rel)}
+	ctx := staticFuncs.NewChild()
+	ctx.Variables, ctx.Functions = vars, releaseFuncs(rel)
 	v, diags := expr.Value(ctx)
 	if diags.HasErrors() {
 		return cty.NilVal, &Error{Diags: diags}

@@ -300,7 +300,7 @@ func TestRecipeCommand(t *testing.T) {
 	}{
 		{"xrootd", "xrootd-wg-recipe", []string{"/etc/xrootd/scitokens.cfg", "/etc/xrootd/config.d/50-tokens.cfg"}},
 		{"eos", "eos-wg-recipe", []string{"/etc/xrootd/scitokens.cfg", "/etc/xrd.cf.mgm"}},
-		{"htcondor-ce", "htcondor-ce-wg-recipe", []string{"/etc/condor-ce/config.d/99-tokens.conf", "/etc/condor-ce/mapfiles.d/10-scitokens.conf"}},
+		{"htcondor-ce", "htcondor-ce-wg-recipe", []string{"/etc/condor-ce/config.d/99-local.conf", "/etc/condor-ce/mapfiles.d/10-scitokens.conf"}},
 		{"arc-ce", "arc7-wg-recipe", []string{"/etc/arc.conf"}},
 		{"dcache", "dcache-wg-recipe", []string{"/etc/dcache/layouts/dcache.conf", "/etc/dcache/gplazma.conf"}},
 		{"storm-webdav", "storm-wg-recipe", []string{"/etc/storm/webdav/config/application.yml", "/etc/storm/webdav/sa.d/atlas.properties", "/etc/storm/webdav/sa.d/dteam.properties"}},

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -170,12 +171,28 @@ var secretPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----`),
 }
 
+// secretHints are substrings each of secretPatterns needs (in lower
+// case): a text without any of them cannot match it, and the pattern is
+// not run. Reports carry whole fixes, so most strings are long and free
+// of secrets.
+var secretHints = [][]string{
+	{"eyj"},
+	{"bearer"},
+	{"password", "passwd", "secret", "token"},
+	{"://"},
+	{"-----begin"},
+}
+
 // Redact replaces secret-looking substrings with [REDACTED].
 func Redact(s string) string {
 	if s == "" {
 		return s
 	}
+	lower := strings.ToLower(s)
 	for i, re := range secretPatterns {
+		if !slices.ContainsFunc(secretHints[i], func(h string) bool { return strings.Contains(lower, h) }) {
+			continue
+		}
 		switch i {
 		case 1, 2:
 			s = re.ReplaceAllString(s, "${1}[REDACTED]")

@@ -30,7 +30,7 @@ func TestRecordLines(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			svc := tc.svc
-			readers.RecordLines(h, &svc)
+			readers.RecordLines(h, &svc, nil)
 			if !reflect.DeepEqual(svc.Lines, tc.want) {
 				t.Errorf("lines %v, want %v", svc.Lines, tc.want)
 			}

@@ -153,8 +153,9 @@ func TemplateProblem(file string) inventory.Problem {
 // facts cite (trusts, settings, bans, legacy items, references, unknown
 // keys, problems), read again through h.FS as the parsers read it: a fix
 // that rewrites a line must know what the line says, and the checks
-// never read files.
-func RecordLines(h Host, svc *inventory.Service) {
+// never read files. files caches the lines of every file read (several
+// services and instances read the same files); nil reads afresh.
+func RecordLines(h Host, svc *inventory.Service, files map[string][]string) {
 	var srcs []inventory.Source
 	add := func(ss ...inventory.Source) {
 		for _, s := range ss {
@@ -185,7 +186,9 @@ func RecordLines(h Host, svc *inventory.Service) {
 	for _, p := range svc.Problems {
 		add(p.Source)
 	}
-	files := map[string][]string{}
+	if files == nil {
+		files = map[string][]string{}
+	}
 	for _, s := range srcs {
 		lines, ok := files[s.File]
 		if !ok {

@@ -44,6 +44,7 @@ type Host struct {
 	svcs    []inventory.Service
 	hostVal map[string]string
 	notes   []string
+	vos     map[string]VO
 }
 
 // ErrUnknownService is returned for a service without a reference.
@@ -139,6 +140,21 @@ type Subject struct {
 
 // VO returns the values of a VO of the recipes on this service.
 func (h *Host) VO(vo *recipes.VO) (VO, error) {
+	if v, ok := h.vos[vo.Name]; ok {
+		return v, nil
+	}
+	v, err := h.vo(vo)
+	if err != nil {
+		return VO{}, err
+	}
+	if h.vos == nil {
+		h.vos = map[string]VO{}
+	}
+	h.vos[vo.Name] = v
+	return v, nil
+}
+
+func (h *Host) vo(vo *recipes.VO) (VO, error) {
 	area, account := h.hostArea(vo), h.hostAccount(vo)
 	vars := h.valueVars(vo.Name, area, account)
 	out := VO{Name: vo.Name, Title: vo.Title, Issuer: vo.Issuer, CapabilityOnly: vo.CapabilityOnly}

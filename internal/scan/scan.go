@@ -210,6 +210,7 @@ func (s *Scanner) Inventory() *inventory.Inventory {
 	inv := &inventory.Inventory{Host: host, HostnameFrom: from, Root: s.rootShown()}
 	facts := newFacts(s.fsys, host)
 	h := readers.Host{FS: s.fsys, Name: host, Packages: facts.packages, Unit: facts.unit}
+	lines := map[string][]string{}
 	for _, svc := range services.All() {
 		found, err := svc.Reader.Read(h)
 		if err != nil {
@@ -221,7 +222,7 @@ func (s *Scanner) Inventory() *inventory.Inventory {
 			found[i].Kind = svc.Kind
 			found[i].PendingUpgrades = append(found[i].PendingUpgrades, leftovers(s.fsys, found[i].ConfigFiles)...)
 			facts.annotate(svc, h, &found[i])
-			readers.RecordLines(h, &found[i])
+			readers.RecordLines(h, &found[i], lines)
 			ensureSlices(&found[i])
 		}
 		inv.Services = append(inv.Services, found...)
