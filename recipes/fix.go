@@ -1,8 +1,6 @@
 package recipes
 
 import (
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -70,27 +68,6 @@ func (c *Check) FixFor(service, fixCase string) *Fix {
 		}
 	}
 	return nil
-}
-
-// FixServices lists the services a check has its own fix for, sorted,
-// AnyService last.
-func (c *Check) FixServices() []string {
-	var out []string
-	any := false
-	for _, f := range c.Fixes {
-		if f.Service == AnyService {
-			any = true
-			continue
-		}
-		if !slices.Contains(out, f.Service) {
-			out = append(out, f.Service)
-		}
-	}
-	sort.Strings(out)
-	if any {
-		out = append(out, AnyService)
-	}
-	return out
 }
 
 // Render renders the fix with a finding's values (strings, and lists of

@@ -2,7 +2,6 @@ package recipes
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -289,11 +288,3 @@ func (s *Set) ReferenceServices() []string {
 	sort.Strings(out)
 	return out
 }
-
-// placeholderRE finds the <name> placeholders explain renders templates
-// with.
-var placeholderRE = regexp.MustCompile(`<[a-z_]+>`)
-
-// HasPlaceholder reports whether a rendered text still shows a
-// placeholder (<host>, <issuer>): it was rendered without a host.
-func HasPlaceholder(s string) bool { return placeholderRE.MatchString(s) }

@@ -53,6 +53,7 @@ type ErrUnknownService struct {
 	Known   []string
 }
 
+// Error names the known services, so that a typo is one look away.
 func (e *ErrUnknownService) Error() string {
 	return fmt.Sprintf("unknown service %q (known: %s)", e.Service, strings.Join(e.Known, ", "))
 }

@@ -21,7 +21,7 @@ import (
 func applyPatch(t *testing.T, root string, text []byte) {
 	t.Helper()
 	if p, err := exec.LookPath("patch"); err == nil {
-		cmd := exec.Command(p, "-d", root, "-p0", "--batch", "--forward", "--no-backup-if-mismatch")
+		cmd := exec.Command(p, "-d", root, "-p0", "-F0", "--batch", "--forward", "--no-backup-if-mismatch")
 		cmd.Stdin = bytes.NewReader(text)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("patch -p0: %v\n%s\n--- the diff:\n%s", err, out, text)

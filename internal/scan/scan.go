@@ -671,10 +671,6 @@ func (s *Scanner) defaultVOs(host string) []string {
 	return out
 }
 
-// ReferenceServices are the services with a reference configuration,
-// sorted.
-func (s *Scanner) ReferenceServices() []string { return s.recipes.ReferenceServices() }
-
 // Diff renders the mechanical edits of a report's failing findings as one
 // unified diff against the host's own files, read through the scan's
 // root (headers name them as on the host, relative to /, so that
