@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -27,7 +28,18 @@ var accessOpen = Check{
 		var out []Result
 		for _, s := range svc.Settings {
 			if s.Key == "open-access" {
+				fixCase := "anonymous"
+				if strings.HasPrefix(strings.Join(s.Values, " "), "policy ") {
+					fixCase = "policy"
+				}
+				var edits []finding.Edit
+				if text, ok := recorded(svc, s.Source); ok && fixCase == "anonymous" && strings.HasPrefix(strings.TrimSpace(text), "anonymousReadEnabled") {
+					e, _ := replaceLine(svc, s.Source, withValue(text, "=", "false"))
+					edits = append(edits, e)
+				}
 				out = append(out, Result{
+					Edits:    edits,
+					FixCase:  fixCase,
 					Source:   s.Source,
 					Key:      "open:" + strings.Join(s.Values, " "),
 					Message:  fmt.Sprintf("%s: %s", svc.Label(), strings.Join(s.Values, " ")),
@@ -45,6 +57,8 @@ var accessOpen = Check{
 				out = append(out, Result{
 					Source:   s.Source,
 					Key:      "mapping-all:" + s.Values[0],
+					FixCase:  "mapping",
+					Values:   vals("name", s.Values[0], "mapped", s.Values[1]),
 					Message:  fmt.Sprintf("%s: [mapping] maps authgroup %s, which has `all = yes`, to %s: every authenticated identity, a token of any issuer that publishes keys included, may use the job interface as that account", svc.Label(), s.Values[0], s.Values[1]),
 					Expected: "[mapping] only for authgroups with token or subject rules",
 					Actual:   "map to " + s.Values[1] + " for authgroup " + s.Values[0],
@@ -60,6 +74,8 @@ var accessOpen = Check{
 					out = append(out, Result{
 						Source:   s.Source,
 						Key:      "all:" + block + ":" + g,
+						FixCase:  "queue",
+						Values:   vals("name", g, "key", block),
 						Message:  fmt.Sprintf("%s: [%s] admits authgroup %s, which has `all = yes` and so matches every authenticated identity", svc.Label(), block, g),
 						Expected: "authgroups with token or subject rules",
 						Actual:   "allowaccess = " + g,

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
@@ -43,13 +44,16 @@ var audienceAny = Check{
 			}
 			r := Result{
 				Source:   g.source,
+				Values:   vals("issuer", g.issuers[0], "values", strings.Join(anys, ", ")),
 				Key:      "any-audience:" + strings.Join(anys, ","),
 				Message:  fmt.Sprintf("%s accepts the \"any\" audience %s for %s: such tokens are valid at every relying party, so one stolen here works everywhere", svc.Label(), strings.Join(anys, ", "), strings.Join(g.issuers, ", ")),
 				Expected: "audiences naming this endpoint only (https://<host>[:port], roots://<host>:1094)",
 				Actual:   strings.Join(g.audiences, ", "),
 			}
+			r.Edits = withoutAny(in, svc, g.source)
 			if implicit {
 				r.Severity = sev(vocab.Info)
+				r.FixCase = "implicit"
 				r.Message = fmt.Sprintf("%s lists the \"any\" audience %s for %s; this service accepts it whatever the configuration says (scitokens-cpp), so listing it only documents the exposure", svc.Label(), strings.Join(anys, ", "), strings.Join(g.issuers, ", "))
 			}
 			out = append(out, r)
@@ -80,12 +84,52 @@ func missingScheme(svc inventory.Service, scheme string) (Result, bool) {
 		return Result{}, false
 	}
 	last := svc.Trusts[len(svc.Trusts)-1]
+	// A site file read after the package defaults; the defaults' own
+	// line is the package's.
+	add := appendLines("/etc/condor-ce/config.d/99-local.conf", "SCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) "+scheme+"$(COLLECTOR_HOST)")
 	return Result{
+		Edits:    []finding.Edit{add},
 		Source:   at(last.AudienceSource, last.Source),
 		Key:      "audience-scheme:" + scheme,
+		FixCase:  "scheme",
+		Values:   vals("name", scheme),
 		Severity: sev(vocab.Info),
 		Message:  fmt.Sprintf("%s has no audience in the WLCG profile's %s<host> form (it names itself %s): a token a VO scopes to this CE that way is refused, which pushes VOs to the \"any\" audiences it always accepts (ANY, https://wlcg.cern.ch/jwt/v1/any)", svc.Label(), scheme, ownNames(last)),
 		Expected: "SCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) " + scheme + "$(COLLECTOR_HOST)",
 		Actual:   strings.Join(last.Audiences, " "),
 	}, true
+}
+
+// withoutAny rewrites an audience list without the "any" audiences: the
+// [Global] audience line (XRootD, EOS; ", " between values) or the
+// audience targets (dCache; " "). A list left empty gets the audiences
+// that name this endpoint.
+func withoutAny(in *Input, svc inventory.Service, src inventory.Source) []finding.Edit {
+	text, ok := recorded(svc, src)
+	if !ok {
+		return nil
+	}
+	sep := ", "
+	switch svc.Name {
+	case "xrootd", "eos":
+	case "dcache":
+		sep = " "
+	default:
+		return nil
+	}
+	var kept []string
+	for _, a := range strings.FieldsFunc(valueOf(text, "="), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if !in.Recipes.IsAnyAudience(a) {
+			kept = append(kept, a)
+		}
+	}
+	if len(kept) == 0 {
+		h := in.reference(svc.Name)
+		if h == nil {
+			return nil
+		}
+		kept = h.Audiences
+	}
+	e, _ := replaceLine(svc, src, withValue(text, "=", strings.Join(kept, sep)))
+	return []finding.Edit{e}
 }

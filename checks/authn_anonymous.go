@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
@@ -53,6 +54,9 @@ var authnAnonymous = Check{
 				out = append(out, Result{
 					Source:   s.Source,
 					Key:      "write-method:" + m,
+					Edits:    withoutMethod(svc, s.Source, m),
+					FixCase:  "method",
+					Values:   vals("key", "SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS", "values", strings.Join(s.Values, ","), "name", m),
 					Message:  fmt.Sprintf("%s accepts %s authentication for WRITE and neither maps it to an identity DENY_WRITE refuses: a client can claim any identity, or none, to submit and modify jobs", svc.Label(), m),
 					Expected: "WRITE authentication by FS, SCITOKENS or SSL only",
 					Actual:   strings.Join(s.Values, ","),
@@ -74,12 +78,19 @@ var authnAnonymous = Check{
 					r := Result{
 						Source:   s.Source,
 						Key:      key + ":" + v,
+						Values:   vals("key", key, "values", strings.Join(s.Values, ", ")),
 						Message:  fmt.Sprintf("%s sets %s = %s: %s gets %s access", svc.Label(), key, strings.Join(s.Values, ", "), who, what),
 						Expected: key + " limited to mapped users (" + "$(USERS)" + ") and the CE's own daemons",
 						Actual:   strings.Join(s.Values, ", "),
 					}
 					if key == "ALLOW_ADMINISTRATOR" {
 						r.Severity = sev(vocab.Critical)
+					}
+					// A site override goes; HTCondor-CE's defaults apply.
+					if strings.HasPrefix(s.Source.File, "/etc/condor-ce/") {
+						if e, ok := replaceLine(svc, s.Source); ok {
+							r.Edits = []finding.Edit{e}
+						}
 					}
 					out = append(out, r)
 					break

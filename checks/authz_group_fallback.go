@@ -2,8 +2,10 @@ package checks
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
@@ -40,16 +42,20 @@ var authzGroupFallback = Check{
 			r := Result{
 				Source:   at(t.StrategySource, t.Source),
 				Key:      t.Issuer,
+				Values:   vals("issuer", t.Issuer, "name", label(t), "values", strings.Join(extra, " and "), "target", t.Source.File, "target_line", strconv.Itoa(t.Source.Line)),
 				Message:  fmt.Sprintf("%s authorizes %s tokens by %s as well as by scopes, but %s wants capability-only authorization: a token without storage scopes may still get access", svc.Label(), c.vo.Title, strings.Join(extra, " and "), c.vo.Title),
 				Expected: "capability only",
 				Actual:   strategies(t),
 			}
 			// XRootD chooses strategies from 5.7.0 on; before, every
 			// issuer gets all three whatever the file says.
-			if rel, ok := releaseOf(in, svc, "xrootd"); ok && rel.known && !rel.has("authorization_strategy") {
+			rel, dated := releaseOf(in, svc, "xrootd")
+			if svc.Name == "xrootd" && (!dated || !rel.known || rel.has("authorization_strategy")) {
+				r.Edits = capabilityOnly(svc, t)
+			}
+			if dated && rel.known && !rel.has("authorization_strategy") {
 				since := rel.since("authorization_strategy")
 				r.Message += fmt.Sprintf(" (%s always authorizes by capability, group and mapping: authorization_strategy is read from %s on)", rel, since)
-				r.Fix = fmt.Sprintf("%s cannot limit an issuer to capabilities: upgrade to XRootD %s or later and add\n  authorization_strategy = capability\nto the VO's [Issuer …] section. Until then keep group rules (g, g:) and name_mapfile group rules for this VO's groups out of acc.authdb and the mapfile.", rel, since)
 			}
 			out = append(out, r)
 		}
@@ -64,4 +70,17 @@ func strategies(t inventory.Trust) string {
 		s = append(s, string(x))
 	}
 	return strings.Join(s, " ")
+}
+
+// capabilityOnly limits the trust's [Issuer] section to authorization by
+// the token's scopes.
+func capabilityOnly(svc inventory.Service, t inventory.Trust) []finding.Edit {
+	sec, ok := issuerSection(svc, t)
+	if !ok {
+		return nil
+	}
+	if src, text, ok := sectionKey(sec, "authorization_strategy"); ok {
+		return []finding.Edit{{File: src.File, Op: finding.EditReplace, Line: src.Line, Old: []string{text}, New: []string{withValue(text, "=", "capability")}}}
+	}
+	return []finding.Edit{addToSection(sec, "authorization_strategy = capability")}
 }

@@ -22,12 +22,18 @@ var authzOnMissingAllow = Check{
 		if rs, ok := in.Recipes.Services[svc.Name]; ok && len(rs.AllowedOnMissing) > 0 {
 			allowed = rs.AllowedOnMissing
 		}
-		return []Result{{
+		r := Result{
 			Source:   s.Source,
 			Key:      "onmissing",
 			Message:  fmt.Sprintf("%s authorizes every request whose token is missing or does not grant the operation (onmissing = allow)", svc.Label()),
 			Expected: "onmissing = " + strings.Join(allowed, " or "),
 			Actual:   "onmissing = " + s.Values[0],
-		}}
+		}
+		// passthrough, the plugin's default, hands over to the next layer.
+		if text, ok := recorded(svc, s.Source); ok {
+			e, _ := replaceLine(svc, s.Source, withValue(text, "=", "passthrough"))
+			r.Edits = append(r.Edits, e)
+		}
+		return []Result{r}
 	},
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/reference"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
 )
@@ -35,6 +36,26 @@ type Input struct {
 	Inventory *inventory.Inventory
 	Recipes   *recipes.Set
 	Profile   Profile
+	// refs caches each service's reference values on this host (what
+	// fixes and edits write), filled on first use.
+	refs map[string]*reference.Host
+}
+
+// reference returns the reference values of a service on this host: the
+// values `ttt-check recipe` writes (nil when the recipes have none).
+func (in *Input) reference(service string) *reference.Host {
+	if h, ok := in.refs[service]; ok {
+		return h
+	}
+	if in.refs == nil {
+		in.refs = map[string]*reference.Host{}
+	}
+	h, err := reference.For(in.Recipes, in.Inventory, service, in.Inventory.Host)
+	if err != nil {
+		h = nil
+	}
+	in.refs[service] = h
+	return h
 }
 
 // Result is one deviation as a check sees it; Evaluate turns it into a
@@ -54,8 +75,20 @@ type Result struct {
 	// (for example info instead of critical on a testbed host).
 	Severity *vocab.Severity
 	// Fix, when set, replaces the recipe's remediation: a fix that fits
-	// this host (its installed release, its values).
+	// this host (its installed release, its values). Evaluate sets it from
+	// the check's fix for the service in the recipes, rendered with
+	// Values, unless the check set it itself.
 	Fix string
+	// FixCase picks a variant of the service's fix in the recipes (a
+	// release that lacks an option, a proxy); "" is the usual advice.
+	FixCase string
+	// Values are what the check knows that its fix names (the trust's
+	// issuer and label, the line to write, …; see recipes.FixVars).
+	Values map[string]string
+	// Edits are the mechanical changes that apply the fix, derived from
+	// the lines and sections the reader recorded; none when the fix needs
+	// a person's decision.
+	Edits []finding.Edit
 }
 
 // Func evaluates one check against one service.
@@ -173,10 +206,14 @@ func Validate(set *recipes.Set) error {
 // set must have passed Validate (the scan does so once, when it loads it).
 func Evaluate(in *Input) ([]finding.Finding, error) {
 	var out []finding.Finding
+	fixes := newFixer(in)
 	for _, svc := range in.Inventory.Services {
 		svc = resolvePatterns(in, svc)
 		for _, id := range IDs() {
 			for _, r := range registry[id](in, svc) {
+				if err := fixes.render(id, svc, &r); err != nil {
+					return nil, err
+				}
 				f, err := NewFinding(in.Recipes, id, svc.Name, svc.Instance, r)
 				if err != nil {
 					return nil, err
@@ -223,6 +260,7 @@ func NewFinding(set *recipes.Set, id, service, instance string, r Result) (findi
 		Also:        places(service, instance, r.Also),
 		Fingerprint: finding.Fingerprint(id, r.Source.File, r.Key),
 		Key:         r.Key,
+		Edits:       r.Edits,
 	}, nil
 }
 
@@ -244,6 +282,14 @@ func FillMetadata(set *recipes.Set, fs []finding.Finding) error {
 		}
 		f.Title, f.Severity = meta.Title, sev
 		f.Remediation = strings.TrimSpace(meta.Remediation)
+		if fix := meta.FixFor(f.Service, ""); fix != nil {
+			r := Result{Source: inventory.Source{File: f.File, Line: f.Line}, Expected: f.Expected, Actual: f.Actual}
+			text, err := fix.Render(placeValues(f.Service, r), recipes.Release{})
+			if err != nil {
+				return err
+			}
+			f.Remediation = text
+		}
 		f.References = meta.References
 	}
 	return nil

@@ -2,7 +2,9 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -19,9 +21,22 @@ var configDanglingReference = Check{
 			if r.Note != "" {
 				msg += " (" + r.Note + ")"
 			}
+			// A line that names nothing matches nobody: removing it
+			// changes nothing but the confusion. A queue's allowaccess is
+			// different: removed, the queue opens to everybody.
+			var edits []finding.Edit
+			if text, ok := recorded(svc, r.Source); ok {
+				t := strings.TrimSpace(text)
+				if svc.Name == "dcache" && strings.HasPrefix(t, "op:") || svc.Name == "arc-ce" && strings.HasPrefix(t, "map_to_user") {
+					e, _ := replaceLine(svc, r.Source)
+					edits = append(edits, e)
+				}
+			}
 			out = append(out, Result{
+				Edits:    edits,
 				Source:   r.Source,
 				Key:      "dangling:" + r.Name,
+				Values:   vals("name", r.Name),
 				Message:  msg,
 				Expected: r.Name + " defined",
 				Actual:   "undefined",

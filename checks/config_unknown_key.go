@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
@@ -20,6 +21,7 @@ var configUnknownKey = Check{
 			r := Result{
 				Source:   u.Source,
 				Key:      "unknown:" + u.Key,
+				Values:   vals("key", u.Key, "new", u.Nearest),
 				Message:  fmt.Sprintf("%s does not know %q and silently ignores it", svc.Label(), u.Key),
 				Expected: "a key the service reads",
 				Actual:   u.Key,
@@ -34,7 +36,13 @@ var configUnknownKey = Check{
 				// authorization_strategy), which then names the upgrade;
 				// here it is a note that the line is dead.
 				r.Severity = sev(vocab.Low)
-				r.Fix = fmt.Sprintf("Upgrade (installed: %s) to %s or later, where %s takes effect; until then the service behaves as if the line were absent.", u.Release, u.Since, u.Key)
+				r.FixCase = "upgrade"
+				r.Values["installed"], r.Values["since_release"] = u.Release, u.Since
+			}
+			if text, ok := recorded(svc, u.Source); ok && u.Nearest != "" && u.Since == "" && svc.Name == "storm-webdav" && strings.HasPrefix(strings.TrimSpace(text), u.Key) {
+				i := strings.Index(text, u.Key)
+				e, _ := replaceLine(svc, u.Source, text[:i]+u.Nearest+text[i+len(u.Key):])
+				r.Edits = []finding.Edit{e}
 			}
 			if u.Nearest != "" {
 				r.Message += fmt.Sprintf("; did you mean %q? Until fixed, %s keeps its default", u.Nearest, u.Nearest)

@@ -22,12 +22,16 @@ var issuerDevVO = Check{
 			r := Result{
 				Source:   t.Source,
 				Key:      t.Issuer,
+				Values:   vals("issuer", t.Issuer, "name", label(t)),
 				Message:  fmt.Sprintf("%s trusts %s, the issuer of the %s development VO, on a %s host", svc.Label(), trustLabel(t), c.vo.Title, in.Profile.Environment),
 				Expected: "no development-VO issuer on production hosts (use DTeam for site tests)",
 				Actual:   "issuer " + t.Issuer,
 			}
-			if in.Profile.Environment != vocab.Production {
+			if in.Profile.Environment == vocab.Production {
+				r.Edits = dropTrust(svc, t)
+			} else {
 				r.Severity = sev(vocab.Info)
+				r.FixCase = "testbed"
 				r.Expected = "fine on a " + in.Profile.Environment + " host; never on production"
 			}
 			out = append(out, r)

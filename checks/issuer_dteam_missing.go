@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/recipes"
 )
 
 // issuerDTeamMissing flags token-enabled services that do not trust
@@ -29,11 +31,36 @@ var issuerDTeamMissing = Check{
 			return nil
 		}
 		return []Result{{
+			Edits:    dteamSection(in, svc, dteam),
 			Source:   svc.TokensSource,
 			Key:      "dteam",
+			Values:   vals("vo", "dteam", "target", svc.Trusts[0].Source.File),
 			Message:  fmt.Sprintf("%s accepts tokens of %d issuer(s) but not of DTeam (%s), the VO operations use to test sites", svc.Label(), len(svc.Trusts), dteam.Issuer),
 			Expected: "a trust for " + dteam.Issuer,
 			Actual:   fmt.Sprintf("%d trusted issuer(s), none of them DTeam", len(svc.Trusts)),
 		}}
 	},
+}
+
+// dteamSection adds DTeam's [Issuer] section to the SciTokens plugin's
+// configuration (XRootD, EOS) when the site supports DTeam. The other
+// services need what only the site knows: a uid (dCache), a test
+// identity to pin (HTCondor-CE), blocks in several places (ARC, StoRM).
+func dteamSection(in *Input, svc inventory.Service, dteam *recipes.VO) []finding.Edit {
+	if !sciTokensService(svc) || !supported(in, dteam) || len(svc.Trusts) == 0 {
+		return nil
+	}
+	h := in.reference(svc.Name)
+	if h == nil {
+		return nil
+	}
+	v, err := h.VO(dteam)
+	if err != nil {
+		return nil
+	}
+	lines := []string{"", "[Issuer DTEAM]", "issuer = " + v.Issuer, "base_path = " + v.Area, "map_subject = False", "default_user = " + v.Account}
+	if h.Release().Has("authorization_strategy") {
+		lines = append(lines, "authorization_strategy = capability")
+	}
+	return []finding.Edit{appendLines(svc.Trusts[0].Source.File, lines...)}
 }

@@ -19,8 +19,16 @@ var issuerNearMiss = Check{
 			if c.kind != kindNearMiss {
 				continue
 			}
+			v := vals("issuer", t.Issuer, "name", label(t), "mapped", t.Account)
+			if t.IdentityPattern != "" {
+				cur := t
+				cur.Issuer = c.near
+				v["new"] = anchoredPattern(cur)
+			}
 			out = append(out, Result{
 				Source:   t.Source,
+				Values:   v,
+				Edits:    reissue(in, svc, t, c.vo, c.near, v["new"]),
 				Key:      t.Issuer,
 				Message:  fmt.Sprintf("%s trusts %q, which is almost %q (%s); services compare issuers exactly, so this trust never matches the real issuer or points elsewhere", svc.Label(), t.Issuer, c.near, c.why),
 				Expected: c.near,

@@ -20,6 +20,7 @@ var issuerUnknown = Check{
 			out = append(out, Result{
 				Source:   t.Source,
 				Key:      t.Issuer,
+				Values:   vals("issuer", t.Issuer, "name", label(t)),
 				Message:  fmt.Sprintf("%s trusts %s, which no recipe knows and the site profile does not declare with a security contact", svc.Label(), trustLabel(t)),
 				Expected: "an issuer of a supported VO, or one declared in the site profile's [[issuers]] with a contact",
 				Actual:   t.Issuer,

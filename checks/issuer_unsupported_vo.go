@@ -34,6 +34,8 @@ var issuerUnsupportedVO = Check{
 			out = append(out, Result{
 				Source:   t.Source,
 				Key:      t.Issuer,
+				Values:   vals("issuer", t.Issuer, "name", label(t), "vo", c.vo.Name),
+				Edits:    dropTrust(svc, t),
 				Message:  fmt.Sprintf("%s trusts the %s issuer %s, but the site profile does not list %s among the supported VOs", svc.Label(), c.vo.Title, t.Issuer, c.vo.Name),
 				Expected: "VOs: " + strings.Join(in.Profile.VOs, ", "),
 				Actual:   c.vo.Name,

@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -27,7 +28,9 @@ var issuerWildcard = Check{
 				}
 				out = append(out, Result{
 					Source:   t.Source,
+					Edits:    withIssuer(svc, t, t.Issuer, anchoredPattern(t)),
 					Key:      "pattern:" + t.IdentityPattern,
+					Values:   vals("issuer", t.Issuer, "name", label(t), "mapped", t.Account, "new", anchoredPattern(t)),
 					Message:  fmt.Sprintf("%s maps %s with /%s/, which also admits issuers an attacker can run, e.g. %s (%s); the pattern is the only issuer gate, so a token from such an issuer %s", svc.Label(), t.Issuer, t.IdentityPattern, imp.issuer, imp.why, to),
 					Expected: anchoredPattern(t),
 					Actual:   "/" + t.IdentityPattern + "/",
@@ -37,13 +40,23 @@ var issuerWildcard = Check{
 			if !t.AnyIssuer {
 				continue
 			}
-			out = append(out, Result{
+			r := Result{
 				Source:   t.Source,
 				Key:      "any-issuer:" + t.Name,
+				FixCase:  "any",
+				Values:   vals("name", label(t), "mapped", t.Account),
 				Message:  fmt.Sprintf("%s accepts tokens from any issuer (%s)", svc.Label(), t.Name),
 				Expected: "an explicit list of trusted issuers",
 				Actual:   "any issuer",
-			})
+			}
+			// HTCondor-CE: the catch-all line goes; the pinned lines of
+			// the supported VOs are the site's to add (ttt-check recipe).
+			if svc.Name == "htcondor-ce" {
+				if e, ok := replaceLine(svc, t.Source); ok {
+					r.Edits = []finding.Edit{e}
+				}
+			}
+			out = append(out, r)
 		}
 		return out
 	},

@@ -2,7 +2,9 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -20,14 +22,48 @@ var legacyGSI = Check{
 			if l.Kind != "gsi" {
 				continue
 			}
-			out = append(out, Result{
+			r := Result{
 				Source:   l.Source,
 				Key:      "gsi:" + l.What,
+				Values:   vals("name", l.What),
 				Message:  fmt.Sprintf("%s: %s, left from the GSI/X.509 era", svc.Label(), l.What),
 				Expected: "no GSI authentication, mapping or callouts",
 				Actual:   l.What,
-			})
+			}
+			switch {
+			case strings.HasPrefix(l.What, "GSI in "):
+				r.FixCase = "method"
+				r.Values["key"] = strings.TrimPrefix(l.What, "GSI in ")
+				r.Edits = withoutMethod(svc, l.Source, "GSI")
+			case strings.HasPrefix(l.What, "GSI mapfile rule"):
+				r.FixCase = "mapfile"
+				if e, ok := replaceLine(svc, l.Source); ok {
+					r.Edits = []finding.Edit{e}
+				}
+			}
+			out = append(out, r)
 		}
 		return out
 	},
+}
+
+// withoutMethod drops an authentication method from an HTCondor method
+// list line (the line goes when nothing is left: the defaults apply).
+func withoutMethod(svc inventory.Service, src inventory.Source, method string) []finding.Edit {
+	text, ok := recorded(svc, src)
+	if !ok || !strings.Contains(text, "=") {
+		return nil
+	}
+	var kept []string
+	for _, m := range strings.FieldsFunc(valueOf(text, "="), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if !strings.EqualFold(m, method) {
+			kept = append(kept, m)
+		}
+	}
+	var line []string
+	if len(kept) > 0 {
+		line = []string{withValue(text, "=", strings.Join(kept, ", "))}
+	}
+	e, _ := replaceLine(svc, src, line...)
+	return []finding.Edit{e}
 }

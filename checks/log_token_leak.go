@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
@@ -103,8 +104,10 @@ var logTokenLeak = Check{
 				msg += " (" + strings.Join(h.why, "; ") + ")"
 			}
 			out = append(out, Result{
+				Edits:    quieter(svc, s, h.leaking),
 				Source:   s.Source,
 				Key:      s.Key,
+				Values:   vals("key", s.Key, "values", strings.Join(s.Values, " "), "levels", strings.Join(h.active, ", ")),
 				Message:  msg,
 				Expected: s.Key + " without " + strings.Join(h.leaking, ", "),
 				Actual:   s.Key + " " + strings.Join(s.Values, " "),
@@ -131,7 +134,7 @@ func builtinLeak(leak recipes.LogLeak, rel *release, svc inventory.Service) Resu
 		Message:  msg,
 		Expected: "a service that does not log bearer tokens",
 		Actual:   "tokens accepted at " + svc.TokensSource.String(),
-		Fix:      "No setting turns this off. Keep the service's log readable by root only (and out of log shipping that is not cleared for secrets), rotate it often, and ask the developers to redact it.",
+		FixCase:  "builtin",
 	}
 }
 
@@ -197,4 +200,44 @@ func activeLevels(values, leaking []string) []string {
 	}
 	sort.Strings(active)
 	return active
+}
+
+// quieter turns a leaking log setting off: the trace directive without
+// its leaking levels, or removed when nothing else is left (XRootD,
+// EOS; only when the line alone sets every value); [arex] loglevel = 3,
+// INFO (ARC); the dCache log-level line removed (the default, info,
+// applies).
+func quieter(svc inventory.Service, s inventory.Setting, leaking []string) []finding.Edit {
+	text, ok := recorded(svc, s.Source)
+	if !ok {
+		return nil
+	}
+	var line []string
+	switch svc.Name {
+	case "xrootd", "eos":
+		f := strings.Fields(text)
+		if len(f) < 2 || f[0] != s.Key || !slices.Equal(f[1:], s.Values) {
+			return nil
+		}
+		var kept []string
+		for _, v := range f[1:] {
+			if strings.EqualFold(v, "all") || strings.HasPrefix(v, "-") {
+				kept = nil
+				break
+			}
+			if !containsFold(leaking, v) {
+				kept = append(kept, v)
+			}
+		}
+		if len(kept) > 0 {
+			line = []string{s.Key + " " + strings.Join(kept, " ")}
+		}
+	case "arc-ce":
+		line = []string{withValue(text, "=", "3")}
+	case "dcache":
+	default:
+		return nil
+	}
+	e, _ := replaceLine(svc, s.Source, line...)
+	return []finding.Edit{e}
 }

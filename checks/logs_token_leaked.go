@@ -45,25 +45,36 @@ func LogFindings(set *recipes.Set, res *inventory.LogSearch, now time.Time, serv
 		}
 		msg := fmt.Sprintf("bearer token %s of %s, sub %s, aud %s, scope %q, %s; seen %d time(s), first at %s:%d, last at %s:%d; line: %s",
 			l.Fingerprint, who, orNone(c.Subject), orNone(strings.Join(c.Audience, " ")), c.Scope, validity, l.Count, l.First.File, l.First.Line, l.Last.File, l.Last.Line, l.Sample)
-		f, err := NewFinding(set, vocab.CheckLogsTokenLeaked, serviceOf(l.First.File), "", Result{
+		svc := serviceOf(l.First.File)
+		r := Result{
 			Source:   inventory.Source{File: l.First.File, Line: int(l.First.Line)},
 			Key:      l.Fingerprint,
 			Message:  msg,
 			Expected: "no bearer tokens in logs",
 			Actual:   fmt.Sprintf("%d occurrence(s) of token %s", l.Count, l.Fingerprint),
 			Severity: &sev,
-		})
+			Values:   vals("issuer", c.Issuer, "name", l.Fingerprint),
+		}
+		if err := renderPlain(set, vocab.CheckLogsTokenLeaked, svc, &r); err != nil {
+			return nil, err
+		}
+		f, err := NewFinding(set, vocab.CheckLogsTokenLeaked, svc, "", r)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, f)
 	}
 	for _, p := range res.Problems {
-		f, err := NewFinding(set, vocab.CheckScanIncomplete, serviceOf(p.Source.File), "", Result{
+		svc := serviceOf(p.Source.File)
+		r := Result{
 			Source: p.Source, Key: "log:" + p.Reason,
 			Message:  fmt.Sprintf("log %s could not be read: %s; tokens in it are not found", p.Source.File, p.Reason),
 			Expected: "a readable log", Actual: p.Reason,
-		})
+		}
+		if err := renderPlain(set, vocab.CheckScanIncomplete, svc, &r); err != nil {
+			return nil, err
+		}
+		f, err := NewFinding(set, vocab.CheckScanIncomplete, svc, "", r)
 		if err != nil {
 			return nil, err
 		}

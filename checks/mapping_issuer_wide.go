@@ -2,7 +2,10 @@ package checks
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -39,13 +42,17 @@ var mappingIssuerWide = Check{
 			if t.Account != "" && t.WideGrant == "" {
 				src = at(t.AccountSource, t.StrategySource, t.Source)
 			}
-			out = append(out, Result{
+			r := Result{
 				Source:   src,
+				Values:   vals("issuer", issuerOrAny(t), "name", label(t), "mapped", t.Account),
 				Key:      issuerOrAny(t),
 				Message:  msg,
 				Expected: "authorization by the token's scopes (capabilities), or mapping of pinned subjects",
 				Actual:   "issuer-wide: " + to,
-			})
+			}
+			wideCase(in, t, &r)
+			r.Edits = wideEdits(in, svc, t, r.FixCase)
+			out = append(out, r)
 		}
 		return out
 	},
@@ -62,4 +69,144 @@ var mappingIssuerWide = Check{
 // whether or not it publishes robot subjects.
 func openSubjectMapping(t inventory.Trust) bool {
 	return t.AnySubject && t.Account != "" && !t.SubjectMapped && !t.HasStrategy(inventory.StrategyCapability) && t.HasStrategy(inventory.StrategyMapping)
+}
+
+// wideCase picks the variant of the fix and the lines it writes: an
+// acc.authdb organisation rule or a catch-all name_mapfile rule (XRootD),
+// and for a mapping of every subject the VO's published robot subjects
+// to pin instead (HTCondor-CE), or none to pin.
+func wideCase(in *Input, t inventory.Trust, r *Result) {
+	switch {
+	case strings.Contains(t.WideGrant, "acc.authdb"):
+		r.FixCase = "authdb"
+	case t.MapFile != "" || strings.Contains(t.WideGrant, "name_mapfile"):
+		r.FixCase = "mapfile"
+		r.Values["target"] = t.MapFile
+	case t.AnyIssuer:
+		r.FixCase = "anyissuer"
+	case t.IdentityPattern != "":
+		lines := pinnedLines(in, t)
+		if len(lines) == 0 {
+			r.FixCase = "nosubject"
+			return
+		}
+		for i := range lines {
+			lines[i] = "  " + lines[i]
+		}
+		r.Values["new"] = strings.Join(lines, "\n")
+	}
+}
+
+// pinnedLines are the SCITOKENS mapfile lines that map only the subjects
+// the trust's VO publishes, under the VO's current issuer, to the
+// trust's account; none when the VO publishes no robot subject.
+func pinnedLines(in *Input, t inventory.Trust) []string {
+	vo, ok := in.Recipes.VOByIssuer(t.Issuer)
+	if !ok {
+		vo, ok = in.Recipes.VOByLegacyIssuer(t.Issuer)
+	}
+	if !ok || len(vo.RobotSubjects) == 0 {
+		return nil
+	}
+	var lines []string
+	for _, rs := range vo.RobotSubjects {
+		pinned := t
+		pinned.Issuer = vo.Issuer
+		pinned.Subjects = []string{rs.Subject}
+		lines = append(lines, "SCITOKENS "+anchoredPattern(pinned)+" "+t.Account)
+	}
+	return lines
+}
+
+// wideEdits take the issuer-wide grant away: the acc.authdb organisation
+// rule (XRootD), the open-subject SCITOKENS line (HTCondor-CE: pinned to
+// the VO's published subjects, or removed when it admits any issuer), the
+// op: line and -non-authz-id (dCache), the storage area's flat grants
+// (StoRM). A catch-all name_mapfile rule lives in a JSON file the reader
+// does not record line by line, and ARC's authgroups need the pilot
+// subjects chosen: no mechanical fix for those.
+func wideEdits(in *Input, svc inventory.Service, t inventory.Trust, fixCase string) []finding.Edit {
+	switch svc.Name {
+	case "xrootd":
+		if fixCase != "authdb" {
+			return nil
+		}
+		if text, ok := recorded(svc, t.StrategySource); ok && strings.HasPrefix(strings.TrimSpace(text), "o ") {
+			e, _ := replaceLine(svc, t.StrategySource)
+			return []finding.Edit{e}
+		}
+	case "htcondor-ce":
+		if fixCase == "anyissuer" {
+			if e, ok := replaceLine(svc, t.Source); ok {
+				return []finding.Edit{e}
+			}
+			return nil
+		}
+		lines := pinnedLines(in, t)
+		if len(lines) == 0 {
+			return nil
+		}
+		vo, _ := in.Recipes.VOByIssuer(t.Issuer)
+		if vo == nil {
+			vo, _ = in.Recipes.VOByLegacyIssuer(t.Issuer)
+		}
+		var with []string
+		for i, l := range lines {
+			with = append(with, "# "+vo.Title+": "+vo.RobotSubjects[i].Description, l)
+		}
+		if e, ok := replaceLine(svc, t.Source, with...); ok {
+			return []finding.Edit{e}
+		}
+	case "dcache":
+		var edits []finding.Edit
+		if text, ok := recorded(svc, t.StrategySource); ok && strings.HasPrefix(strings.TrimSpace(text), "op:") {
+			e, _ := replaceLine(svc, t.StrategySource)
+			edits = append(edits, e)
+		}
+		if text, ok := recorded(svc, t.Source); ok && strings.Contains(text, "-non-authz-id=") {
+			// The identity goes to tokens with storage scopes only: it
+			// becomes -authz-id where the provider has none.
+			line := withOption(text, "-non-authz-id", "")
+			if !slices.ContainsFunc(quotedFields(text), func(w string) bool { return strings.HasPrefix(w, "-authz-id=") }) {
+				line = strings.Replace(text, "-non-authz-id=", "-authz-id=", 1)
+			}
+			e, _ := replaceLine(svc, t.Source, line)
+			edits = append(edits, e)
+		}
+		return edits
+	case "storm-webdav":
+		return areaGrants(svc, label(t))
+	}
+	return nil
+}
+
+// areaGrants set a StoRM storage area to grant nothing to every token of
+// its issuers, and to authorize by the token's scopes: each key where it
+// is set, else where a misspelt one stands (config-unknown-key renames
+// it alike), else at the end of the area's file.
+func areaGrants(svc inventory.Service, area string) []finding.Edit {
+	var edits []finding.Edit
+	for _, kv := range [][2]string{{"orgsGrantReadPermission", "false"}, {"orgsGrantWritePermission", "false"}, {"wlcgScopeAuthzEnabled", "true"}} {
+		s, ok := svc.Setting("sa." + area + "." + kv[0])
+		if !ok || len(s.Values) == 0 || s.Values[0] == kv[1] {
+			continue
+		}
+		line := kv[0] + "=" + kv[1]
+		if s.Source.Line > 0 {
+			if e, ok := replaceLine(svc, s.Source, line); ok {
+				edits = append(edits, e)
+			}
+			continue
+		}
+		if i := slices.IndexFunc(svc.UnknownKeys, func(u inventory.UnknownKey) bool {
+			return u.Nearest == kv[0] && u.Source.File == s.Source.File
+		}); i >= 0 {
+			if e, ok := replaceLine(svc, svc.UnknownKeys[i].Source, line); ok {
+				edits = append(edits, e)
+				continue
+			}
+		}
+		edits = append(edits, appendLines(s.Source.File, line))
+	}
+	return edits
 }

@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -22,7 +23,14 @@ var scopeUnchecked = Check{
 		if _, ok := svc.Setting("arex.tokenscopes"); ok {
 			return nil
 		}
+		var edits []finding.Edit
+		if sec, ok := sectionNamed(svc, svc.TokensSource.File, "arex"); ok {
+			edits = append(edits, addToSection(sec, "tokenscopes = wlcg"))
+		} else if svc.TokensSource.File != "" {
+			edits = append(edits, appendLines(svc.TokensSource.File, "", "[arex]", "tokenscopes = wlcg"))
+		}
 		return []Result{{
+			Edits:    edits,
 			Source:   svc.TokensSource,
 			Key:      "tokenscopes",
 			Message:  fmt.Sprintf("%s (ARC 7) has no tokenscopes in [arex]: \"no assigned scopes means no limitation\", so every admitted token may create, cancel and read every job of its account", svc.Label()),

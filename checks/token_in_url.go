@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 	"github.com/ttt-wg/ttt-check/recipes"
@@ -43,13 +44,14 @@ var tokenInURL = Check{
 			}
 			r := Result{
 				Source:   s.Source,
+				Values:   vals("key", s.Key, "values", words, "new", strippedLine(s.Values)),
 				Key:      "header2cgi:" + words,
 				Message:  fmt.Sprintf("%s copies the Authorization header into the URL's CGI (%s) and %s, so bearer tokens travel in redirect URLs and end up in other hosts' and clients' logs", svc.Label(), words, why),
 				Expected: "http.header2cgi " + words + " strip-on-redirect (XRootD >= 6.0.0)",
 				Actual:   "http.header2cgi " + words,
 			}
 			if dated {
-				r.Fix, r.Expected = headerFix(rel, s.Values)
+				r.Expected = headerExpected(rel, s.Values)
 			}
 			if proxy {
 				// A proxy does not redirect: XrdPssUrlInfo copies the
@@ -58,8 +60,20 @@ var tokenInURL = Check{
 				// (XrdPssUrlInfo.cc v6.1.0 copyCGI/addCGI).
 				r.Message = fmt.Sprintf("%s copies the Authorization header into the URL's CGI (%s) and %s: it forwards the CGI, token included, in its request URLs to the origin, where they end up in the origin's logs and traces", svc.Label(), words, why)
 				r.Expected = "no http.header2cgi Authorization on a proxy"
-				r.Fix = "Remove http.header2cgi Authorization … from the proxy's configuration (strip-on-redirect does not apply: a proxy forwards the CGI to its origin, it does not redirect). If the proxy must pass clients' tokens on, make sure the origin does not log request URLs (no http.trace request/all, no xrootd.trace fs/all there)."
+				r.FixCase = "proxy"
 				stripped, ignored = false, false
+			}
+			// The known release decides: strip-on-redirect where it is
+			// read, else no copy of the header here; a proxy never.
+			if redirects && (proxy || dated && rel.known) {
+				line := []string{}
+				if !proxy && rel.has("strip-on-redirect") {
+					line = []string{strippedLine(s.Values)}
+				}
+				if text, ok := recorded(svc, s.Source); ok && strings.HasPrefix(strings.TrimSpace(text), "http.header2cgi") {
+					e, _ := replaceLine(svc, s.Source, line...)
+					r.Edits = []finding.Edit{e}
+				}
 			}
 			if ignored {
 				r.Message = fmt.Sprintf("%s: %s ignores strip-on-redirect in http.header2cgi (first read by %s), so the Authorization header is copied into the URL's CGI and %s", svc.Label(), rel, rel.since("strip-on-redirect"), why)
@@ -67,6 +81,9 @@ var tokenInURL = Check{
 			}
 			if !redirects {
 				r.Severity = sev(vocab.Info)
+				if r.FixCase == "" {
+					r.FixCase = "server"
+				}
 				r.Message = fmt.Sprintf("%s copies the Authorization header into the URL's CGI (%s); as a plain data server it does not redirect, but a later role change would put tokens into redirect URLs", svc.Label(), words)
 				if ignored {
 					r.Message += fmt.Sprintf(" (%s ignores strip-on-redirect, first read by %s)", rel, rel.since("strip-on-redirect"))
@@ -78,26 +95,31 @@ var tokenInURL = Check{
 	},
 }
 
-// headerFix is the fix for http.header2cgi on the installed release:
-// strip-on-redirect where it exists, else the upgrade that brings it.
-func headerFix(rel release, values []string) (fix, expected string) {
+// strippedLine is the http.header2cgi line with strip-on-redirect, which
+// removes the token from redirect URLs from XRootD 6.0.0 on.
+func strippedLine(values []string) string {
 	base := []string{}
 	for _, v := range values {
 		if !strings.EqualFold(v, "strip-on-redirect") {
 			base = append(base, v)
 		}
 	}
-	line := "http.header2cgi " + strings.Join(base, " ") + " strip-on-redirect"
+	return "http.header2cgi " + strings.Join(base, " ") + " strip-on-redirect"
+}
+
+// headerExpected is what http.header2cgi should say on the installed
+// release: strip-on-redirect where it exists, else no copy of the header
+// on redirectors until the release that brings it.
+func headerExpected(rel release, values []string) string {
+	line := strippedLine(values)
 	since := rel.since("strip-on-redirect")
-	if rel.has("strip-on-redirect") {
-		return fmt.Sprintf("%s has strip-on-redirect: write\n  %s", rel, line), line
+	switch {
+	case rel.has("strip-on-redirect"):
+		return line
+	case rel.known:
+		return fmt.Sprintf("no http.header2cgi Authorization on a redirector or proxy until XRootD %s; then %s", since, line)
 	}
-	if rel.known {
-		return fmt.Sprintf("%s has no strip-on-redirect: upgrade to XRootD %s or later and write\n  %s\nUntil then, do not copy the Authorization header on redirectors and proxies (remove the http.header2cgi Authorization line there).", rel, since, line),
-			fmt.Sprintf("no http.header2cgi Authorization on a redirector or proxy until XRootD %s; then %s", since, line)
-	}
-	return fmt.Sprintf("The installed XRootD release is unknown. On XRootD %s or later write\n  %s\nOn older releases (they ignore strip-on-redirect), do not copy the Authorization header on redirectors and proxies.", since, line),
-		line + " (XRootD >= " + since + ")"
+	return line + " (XRootD >= " + since + ")"
 }
 
 // isProxy reports whether the service is an XRootD proxy (PSS).

@@ -2,7 +2,9 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 )
 
@@ -22,9 +24,22 @@ var tokenLifetimeLong = Check{
 			var secs int
 			fmt.Sscan(s.Values[0], &secs)
 			if secs > maxTokenLifetime {
+				var edits []finding.Edit
+				if text, ok := recorded(svc, s.Source); ok {
+					switch t := strings.TrimSpace(text); {
+					case strings.HasPrefix(t, "max-token-lifetime-sec:"):
+						e, _ := replaceLine(svc, s.Source, withValue(text, ":", "3600"))
+						edits = append(edits, e)
+					case strings.HasPrefix(t, "enabled:"):
+						e, _ := insertAfter(svc, s.Source, indentOf(text)+"max-token-lifetime-sec: 3600")
+						edits = append(edits, e)
+					}
+				}
 				out = append(out, Result{
+					Edits:    edits,
 					Source:   s.Source,
 					Key:      "max-lifetime",
+					Values:   vals("key", s.Key, "values", s.Values[0]),
 					Message:  fmt.Sprintf("%s issues tokens valid for up to %d h, beyond the WLCG profile's 6-hour maximum", svc.Label(), secs/3600),
 					Expected: "at most 21600 seconds (6 h); 1 h recommended",
 					Actual:   s.Values[0] + " seconds",

@@ -15,17 +15,80 @@ check "issuer-dev-vo" {
     On testbed and development hosts this is reported as info.
   EOT
   remediation = <<-EOT
-    Remove the development VO's issuer from production services and use DTeam
-    (https://dteam-auth.cern.ch/) for site tests. XRootD: delete the
-    [Issuer …] section with issuer = https://wlcg.cloud.cnaf.infn.it/ from
-    scitokens.cfg and add
-      [Issuer DTEAM]
-      issuer = https://dteam-auth.cern.ch/
-      base_path = /<your dteam area>
-      authorization_strategy = capability
-    If the host really is a testbed, say so in the site profile
-    (environment = "testbed", or a [[hosts]] override).
+    Remove the development VO's issuer from production services and trust
+    DTeam (https://dteam-auth.cern.ch/) for site tests instead. If the host
+    really is a testbed, say so in the site profile (environment =
+    "testbed", or a [[hosts]] override).
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      In ${file}, delete the [Issuer ${name}] section that trusts ${issuer}
+      (issuer line ${line}). For site tests trust DTeam in its own area instead:
+        [Issuer DTEAM]
+        issuer = ${dteam_issuer}
+        base_path = ${dteam_area}
+        map_subject = False
+        default_user = ${dteam_account}${has("authorization_strategy") ? "\n  authorization_strategy = capability" : ""}
+      If this host is a testbed, say so in the site profile (environment =
+      "testbed", or a [[hosts]] override).
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${file}, the SciTokens configuration the MGM reads, delete the
+      [Issuer ${name}] section that trusts ${issuer} (issuer line ${line}). For site tests
+      trust DTeam in its own directory, as its own EOS account:
+        [Issuer DTEAM]
+        issuer = ${dteam_issuer}
+        base_path = ${dteam_area}
+        map_subject = False
+        default_user = ${dteam_account}${has("authorization_strategy") ? "\n  authorization_strategy = capability" : ""}
+      If this host is a testbed, say so in the site profile.
+    EOT
+  }
+  fix "htcondor-ce" {
+    text = <<-EOT
+      In ${file}, delete line ${line}: the SCITOKENS rule that maps tokens of
+      ${issuer}. For site tests map DTeam instead; DTeam publishes no robot
+      subject, so pin the subject of the identity you test with:
+        SCITOKENS /^${regex_escape(dteam_issuer)},<subject>$/ ${dteam_account}
+      If this host is a testbed, say so in the site profile.
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, remove the rule at line ${line} that admits tokens of
+      ${issuer} (authgroup ${name}); if the authgroup is left empty, remove it
+      with its map_to_user and allowaccess lines. For site tests admit DTeam
+      with this CE's audience and the compute scopes: `ttt-check recipe arc-ce
+      --vo dteam` prints the authgroup, [mapping] and allowaccess lines.
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, delete line ${line} (gplazma.oidc.provider!${name}) and any
+      op:${name} line of the multimap files. For site tests trust DTeam under
+      its own prefix, with an identity only for tokens with storage scopes:
+        gplazma.oidc.provider!dteam = ${dteam_issuer} -profile=wlcg -prefix=${dteam_area} -authz-id="${dteam_account}"
+      If this host is a testbed, say so in the site profile.
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      Remove ${issuer} from oauth.issuers in
+      /etc/storm/webdav/config/application.yml and from orgs of every storage
+      area in /etc/storm/webdav/sa.d/ (here ${place}). For site tests trust
+      DTeam with a storage area of its own: `ttt-check recipe storm-webdav --vo
+      dteam` prints the issuer entry and sa.d/dteam.properties.
+    EOT
+  }
+  fix "any" {
+    case = "testbed"
+    text = <<-EOT
+      Nothing to change on a testbed or development host: the site profile
+      says this is one. Never copy this trust to a production host.
+    EOT
+  }
   references = [
     "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
@@ -50,14 +113,39 @@ check "issuer-wildcard" {
     mapped account.
   EOT
   remediation = <<-EOT
-    Replace the catch-all rule with one rule per trusted issuer of a
-    supported VO, each pinned to the issuer's exact string (with its
-    trailing slash) and, on compute elements, to the published pilot
-    subjects. HTCondor-CE: anchor every SCITOKENS pattern and escape every
-    character that is not a letter or digit, as the finding's "expected"
-    line shows, e.g.
-      SCITOKENS /^https\:\/\/atlas\-auth\.cern\.ch\/,7dee38a3\-6ab8\-4fe2\-9e4c\-58039c21d817$/ usatlas1
+    Replace the catch-all with one rule per trusted issuer of a supported VO,
+    each pinned to the issuer's exact string (with its trailing slash) and,
+    on compute elements, to the VO's published pilot subjects.
   EOT
+  fix "htcondor-ce" {
+    text = <<-EOT
+      In ${file}, line ${line}: anchor the pattern and escape every character
+      that is not a letter or digit, so that it admits exactly ${issuer}:
+        SCITOKENS ${new} ${mapped}
+      HTCondor-CE gives scitokens-cpp no issuer list: this pattern is the only
+      issuer gate.
+    EOT
+  }
+  fix "htcondor-ce" {
+    case = "any"
+    text = <<-EOT
+      In ${file}, delete line ${line}: it maps tokens of every issuer whose keys
+      can be fetched to ${mapped}. Map one anchored line per pinned subject of
+      each supported VO instead; `ttt-check recipe htcondor-ce` prints them,
+      for example
+        SCITOKENS /^https\:\/\/atlas\-auth\.cern\.ch\/,7dee38a3\-6ab8\-4fe2\-9e4c\-58039c21d817$/ usatlas1
+    EOT
+  }
+  fix "arc-ce" {
+    case = "any"
+    text = <<-EOT
+      In ${file}, line ${line}: name the issuer in the rule of authgroup
+      ${name}: ARC checks no issuer list of its own, so a rule that leaves the
+      issuer open admits any issuer that publishes keys. Write one rule per
+      trusted issuer with this CE's audience (${audiences[0]}); `ttt-check
+      recipe arc-ce` prints them.
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
     "https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/10-scitokens.conf",
@@ -75,10 +163,52 @@ check "issuer-legacy" {
     easy to forget when keys or hosts change.
   EOT
   remediation = <<-EOT
-    Trust the VO's current issuer (https://<vo>-auth.cern.ch/) and remove the
-    *-auth.web.cern.ch entry once the VO confirms it no longer issues tokens
-    from it. XRootD: delete the old [Issuer …] section in scitokens.cfg.
+    Trust the VO's current issuer and remove the retired *-auth.web.cern.ch
+    one once the VO confirms it no longer issues tokens from it.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      In ${file}, section [${name}] (line ${line}): trust the current issuer,
+        issuer = ${expected}
+      or delete the section when another one already trusts ${expected}.
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${file}, the MGM's SciTokens configuration, section [${name}]
+      (line ${line}): trust the current issuer,
+        issuer = ${expected}
+      or delete the section when another one already trusts ${expected}.
+    EOT
+  }
+  fix "htcondor-ce" {
+    text = <<-EOT
+      In ${file}, line ${line}: match the current issuer instead,
+        SCITOKENS ${new} ${mapped}
+      or delete the line when another one already maps ${expected}.
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, line ${line} (authgroup ${name}): write the current issuer
+      ${expected} instead of ${issuer}.
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, line ${line}: point gplazma.oidc.provider!${name} at the
+      current issuer,
+        gplazma.oidc.provider!${name} = ${expected} …
+      keeping its -profile, -prefix and -authz-id options.
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      Write ${expected} instead of ${issuer} in oauth.issuers of
+      /etc/storm/webdav/config/application.yml and in orgs of the storage
+      areas (${place}).
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/commit/31d77ac",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
@@ -97,10 +227,51 @@ check "issuer-near-miss" {
     points it at a host somebody else may register.
   EOT
   remediation = <<-EOT
-    Write the issuer exactly as the VO publishes it, for example
-    https://cms-auth.cern.ch/ (https, lower case, trailing slash). The
-    finding's "expected" value is the known issuer it resembles.
+    Write the issuer exactly as the VO publishes it (https, lower case,
+    trailing slash): services compare issuers as exact strings. The
+    finding's expected value is the known issuer it resembles.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      In ${file}, line ${line}: write the issuer exactly,
+        issuer = ${expected}
+      (scitokens-cpp compares the token's iss byte for byte).
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${file}, the MGM's SciTokens configuration, line ${line}: write the
+      issuer exactly,
+        issuer = ${expected}
+    EOT
+  }
+  fix "htcondor-ce" {
+    text = <<-EOT
+      In ${file}, line ${line}: match the issuer exactly, as the token
+      carries it (${expected}):
+        SCITOKENS ${new} ${mapped}
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, line ${line} (authgroup ${name}): write the issuer exactly,
+      ${expected}.
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, line ${line}: write the issuer exactly ("MUST exactly match
+      the value of the iss (issuer) Claim"):
+        gplazma.oidc.provider!${name} = ${expected} …
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      Write the issuer exactly, ${expected}, in oauth.issuers of
+      /etc/storm/webdav/config/application.yml and in orgs of the storage
+      areas (${place}).
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
     "https://github.com/opensciencegrid/topology/commit/e4d7423e4",
@@ -127,6 +298,55 @@ check "issuer-unknown" {
       contact = "security@example.org"
     Otherwise remove it from the service's configuration.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      Verify ${issuer} with the VO. If the site trusts it on purpose, declare
+      it in the site profile with its security contact:
+        [[issuers]]
+        issuer  = "${issuer}"
+        contact = "<security contact>"
+      Otherwise delete its [Issuer ${name}] section from ${file} (issuer line
+      ${line}).
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      Verify ${issuer} with the VO. If the site trusts it on purpose, declare
+      it in the site profile ([[issuers]] issuer = "${issuer}" with a contact);
+      otherwise delete its [Issuer ${name}] section from ${file} (issuer line
+      ${line}).
+    EOT
+  }
+  fix "htcondor-ce" {
+    text = <<-EOT
+      Verify ${issuer} with the VO. If the site trusts it on purpose, declare
+      it in the site profile ([[issuers]] issuer = "${issuer}" with a contact);
+      otherwise delete line ${line} of ${file}.
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      Verify ${issuer} with the VO. If the site trusts it on purpose, declare
+      it in the site profile ([[issuers]] issuer = "${issuer}" with a contact);
+      otherwise remove the rule at ${place} (authgroup ${name}).
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      Verify ${issuer} with the VO. If the site trusts it on purpose, declare
+      it in the site profile ([[issuers]] issuer = "${issuer}" with a contact);
+      otherwise delete line ${line} of ${file} (gplazma.oidc.provider!${name})
+      and its op:${name} multimap lines.
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      Verify ${issuer} with the VO. If the site trusts it on purpose, declare
+      it in the site profile ([[issuers]] issuer = "${issuer}" with a contact);
+      otherwise remove it from oauth.issuers in
+      /etc/storm/webdav/config/application.yml and from orgs (${place}).
+    EOT
+  }
   references = [
     "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M06-240319.md",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
@@ -146,6 +366,47 @@ check "issuer-unsupported-vo" {
     Remove the VO's issuer from the service, or add the VO to the site
     profile's `vos` if the site does support it.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      Delete the [Issuer ${name}] section of ${vo_title} from ${file} (issuer
+      line ${line}), or add "${vo}" to vos in the site profile if the site
+      supports ${vo_title}.
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      Delete the [Issuer ${name}] section of ${vo_title} from ${file}, the
+      MGM's SciTokens configuration (issuer line ${line}), or add "${vo}" to vos in the
+      site profile if the site supports ${vo_title}.
+    EOT
+  }
+  fix "htcondor-ce" {
+    text = <<-EOT
+      Delete line ${line} of ${file} (the SCITOKENS rule for ${vo_title}), or
+      add "${vo}" to vos in the site profile if the site supports ${vo_title}.
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      Remove the ${vo_title} rule at ${place} (authgroup ${name}, with its
+      map_to_user and allowaccess lines when it is left empty), or add "${vo}"
+      to vos in the site profile if the site supports ${vo_title}.
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      Delete line ${line} of ${file} (gplazma.oidc.provider!${name}) and its
+      op:${name} multimap lines, or add "${vo}" to vos in the site profile if
+      the site supports ${vo_title}.
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      Remove ${issuer} from oauth.issuers in
+      /etc/storm/webdav/config/application.yml and from orgs (${place}), or
+      add "${vo}" to vos in the site profile if the site supports ${vo_title}.
+    EOT
+  }
   references = [
     "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M16-250225.md",
   ]
@@ -161,13 +422,63 @@ check "issuer-dteam-missing" {
     for."
   EOT
   remediation = <<-EOT
-    Trust https://dteam-auth.cern.ch/ with a small dedicated area and an
-    unprivileged account. XRootD:
-      [Issuer DTEAM]
-      issuer = https://dteam-auth.cern.ch/
-      base_path = /data/dteam
-      authorization_strategy = capability
+    Trust DTeam (https://dteam-auth.cern.ch/), the VO for site tests, with
+    a small dedicated area and an unprivileged account.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      Add to ${target}:
+        [Issuer DTEAM]
+        issuer = ${dteam_issuer}
+        base_path = ${dteam_area}
+        map_subject = False
+        default_user = ${dteam_account}${has("authorization_strategy") ? "\n  authorization_strategy = capability" : ""}
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      Add to ${target}, the MGM's SciTokens configuration:
+        [Issuer DTEAM]
+        issuer = ${dteam_issuer}
+        base_path = ${dteam_area}
+        map_subject = False
+        default_user = ${dteam_account}${has("authorization_strategy") ? "\n  authorization_strategy = capability" : ""}
+    EOT
+  }
+  fix "htcondor-ce" {
+    text = <<-EOT
+      Map DTeam's test identity in /etc/condor-ce/mapfiles.d/10-scitokens.conf.
+      DTeam publishes no robot subject: pin the subject you test with,
+        SCITOKENS /^${regex_escape(dteam_issuer)},<subject>$/ ${dteam_account}
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      Admit DTeam with this CE's audience and the compute scopes in ${file}:
+      an [authgroup:dteam_tokens] block, map_to_user = dteam_tokens
+      ${dteam_account} in [mapping] and allowaccess = dteam_tokens; `ttt-check
+      recipe arc-ce --vo dteam` prints them for this CE.
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      Add to the gPlazma section of the layout (${target}):
+        gplazma.oidc.provider!dteam = ${dteam_issuer} -profile=wlcg -prefix=${dteam_area} -authz-id="${dteam_account}"
+      with a uid and gid of an account the namespace knows.
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      Trust DTeam in /etc/storm/webdav/config/application.yml
+        - name: dteam
+          issuer: ${dteam_issuer}
+          enforce-audience-checks: true
+          audiences:
+          - ${audiences[0]}
+      and give it a storage area, /etc/storm/webdav/sa.d/dteam.properties
+      (`ttt-check recipe storm-webdav --vo dteam` prints it).
+    EOT
+  }
   references = [
     "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
@@ -186,14 +497,67 @@ check "audience-any" {
     so there the finding is info and documents the exposure.
   EOT
   remediation = <<-EOT
-    List only audiences that name this endpoint: https://<host>[:port],
-    roots://<host>:1094, the bare host name, and a load-balanced alias the
-    host serves. XRootD scitokens.cfg:
-      [Global]
-      audience = roots://xrd.example.org:1094, https://xrd.example.org:1094, xrd.example.org
-    If the compliance testbed needs the any audience, waive this finding in
-    the site profile with an expiry date.
+    List only audiences that name this endpoint. If the WLCG JWT compliance
+    testbed needs the any audience, waive this finding in the site profile
+    with an expiry date.
   EOT
+  fix "xrootd" {
+    case = "implicit"
+    text = <<-EOT
+      Nothing to gain by listing it: scitokens-cpp accepts the any audience
+      whatever ${file} says. To document only this endpoint, write at line
+      ${line}
+        audience = ${join(", ", audiences)}
+    EOT
+  }
+  fix "eos" {
+    case = "implicit"
+    text = <<-EOT
+      Nothing to gain by listing it: the MGM's SciTokens plugin
+      (scitokens-cpp) accepts the any audience whatever ${file} says. To
+      document only this endpoint, write at line ${line}
+        audience = ${join(", ", audiences)}
+    EOT
+  }
+  fix "htcondor-ce" {
+    case = "scheme"
+    text = <<-EOT
+      Add the WLCG profile's condor:// audience in a site file read after the
+      package defaults, e.g. /etc/condor-ce/config.d/99-local.conf:
+        SCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) condor://$(COLLECTOR_HOST)
+      HTCondor-CE accepts ANY and https://wlcg.cern.ch/jwt/v1/any whatever the
+      list says.
+    EOT
+  }
+  fix "htcondor-ce" {
+    case = "implicit"
+    text = <<-EOT
+      Remove ${values} from SCITOKENS_SERVER_AUDIENCE (${place}): HTCondor-CE
+      (scitokens-cpp) accepts it whatever the list says, so listing it only
+      documents the exposure.
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, line ${line}: drop ${values} from the audience targets:
+        gplazma.oidc.audience-targets = ${join(" ", audiences)}
+      dCache accepts the any audience only because it is listed.
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      In /etc/storm/webdav/config/application.yml (${place}), drop ${values}
+      from the audiences of ${issuer}, keeping this endpoint's:
+          audiences:
+          - ${audiences[0]}
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, line ${line}: name this CE's audience (${audiences[0]}) in
+      the rule instead of ${values}.
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
@@ -215,10 +579,47 @@ check "audience-unchecked" {
     enforce-audience-checks: true; dCache -suppress=audience switches it off.
   EOT
   remediation = <<-EOT
-    Configure the endpoint's audiences. XRootD scitokens.cfg:
-      [Global]
-      audience = roots://<host>:1094, https://<host>:1094, <host>
+    Configure the audiences that name this endpoint, so that a token minted
+    for another service is refused here.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      In ${file}, section [Global], list the audiences that name this endpoint:
+        audience = ${join(", ", audiences)}
+      scitokens-cpp then also refuses tokens that carry no aud claim.
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${file}, the MGM's SciTokens configuration, section [Global], list
+      the audiences that name this endpoint:
+        audience = ${join(", ", audiences)}
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, line ${line}: remove -suppress=audience from the provider if
+      it has it, and name this endpoint in the gPlazma section:
+        gplazma.oidc.audience-targets = ${join(" ", audiences)}
+      (dCache still accepts a token that carries no aud claim at all).
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      In ${file}, for ${values} (line ${line}): turn the audience check on
+      (StoRM's default is off) and name this endpoint:
+          enforce-audience-checks: true
+          audiences:
+          - ${audiences[0]}
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, name this CE's audience in the rules that admit ${values}
+      (${place}): the third field of ARC 6 authtokens, ${audiences[0]} instead
+      of *, or on ARC 7 & (aud="${audiences[0]}") in authtokensgen.
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
     "https://github.com/scitokens/scitokens-cpp/blob/master/src/scitokens_internal.h",
@@ -249,10 +650,101 @@ check "mapping-issuer-wide" {
     needs read) gives every token of the issuer the area.
   EOT
   remediation = <<-EOT
-    Authorize by the token's scopes, or map only pinned robot subjects.
-    XRootD: remove acc.authdb `o <issuer>` rules and name_mapfile rules
-    that match every token; give rights through scopes.
+    Authorize by the token's scopes, or map only pinned robot subjects:
+    never give every token of an issuer one account or flat rights.
   EOT
+  fix "xrootd" {
+    case = "authdb"
+    text = <<-EOT
+      In ${file}, delete the acc.authdb organisation rule at line ${line}: it
+      gives every valid token of ${issuer} its rights, with or without a
+      scope. The SciTokens plugin authorizes tokens by their scopes; acc.authdb
+      needs no rule for them.
+    EOT
+  }
+  fix "xrootd" {
+    case = "mapfile"
+    text = <<-EOT
+      In ${target}, remove the name_mapfile rules without sub, username or
+      group (used at ${place}): they map every token of ${issuer} to one account.
+      Map pinned subjects only, or drop name_mapfile and authorize by scopes
+      (authorization_strategy = capability).
+    EOT
+  }
+  fix "xrootd" {
+    text = <<-EOT
+      Give tokens of ${issuer} rights through their scopes only (${place}):
+      no acc.authdb organisation rule, no catch-all name_mapfile rule.
+    EOT
+  }
+  fix "eos" {
+    case = "mapfile"
+    text = <<-EOT
+      In ${target}, remove the name_mapfile rules without sub, username or
+      group (used at ${place}): they give every token of ${issuer} the EOS permissions
+      of their result. Map pinned subjects only, or drop name_mapfile and
+      authorize by scopes (authorization_strategy = capability).
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      Give tokens of ${issuer} rights through their scopes only (${place}):
+      no catch-all name_mapfile rule.
+    EOT
+  }
+  fix "htcondor-ce" {
+    text = <<-EOT
+      In ${file}, line ${line}: map only the subjects ${vo_title} publishes,
+      each on its own anchored line, instead of every subject of ${issuer}:
+      ${new}
+      Any member the issuer grants compute scopes otherwise submits as
+      ${mapped}.
+    EOT
+  }
+  fix "htcondor-ce" {
+    case = "anyissuer"
+    text = <<-EOT
+      In ${file}, delete line ${line}: it maps every token of any issuer to
+      ${mapped}. Map one anchored line per published subject of each supported
+      VO instead (`ttt-check recipe htcondor-ce` prints them).
+    EOT
+  }
+  fix "htcondor-ce" {
+    case = "nosubject"
+    text = <<-EOT
+      In ${file}, line ${line}: pin the subject of the identity that submits
+      instead of every subject of ${issuer} (it publishes no robot subject):
+        SCITOKENS /^${regex_escape(issuer)},<subject>$/ ${mapped}
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, authgroup ${name} (${place}): admit only the pilot subjects
+      the VO publishes, with this CE's audience and the compute scopes
+      (`ttt-check recipe arc-ce` prints the rules), and on ARC 7 set
+      tokenscopes = wlcg in [arex]: without it every admitted token may do
+      everything its account may.
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, delete line ${line}${mapped != "" ? " (it gives every token of the provider ${mapped})" : ""} if it is an op:${name} line, and
+      turn -non-authz-id of gplazma.oidc.provider!${name} into -authz-id (or
+      drop it when the provider has one): a token without storage scopes must
+      get no identity (wlcg-authz-docs dcache.md: "never include any mapping
+      for op:atlas"); tokens with storage scopes get the -authz-id identity.
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      In ${file}, storage area ${name}: grant nothing to every token of
+      ${issuer} (both default to true in the code):
+        orgsGrantReadPermission=false
+        orgsGrantWritePermission=false
+        wlcgScopeAuthzEnabled=true
+      Access then comes from the token's storage scopes.
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
@@ -276,11 +768,25 @@ check "mapping-carried-over" {
     on the connection in current releases.
   EOT
   remediation = <<-EOT
-    Give the default_user name no rights in acc.authdb: let the token's
-    scopes authorize (authorization by capability needs no authdb rule),
-    and grant authdb rights to named local users or groups that tokens are
-    not mapped to. Or drop default_user where nothing needs the name.
+    Give the name tokens are mapped to no rights of its own in the other
+    authorization layer, or map tokens to no name at all; grant those
+    rights to named local users or groups that tokens are not mapped to.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      In ${target} (acc.authdb), delete the rule at line ${target_line} that
+      gives ${mapped} rights: it reaches every later request on a connection
+      that a token of ${issuer} once authorized. Tokens are authorized by
+      their scopes; grant authdb rights to named local users or groups that
+      tokens are not mapped to, or drop default_user (${place}).
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${target}, delete the rule at line ${target_line} that gives
+      ${mapped} rights, or drop default_user (${place}).
+    EOT
+  }
   references = [
     "https://github.com/xrootd/xrootd/blob/v5.5.3/src/XrdSciTokens/XrdSciTokensAccess.cc",
     "https://github.com/xrootd/xrootd/blob/v5.5.3/src/XrdAcc/XrdAccAccess.cc",
@@ -302,9 +808,55 @@ check "mapping-privileged" {
   EOT
   remediation = <<-EOT
     Map tokens to an unprivileged account dedicated to the VO (a pool or
-    service account without administrative rights). XRootD: default_user =
-    xrootd or a per-VO account, never root.
+    service account without administrative rights).
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      In ${file}, line ${line}: name an unprivileged account,
+        default_user = ${account}
+      (with xrootd-multiuser, or acc.authdb rights for it, ${mapped} is what
+      the token acts as).
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${file}, line ${line}: map ${vo_title} tokens to the VO's own EOS
+      account,
+        default_user = ${account}
+    EOT
+  }
+  fix "htcondor-ce" {
+    text = <<-EOT
+      In ${file}, line ${line}: map ${vo_title} tokens to an unprivileged
+      account, never condor or root (QUEUE_SUPER_USERS may edit and remove
+      every user's jobs), e.g. ${account}.
+    EOT
+  }
+  fix "htcondor-ce" {
+    case = "anyissuer"
+    text = <<-EOT
+      In ${file}, delete line ${line}: it maps every token of any issuer to
+      ${mapped}, a queue super user (QUEUE_SUPER_USERS may edit and remove
+      every user's jobs). Map pinned subjects of supported VOs to unprivileged
+      accounts instead (`ttt-check recipe htcondor-ce`).
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, line ${line}: map authgroup ${name} to an unprivileged
+      account,
+        map_to_user = ${name} ${account}
+      (ARC documents that requests mapped to root fail; root is no target
+      either way).
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, line ${line}: give an unprivileged uid, gid and username,
+      never uid:0 or root; for a VO that authorizes by scopes delete the line
+      and keep -authz-id on the provider.
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
     "https://github.com/htcondor/htcondor-ce/blob/main/config/05-ce-auth-defaults.conf",
@@ -322,10 +874,34 @@ check "storage-path-root" {
     example scitokens.cfg uses base_path = / — do not copy it.
   EOT
   remediation = <<-EOT
-    Restrict each issuer to its VO's area. XRootD scitokens.cfg:
-      [Issuer ATLAS]
-      base_path = /data/atlas
+    Restrict each issuer to its VO's own area, never "/".
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      In ${file}, line ${line}: restrict ${issuer} to ${vo_title}'s area,
+        base_path = ${area}
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${file}, line ${line}: restrict ${issuer} to ${vo_title}'s directory
+      (its tokens act as default_user anywhere under base_path),
+        base_path = ${area}
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, line ${line}: give gplazma.oidc.provider!${name} the VO's own
+      prefix, -prefix=${area} instead of -prefix=${old} ("Using "/" prefix …
+      is wrong with severe security implications").
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      In ${file}, line ${line}: serve ${vo_title} from its own access point
+      and root path (accessPoints=/${vo}, rootPath=${area}), not "/".
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
     "https://github.com/cern-eos/eos/blob/master/doc/configuration/http_tpc.rst",
@@ -344,9 +920,24 @@ check "authz-onmissing-allow" {
     enforces authorization itself.
   EOT
   remediation = <<-EOT
-    In scitokens.cfg [Global] set onmissing = passthrough (the default: hand
-    over to acc.authdb) or onmissing = deny.
+    Let the token decide: a request whose token is missing or does not
+    authorize it must be handed on or refused, never authorized.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      In ${file}, section [Global], line ${line}:
+        onmissing = passthrough
+      (the default: acc.authdb decides what the token does not authorize), or
+      onmissing = deny.
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${file}, section [Global], line ${line}:
+        onmissing = passthrough
+      (the MGM's own authorization then decides), or onmissing = deny.
+    EOT
+  }
   references = [
     "https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/README.md",
     "https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/XrdSciTokensAccess.cc",
@@ -368,10 +959,33 @@ check "authz-group-fallback" {
     group or account rights.
   EOT
   remediation = <<-EOT
-    XRootD scitokens.cfg: add authorization_strategy = capability to the
-    VO's [Issuer …] section (XRootD >= 5.7.0), and keep wlcg.groups
-    mappings out of the production acc.authdb.
+    Authorize a capability-only VO's storage access by the token's storage
+    scopes only: no group, account or issuer mappings for it.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      ${has("authorization_strategy") ? "In ${target}, section [Issuer ${name}] for ${issuer}, add\n  authorization_strategy = capability\nand keep" : "${release()} cannot limit an issuer to capabilities: upgrade to XRootD ${since("authorization_strategy")} or later and add\n  authorization_strategy = capability\nto the [Issuer ${name}] section of ${target}. Until then keep"} group rules (g, g:) and
+      name_mapfile group rules for ${vo_title}'s groups out of acc.authdb and
+      the mapfile (${place}).
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${target}, section [Issuer ${name}] for ${issuer}: drop the
+      name_mapfile, whose rules give tokens without storage scopes the EOS
+      permissions of their result${has("authorization_strategy") ? "; or limit the issuer to its scopes:\n  authorization_strategy = capability" : "."}
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      For ${vo_title} (${place}): turn -non-authz-id of
+      gplazma.oidc.provider!${name} into -authz-id (or drop it when the
+      provider has one) and delete every op:${name} multimap line; oidcgrp:
+      lines then add groups to no identity, and a token without storage scopes
+      gets nothing (wlcg-authz-docs dcache.md: "never include any mapping for
+      op:atlas or oidcgrp:/atlas").
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/requirements.md",
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
@@ -391,11 +1005,49 @@ check "log-token-leak" {
     (xrootd#2222).
   EOT
   remediation = <<-EOT
-    Remove the debug trace options once debugging is done (XRootD: drop
-    `xrootd.trace all` and `http.trace all|debug`), upgrade XRootD to >=
-    5.7.2, and scan old logs for leaked tokens. If tracing must stay on for
-    a while, waive this finding with an expiry date.
+    Turn the debug or trace level that writes bearer tokens off once
+    debugging is done, search the old logs for leaked tokens (ttt-check
+    logs), and if tracing must stay on for a while, waive this finding with
+    an expiry date.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      In ${file}, delete line ${line} (${key} ${values}), or drop ${levels} from
+      it, once debugging is done. XRootD 5.7.2 redacts the HTTP trace lines;
+      6.0.0 and later need strip-on-redirect on redirectors. Then search the
+      old logs: ttt-check logs /var/log/xrootd
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${file}, delete line ${line} (${key} ${values}), or drop ${levels} from
+      it: the EOS manual's example turns it on. Then search the old logs:
+      ttt-check logs /var/log/eos
+    EOT
+  }
+  fix "eos" {
+    case = "builtin"
+    text = <<-EOT
+      No setting turns this off: EOS writes the token of every failed token
+      authorization into the MGM log (Mapping::IdMap). Keep /var/log/eos
+      readable by root only and out of log shipping not cleared for secrets,
+      rotate it often, and search it: ttt-check logs /var/log/eos
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, [arex] line ${line}: loglevel = 3 (INFO) instead of
+      ${values}: at DEBUG A-REX logs the bearer token of every request. Then
+      search the old logs: ttt-check logs /var/log/arc
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, line ${line}: delete ${key} = ${values} (or set it to info):
+      at debug gPlazma's oidc plugin logs the bearer token. Then search the
+      old logs: ttt-check logs /var/log/dcache
+    EOT
+  }
   references = [
     "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
     "https://github.com/xrootd/xrootd/issues/2222",
@@ -416,12 +1068,39 @@ check "token-in-url" {
     logs. On a plain data server that does not redirect this is info.
   EOT
   remediation = <<-EOT
-    On a redirector with XRootD >= 6.0.0 add strip-on-redirect:
-      http.header2cgi Authorization authz strip-on-redirect
-    On older releases, and on proxies (strip-on-redirect does not act on
-    what a proxy forwards), do not copy the Authorization header into the
-    CGI.
+    Do not let bearer tokens travel in URLs that leave the host: strip them
+    from redirect URLs, or do not copy the Authorization header into the
+    URL where the host redirects or proxies.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      ${known() ? (has("strip-on-redirect") ? "${release()} has strip-on-redirect: write\n  ${new}\n(${place})" : "${release()} has no strip-on-redirect: upgrade to XRootD ${since("strip-on-redirect")} or later and write\n  ${new}\nUntil then, do not copy the Authorization header on redirectors and proxies: delete line ${line} of ${file}.") : "The installed XRootD release is unknown. On XRootD ${since("strip-on-redirect")} or later write, at ${place},\n  ${new}\nOn older releases, which ignore strip-on-redirect, do not copy the Authorization header on redirectors and proxies."}
+    EOT
+  }
+  fix "xrootd" {
+    case = "proxy"
+    text = <<-EOT
+      In ${file}, delete line ${line} (${key} ${values}) for the proxy:
+      strip-on-redirect does not apply, a proxy forwards the CGI to its origin.
+      If the proxy must pass clients' tokens on, make sure the origin does not
+      log request URLs (no http.trace request or all, no xrootd.trace fs or
+      all there).
+    EOT
+  }
+  fix "xrootd" {
+    case = "server"
+    text = <<-EOT
+      Nothing leaks while this instance serves data without redirecting. If
+      it becomes a redirector, write ${new} (XRootD
+      ${since("strip-on-redirect")} or later), or copy the header only on data
+      servers.
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      ${known() ? (has("strip-on-redirect") ? "${release()} has strip-on-redirect: write\n  ${new}\n(${place}); the MGM redirects every client to an FST." : "${release()} has no strip-on-redirect: upgrade to XRootD ${since("strip-on-redirect")} or later and write\n  ${new}\nUntil then delete line ${line} of ${file}: the MGM redirects every client to an FST.") : "The installed XRootD release is unknown. On XRootD ${since("strip-on-redirect")} or later write, at ${place},\n  ${new}\n(the MGM redirects every client to an FST); on older releases do not copy the Authorization header."}
+    EOT
+  }
   references = [
     "https://github.com/xrootd/xrootd/blob/v6.1.0/src/XrdPss/XrdPssUrlInfo.cc",
     "https://github.com/xrootd/xrootd/pull/970",
@@ -443,6 +1122,12 @@ check "upgrade-pending" {
     Compare the leftover with the live file (diff), merge what the new
     package brings, and remove the leftover.
   EOT
+  fix "any" {
+    text = <<-EOT
+      Compare ${file} with the live file beside it (diff), merge what the new
+      package brings into the live file, and remove ${file}.
+    EOT
+  }
   references = [
     "https://rpm-software-management.github.io/rpm/manual/spec.html",
   ]
@@ -461,6 +1146,13 @@ check "scan-incomplete" {
     Fix the file named in the finding (the reason says what failed), or make
     it readable to the scan. Check that the service starts with it.
   EOT
+  fix "any" {
+    text = <<-EOT
+      Fix ${place} as the finding says: nothing it configures was judged.
+      Make it readable and parsable, and check that the service starts with
+      it.
+    EOT
+  }
   references = [
     "https://github.com/goss-org/goss/issues/457",
   ]
@@ -478,6 +1170,12 @@ check "waiver-expired" {
     Fix the deviation and remove the waiver, or renew it in the site profile
     with a new expires date, a reason and an approver.
   EOT
+  fix "any" {
+    text = <<-EOT
+      Fix the deviation and remove the waiver at ${place}, or renew it there
+      with a new expires date, a reason and an approver.
+    EOT
+  }
   references = [
     "https://github.com/inspec/inspec/issues/5794",
   ]
@@ -495,6 +1193,12 @@ check "waiver-unused" {
     Remove the waiver, or correct its check, service or file so that it
     matches the finding it is meant for.
   EOT
+  fix "any" {
+    text = <<-EOT
+      Remove the waiver at ${place}, or correct its check, service or file
+      so that it matches the finding it is meant for.
+    EOT
+  }
   references = [
     "https://github.com/ComplianceAsCode/content/issues/1718",
   ]
@@ -541,11 +1245,56 @@ check "ban-shadowed" {
     Argus, these local bans are what a site has in an incident.
   EOT
   remediation = <<-EOT
-    Move the ban before every rule that matches the same identity.
-    HTCondor-CE: put the `SCITOKENS /^<issuer>,<subject>$/ user@banned.htcondor.org`
-    line in a mapfile that sorts first (e.g. /etc/condor-ce/mapfiles.d/00-ban.conf),
-    or above the matching line in the same file.
+    Move the ban before every rule that matches the same identity: the
+    first rule that matches decides.
   EOT
+  fix "htcondor-ce" {
+    text = <<-EOT
+      Move the ban at ${place} before ${target}:${target_line}, which maps
+      the same identity first: put the line in a mapfile that sorts first,
+      e.g. /etc/condor-ce/mapfiles.d/00-ban.conf (mapfiles are read in lexical
+      order and the first line that matches wins).
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, move the ban at line ${line} (${name}) above line
+      ${target_line} of the same authgroup: the first rule that matches
+      decides the membership.
+    EOT
+  }
+  fix "arc-ce" {
+    case = "list"
+    text = <<-EOT
+      Ban with a negative rule (-authtokens … or -authtokensgen …) first in
+      every authgroup that [mapping] and [queue:…] allowaccess use:
+      denyaccess in [arex/ws/jobs] (${place}) does not gate ARC 7's REST
+      interface wherever it stands.
+    EOT
+  }
+  fix "arc-ce" {
+    case = "inert"
+    text = <<-EOT
+      The ban at ${place} is never evaluated (${actual}): ban with a negative
+      rule first in every authgroup that [mapping] and [queue:…] allowaccess
+      use.
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      In /etc/storm/webdav/config/application.yml, move the deny policy at
+      ${place} before the policy at ${target}:${target_line}: the first policy
+      that applies decides. It holds only in storage areas with
+      orgsGrantReadPermission=false and orgsGrantWritePermission=false.
+    EOT
+  }
+  fix "storm-webdav" {
+    case = "inert"
+    text = <<-EOT
+      The deny policy at ${place} is never evaluated (${actual}): set
+      fineGrainedAuthzEnabled=true in the storage area, or remove the policy.
+    EOT
+  }
   references = [
     "https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/90-ban.conf",
     "https://github.com/htcondor/htcondor-ce/blob/c0b725f50adc92a8dc7bf6f07272a7247210a928/docs/v23/configuration/authentication.md",
@@ -564,10 +1313,29 @@ check "legacy-gsi" {
     configuration hard to read.
   EOT
   remediation = <<-EOT
-    Remove GSI from every SEC_*_AUTHENTICATION_METHODS, delete GSI lines
-    from the mapfiles and /etc/grid-security/gsi-authz.conf, and drop
-    Argus/LCMAPS callouts once tokens are in production.
+    Remove GSI authentication, GSI mapfile lines, gsi-authz.conf and
+    Argus or LCMAPS callouts once tokens are in production.
   EOT
+  fix "htcondor-ce" {
+    case = "method"
+    text = <<-EOT
+      In ${file}, line ${line}: drop GSI from ${key}; HTCondor removed GSI in
+      10.2.0 and warns about it. Keep the methods to FS, SCITOKENS and SSL.
+    EOT
+  }
+  fix "htcondor-ce" {
+    case = "mapfile"
+    text = <<-EOT
+      In ${file}, delete line ${line} (${name}): GSI is gone from HTCondor
+      since 10.2.0, the line maps nothing.
+    EOT
+  }
+  fix "htcondor-ce" {
+    text = <<-EOT
+      Remove ${file}: the Globus callout it configures is never used once
+      GSI is gone (HTCondor 10.2.0).
+    EOT
+  }
   references = [
     "https://github.com/htcondor/htcondor-ce/blob/99a852c0e6a6d52ce653034bcf7285a256e7173a/docs/v23/releases.md",
     "https://github.com/htcondor/htcondor-ce/blob/3790275a8512317e88802e625c6a0496d55c2baf/docs/v5/releases.md",
@@ -591,11 +1359,25 @@ check "authn-anonymous" {
     reported as critical.
   EOT
   remediation = <<-EOT
-    Keep WRITE authentication to FS, SCITOKENS and SSL
-    (SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = FS,SCITOKENS,SSL), and keep
-    HTCondor-CE's defaults ALLOW_WRITE = $(USERS), condor@$(UID_DOMAIN)/$(FULL_HOSTNAME)
-    and ALLOW_ADMINISTRATOR = $(SUPERUSERS); do not override them with *.
+    Keep WRITE authentication to methods that establish an identity, and
+    the service's own ALLOW lists; do not open them to everybody.
   EOT
+  fix "htcondor-ce" {
+    case = "method"
+    text = <<-EOT
+      In ${file}, line ${line}: drop ${name} from ${key},
+        SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = FS,SCITOKENS,SSL
+      (HTCondor-CE's default).
+    EOT
+  }
+  fix "htcondor-ce" {
+    text = <<-EOT
+      In ${file}, delete line ${line} (${key} = ${values}) and keep
+      HTCondor-CE's defaults: ALLOW_WRITE = $(USERS),
+      condor@$(UID_DOMAIN)/$(FULL_HOSTNAME) and ALLOW_ADMINISTRATOR =
+      $(SUPERUSERS).
+    EOT
+  }
   references = [
     "https://github.com/htcondor/htcondor-ce/blob/main/config/05-ce-auth-defaults.conf",
     "https://github.com/htcondor/htcondor/blob/main/src/condor_utils/param_info.in",
@@ -612,11 +1394,17 @@ check "scope-unchecked" {
     account, whatever compute.* scopes it carries.
   EOT
   remediation = <<-EOT
-    Add to [arex]:
-      tokenscopes = wlcg
-    (jobinfo=compute.read, jobcreate=compute.create, jobcancel and
-    jobdelete=compute.cancel, …).
+    Let the service enforce the WLCG compute scopes for every job
+    operation.
   EOT
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, add to [arex]:
+        tokenscopes = wlcg
+      (jobinfo=compute.read, jobcreate=compute.create, jobcancel and
+      jobdelete=compute.cancel, …).
+    EOT
+  }
   references = [
     "https://www.nordugrid.org/arc/arc7/admins/reference.html",
     "https://github.com/nordugrid/arc/blob/next/src/services/a-rex/authop.cpp",
@@ -633,8 +1421,30 @@ check "config-dangling-reference" {
     validator (arcctl config verify) does not flag it.
   EOT
   remediation = <<-EOT
-    Define the referenced authgroup, or remove the statement that names it.
+    Define what the statement names, or remove the statement.
   EOT
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, line ${line}: define ${name} ([authgroup:…]) or remove the
+      statement. A queue whose only allowaccess names it is closed to
+      everybody; a map_to_user for it maps nobody.
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, line ${line}: define the provider the line names
+      (gplazma.oidc.provider!<alias> in the gPlazma section of the layout), or
+      delete the line: it matches no token.
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      In ${file}, line ${line}: add ${name} to oauth.issuers in
+      /etc/storm/webdav/config/application.yml (with its audience check), or
+      remove it from orgs: StoRM accepts tokens only from issuers listed in
+      both.
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
     "https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
@@ -651,9 +1461,20 @@ check "legacy-config" {
     alive; they make the effective configuration hard to read.
   EOT
   remediation = <<-EOT
-    Remove the obsolete block or plugin; on ARC 7 token processing needs no
-    [authtokens] block.
+    Remove the obsolete block, property or plugin: the running release
+    ignores or rejects it.
   EOT
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, remove the ${name} (line ${line}): the running ARC release
+      ignores or rejects it${name == "[authtokens] block" ? "; ARC 7 processes tokens without it, and arcctl config verify rejects it, so A-REX does not start" : ""}.
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, delete line ${line} (${name})${name == "gplazma.oidc.hostnames" ? "; name each trusted issuer with gplazma.oidc.provider!ALIAS = URL -profile=wlcg -prefix=<area> -authz-id=…" : ""}${name == "the scitoken plugin" ? "; authenticate tokens with auth optional oidc and -profile=wlcg providers, which authorize by the token's scopes" : ""}${name == "the argus plugin" ? "; from dCache 10.2 on every login fails while it is there" : ""}.
+    EOT
+  }
   references = [
     "https://github.com/nordugrid/arc/blob/next/src/doc/arc.conf.reference",
     "https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
@@ -677,10 +1498,41 @@ check "access-open" {
     write access.
   EOT
   remediation = <<-EOT
-    ARC: map only authgroups with token or subject rules ([mapping]
-    map_to_user/map_to_pool), and list in each [queue:…] allowaccess the
-    authgroups of pinned pilot subjects, with any denyaccess before them.
+    Admit only identities with token or subject rules, never everybody who
+    authenticates, and give no anonymous access to a VO's area.
   EOT
+  fix "arc-ce" {
+    case = "mapping"
+    text = <<-EOT
+      In ${file}, line ${line}: do not map authgroup ${name} (all = yes): map
+      only authgroups with token or subject rules,
+        map_to_user = <authgroup with pinned subjects> <account>
+      with policy_on_nomap = stop; `ttt-check recipe arc-ce` prints them.
+    EOT
+  }
+  fix "arc-ce" {
+    case = "queue"
+    text = <<-EOT
+      In ${file}, line ${line}: list in [${key}] allowaccess the authgroups of
+      pinned pilot subjects instead of ${name} (all = yes), with any
+      denyaccess before them.
+    EOT
+  }
+  fix "storm-webdav" {
+    case = "anonymous"
+    text = <<-EOT
+      In ${file}, line ${line}:
+        anonymousReadEnabled=false
+    EOT
+  }
+  fix "storm-webdav" {
+    case = "policy"
+    text = <<-EOT
+      In /etc/storm/webdav/config/application.yml (${place}): give the policy
+      principals that identify VO members (a jwt-group or vo principal), not
+      anyone.
+    EOT
+  }
   references = [
     "https://github.com/nordugrid/arc/blob/v7.0.0rc3/src/services/a-rex/job.cpp",
     "https://github.com/nordugrid/arc/blob/v6.21.1/src/services/a-rex/arex.cpp",
@@ -703,6 +1555,44 @@ check "config-unknown-key" {
     Rename the key to the one the service reads (the finding suggests the
     nearest), or remove it.
   EOT
+  fix "storm-webdav" {
+    text = <<-EOT
+      In ${file}, line ${line}: ${new != "" ? "rename ${key} to ${new}; until then StoRM keeps ${new}'s default" : "remove ${key}: StoRM does not read it"}.
+    EOT
+  }
+  fix "xrootd" {
+    case = "upgrade"
+    text = <<-EOT
+      ${installed} does not read ${key} (${place}): upgrade to ${since_release}
+      or later, where it takes effect; until then the plugin behaves as if the
+      line were absent.
+    EOT
+  }
+  fix "eos" {
+    case = "upgrade"
+    text = <<-EOT
+      ${installed} does not read ${key} (${place}): upgrade the MGM's XRootD to
+      ${since_release} or later; until then the line has no effect.
+    EOT
+  }
+  fix "any" {
+    case = "upgrade"
+    text = <<-EOT
+      Upgrade (installed: ${installed}) to ${since_release} or later, where
+      ${key} takes effect; until then the service behaves as if the line were
+      absent (${place}).
+    EOT
+  }
+  fix "xrootd" {
+    text = <<-EOT
+      In ${file}, line ${line}: ${new != "" ? "rename ${key} to ${new}" : "remove ${key}: the plugin does not read it"}.
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${file}, line ${line}: ${new != "" ? "rename ${key} to ${new}" : "remove ${key}: the plugin does not read it"}.
+    EOT
+  }
   references = [
     "https://github.com/italiangrid/storm-webdav/blob/master/src/main/java/org/italiangrid/storm/webdav/config/OwnerStorageAreaInfo.java",
     "https://github.com/italiangrid/storm-webdav/blob/master/doc/storage-area-configuration.md",
@@ -721,9 +1611,16 @@ check "token-lifetime-long" {
     requires an exp claim and refuses expired tokens.)
   EOT
   remediation = <<-EOT
-    StoRM: set storm.authz-server.max-token-lifetime-sec to 21600 or less
-    (3600 recommended).
+    Keep the tokens a service issues within the WLCG profile's 6 hours (1 h
+    recommended).
   EOT
+  fix "storm-webdav" {
+    text = <<-EOT
+      In ${file}, line ${line}, under storm.authz-server:
+          max-token-lifetime-sec: 3600
+      (StoRM's built-in authorization server issues 12-hour tokens by default).
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
     "https://github.com/italiangrid/storm-webdav/blob/master/src/main/resources/application.yml",
@@ -750,6 +1647,59 @@ check "logs-token-leaked" {
     client or wait out its expiry. The finding names the token only by its
     fingerprint (sha256 prefix) and its claims.
   EOT
+  fix "xrootd" {
+    text = <<-EOT
+      Turn off the XRootD trace that wrote it (xrootd.trace fs or all,
+      http.trace debug or request in /etc/xrootd: see log-token-leak), restrict
+      and purge ${file} and its copies, and for a token still valid ask the VO
+      of ${issuer} to revoke the client or wait out its expiry.
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      EOS writes the token of every failed token authorization into the MGM
+      log: restrict and purge ${file} and its copies, and for a token still
+      valid ask the VO of ${issuer} to revoke the client or wait out its
+      expiry.
+    EOT
+  }
+  fix "arc-ce" {
+    text = <<-EOT
+      Set loglevel below DEBUG in [arex] of /etc/arc.conf, restrict and purge
+      ${file} and its copies, and for a token still valid ask the VO of
+      ${issuer} to revoke the client or wait out its expiry.
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      Set dcache.log.level.* below debug, restrict and purge ${file} and its
+      copies, and for a token still valid ask the VO of ${issuer} to revoke
+      the client or wait out its expiry.
+    EOT
+  }
+  fix "htcondor-ce" {
+    text = <<-EOT
+      Find what wrote it (a debug level such as SCHEDD_DEBUG in
+      /etc/condor-ce/config.d, or a token passed in a job's arguments or
+      environment), restrict and purge ${file} and its copies, and for a token
+      still valid ask the VO of ${issuer} to revoke the client or wait out its
+      expiry.
+    EOT
+  }
+  fix "storm-webdav" {
+    text = <<-EOT
+      Lower the log levels in /etc/storm/webdav/logback.xml, restrict and
+      purge ${file} and its copies, and for a token still valid ask the VO of
+      ${issuer} to revoke the client or wait out its expiry.
+    EOT
+  }
+  fix "any" {
+    text = <<-EOT
+      Find what wrote it, restrict and purge ${file} and its copies, and for a
+      token still valid ask the VO of ${issuer} to revoke the client or wait
+      out its expiry.
+    EOT
+  }
   references = [
     "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
     "https://github.com/xrootd/xrootd/issues/2222",

@@ -44,6 +44,9 @@ type Set struct {
 	// Components are the software whose release changes a verdict or a
 	// fix, by the name the inventory gives them ("xrootd", "arc").
 	Components map[string]*Component
+	// References are the working group's reference configurations, by
+	// service (recipes/40-reference.hcl).
+	References map[string]*Reference
 }
 
 // Component is software whose releases differ in what a check concludes
@@ -143,10 +146,12 @@ type Check struct {
 	SeverityRaw string `hcl:"severity"`
 	// Severity is SeverityRaw, validated when the set is loaded.
 	Severity    vocab.Severity
-	Rationale   string    `hcl:"rationale"`
-	Remediation string    `hcl:"remediation"`
-	References  []string  `hcl:"references"`
-	Range       hcl.Range `hcl:",def_range"`
+	Rationale   string   `hcl:"rationale"`
+	Remediation string   `hcl:"remediation"`
+	References  []string `hcl:"references"`
+	// Fixes are the per-service advice for the check's findings.
+	Fixes []*Fix    `hcl:"fix,block"`
+	Range hcl.Range `hcl:",def_range"`
 }
 
 type recipeSetBlock struct {
@@ -163,6 +168,7 @@ type fileSchema struct {
 	Services   []*Service       `hcl:"service,block"`
 	Checks     []*Check         `hcl:"check,block"`
 	Components []*Component     `hcl:"component,block"`
+	References []*Reference     `hcl:"reference,block"`
 }
 
 // Error carries HCL diagnostics with file:line:col positions.
@@ -243,6 +249,7 @@ func Load(fsys fs.FS, prefix, source string) (*Set, error) {
 		merged.Services = append(merged.Services, fsch.Services...)
 		merged.Checks = append(merged.Checks, fsch.Checks...)
 		merged.Components = append(merged.Components, fsch.Components...)
+		merged.References = append(merged.References, fsch.References...)
 	}
 	if diags.HasErrors() {
 		return nil, &Error{Diags: diags}
@@ -343,6 +350,8 @@ func build(m fileSchema) (*Set, hcl.Diagnostics) {
 		}
 		set.Checks[c.ID] = c
 	}
+	diags = append(diags, buildReferences(set, m.References)...)
+	diags = append(diags, buildFixes(set, m.Checks)...)
 	return set, diags
 }
 

@@ -9,16 +9,18 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // generatedSet returns the recipe set 2026.11.0 as go generate loaded it from
-// the embedded *.hcl files (sha256:b2b3ae7e40a899afde13d589f307dca9ef1366ee565f8d9872ff17976e724451);
+// the embedded *.hcl files (sha256:3eaccfef87a8366c0115588f196347e73eb01f3b6df6d573d050c8e29afa943a);
 // run `go generate ./recipes` after changing them or recipes.go.
 func generatedSet() *Set {
 	return &Set{
 		Version:     "2026.11.0",
 		Description: "WLCG token trust reference recipes: VO registry, service expectations, check catalogue",
-		Digest:      "sha256:b2b3ae7e40a899afde13d589f307dca9ef1366ee565f8d9872ff17976e724451",
+		Digest:      "sha256:3eaccfef87a8366c0115588f196347e73eb01f3b6df6d573d050c8e29afa943a",
 		Source:      "embedded",
 		AnyAudiences: []string{
 			"https://wlcg.cern.ch/jwt/v1/any",
@@ -510,24 +512,98 @@ func generatedSet() *Set {
 				SeverityRaw: "high",
 				Severity:    3,
 				Rationale:   "ARC validates a token's signature with keys fetched from its issuer\nand checks no issuer list (OTokensSecAttr); what A-REX then enforces is\nthe mapping: every identity [mapping] maps gets a user configuration\nand may use the job interface, and queues admit by allowaccess. An\nauthgroup with `all = yes` that is mapped, or admitted to a queue,\nopens the CE to any token whose issuer publishes keys over HTTPS. The\nreference says an [arex/ws/jobs] without allowaccess is \"open to\neverybody authenticated\"; the code does not consult that list at all on\nARC 6.9-6.21 nor for ARC 7's REST interface, so it is not judged.\nStoRM WebDAV and XRootD: a policy or storage area that gives anyone\nwrite access.\n",
-				Remediation: "ARC: map only authgroups with token or subject rules ([mapping]\nmap_to_user/map_to_pool), and list in each [queue:…] allowaccess the\nauthgroups of pinned pilot subjects, with any denyaccess before them.\n",
+				Remediation: "Admit only identities with token or subject rules, never everybody who\nauthenticates, and give no anonymous access to a VO's area.\n",
 				References: []string{
 					"https://github.com/nordugrid/arc/blob/v7.0.0rc3/src/services/a-rex/job.cpp",
 					"https://github.com/nordugrid/arc/blob/v6.21.1/src/services/a-rex/arex.cpp",
 					"https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "arc-ce",
+						Case:    "mapping",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: do not map authgroup ${name} (all = yes): map\n      only authgroups with token or subject rules,\n        map_to_user = <authgroup with pinned subjects> <account>\n      with policy_on_nomap = stop; `ttt-check recipe arc-ce` prints them.\n    EOT", "30-checks.hcl", 1506, 12, 60950),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1504,
+								Column: 3,
+								Byte:   60903,
+							},
+							End: hcl.Pos{
+								Line:   1504,
+								Column: 15,
+								Byte:   60915,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Case:    "queue",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: list in [${key}] allowaccess the authgroups of\n      pinned pilot subjects instead of ${name} (all = yes), with any\n      denyaccess before them.\n    EOT", "30-checks.hcl", 1515, 12, 61284),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1513,
+								Column: 3,
+								Byte:   61239,
+							},
+							End: hcl.Pos{
+								Line:   1513,
+								Column: 15,
+								Byte:   61251,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Case:    "anonymous",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}:\n        anonymousReadEnabled=false\n    EOT", "30-checks.hcl", 1523, 12, 61538),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1521,
+								Column: 3,
+								Byte:   61483,
+							},
+							End: hcl.Pos{
+								Line:   1521,
+								Column: 21,
+								Byte:   61501,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Case:    "policy",
+						Text:    genExpr("<<-EOT\n      In /etc/storm/webdav/config/application.yml (${place}): give the policy\n      principals that identify VO members (a jwt-group or vo principal), not\n      anyone.\n    EOT", "30-checks.hcl", 1530, 12, 61678),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1528,
+								Column: 3,
+								Byte:   61626,
+							},
+							End: hcl.Pos{
+								Line:   1528,
+								Column: 21,
+								Byte:   61644,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   663,
+						Line:   1484,
 						Column: 1,
-						Byte:   29751,
+						Byte:   59856,
 					},
 					End: hcl.Pos{
-						Line:   663,
+						Line:   1484,
 						Column: 20,
-						Byte:   29770,
+						Byte:   59875,
 					},
 				},
 			},
@@ -537,23 +613,148 @@ func generatedSet() *Set {
 				SeverityRaw: "low",
 				Severity:    1,
 				Rationale:   "A token with aud https://wlcg.cern.ch/jwt/v1/any is valid at every\nrelying party, so a token stolen anywhere works here. The WLCG docs call\nit \"not recommended for production use\"; FTS wants to stop supporting\nit. It is still needed for the WLCG JWT compliance testbed. XRootD and\nHTCondor-CE (scitokens-cpp) accept it whatever their configuration says,\nso there the finding is info and documents the exposure.\n",
-				Remediation: "List only audiences that name this endpoint: https://<host>[:port],\nroots://<host>:1094, the bare host name, and a load-balanced alias the\nhost serves. XRootD scitokens.cfg:\n  [Global]\n  audience = roots://xrd.example.org:1094, https://xrd.example.org:1094, xrd.example.org\nIf the compliance testbed needs the any audience, waive this finding in\nthe site profile with an expiry date.\n",
+				Remediation: "List only audiences that name this endpoint. If the WLCG JWT compliance\ntestbed needs the any audience, waive this finding in the site profile\nwith an expiry date.\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
 					"https://github.com/rucio/rucio/issues/6590",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Case:    "implicit",
+						Text:    genExpr("<<-EOT\n      Nothing to gain by listing it: scitokens-cpp accepts the any audience\n      whatever ${file} says. To document only this endpoint, write at line\n      ${line}\n        audience = ${join(\", \", audiences)}\n    EOT", "30-checks.hcl", 506, 12, 20037),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   504,
+								Column: 3,
+								Byte:   19989,
+							},
+							End: hcl.Pos{
+								Line:   504,
+								Column: 15,
+								Byte:   20001,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Case:    "implicit",
+						Text:    genExpr("<<-EOT\n      Nothing to gain by listing it: the MGM's SciTokens plugin\n      (scitokens-cpp) accepts the any audience whatever ${file} says. To\n      document only this endpoint, write at line ${line}\n        audience = ${join(\", \", audiences)}\n    EOT", "30-checks.hcl", 515, 12, 20312),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   513,
+								Column: 3,
+								Byte:   20267,
+							},
+							End: hcl.Pos{
+								Line:   513,
+								Column: 12,
+								Byte:   20276,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Case:    "scheme",
+						Text:    genExpr("<<-EOT\n      Add the WLCG profile's condor:// audience in a site file read after the\n      package defaults, e.g. /etc/condor-ce/config.d/99-local.conf:\n        SCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) condor://$(COLLECTOR_HOST)\n      HTCondor-CE accepts ANY and https://wlcg.cern.ch/jwt/v1/any whatever the\n      list says.\n    EOT", "30-checks.hcl", 524, 12, 20622),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   522,
+								Column: 3,
+								Byte:   20571,
+							},
+							End: hcl.Pos{
+								Line:   522,
+								Column: 20,
+								Byte:   20588,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Case:    "implicit",
+						Text:    genExpr("<<-EOT\n      Remove ${values} from SCITOKENS_SERVER_AUDIENCE (${place}): HTCondor-CE\n      (scitokens-cpp) accepts it whatever the list says, so listing it only\n      documents the exposure.\n    EOT", "30-checks.hcl", 534, 12, 21030),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   532,
+								Column: 3,
+								Byte:   20977,
+							},
+							End: hcl.Pos{
+								Line:   532,
+								Column: 20,
+								Byte:   20994,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: drop ${values} from the audience targets:\n        gplazma.oidc.audience-targets = ${join(\" \", audiences)}\n      dCache accepts the any audience only because it is listed.\n    EOT", "30-checks.hcl", 541, 12, 21261),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   540,
+								Column: 3,
+								Byte:   21235,
+							},
+							End: hcl.Pos{
+								Line:   540,
+								Column: 15,
+								Byte:   21247,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      In /etc/storm/webdav/config/application.yml (${place}), drop ${values}\n      from the audiences of ${issuer}, keeping this endpoint's:\n          audiences:\n          - ${audiences[0]}\n    EOT", "30-checks.hcl", 548, 12, 21517),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   547,
+								Column: 3,
+								Byte:   21485,
+							},
+							End: hcl.Pos{
+								Line:   547,
+								Column: 21,
+								Byte:   21503,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: name this CE's audience (${audiences[0]}) in\n      the rule instead of ${values}.\n    EOT", "30-checks.hcl", 556, 12, 21754),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   555,
+								Column: 3,
+								Byte:   21728,
+							},
+							End: hcl.Pos{
+								Line:   555,
+								Column: 15,
+								Byte:   21740,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   177,
+						Line:   488,
 						Column: 1,
-						Byte:   8004,
+						Byte:   19230,
 					},
 					End: hcl.Pos{
-						Line:   177,
+						Line:   488,
 						Column: 21,
-						Byte:   8024,
+						Byte:   19250,
 					},
 				},
 			},
@@ -563,23 +764,110 @@ func generatedSet() *Set {
 				SeverityRaw: "high",
 				Severity:    3,
 				Rationale:   "Without an audience check, a token minted for any other service of the\nsame VO is accepted here: a token leaked from a job, a log or another\nsite becomes a key to this host. The WLCG profile makes aud a required\nclaim and recommends audiences \"based on the endpoint name\". XRootD\n(scitokens-cpp) refuses a token whose aud names another service even\nwithout a list, but accepts tokens that carry no aud claim until\n[Global] audience lists the endpoint's; StoRM checks nothing without\nenforce-audience-checks: true; dCache -suppress=audience switches it off.\n",
-				Remediation: "Configure the endpoint's audiences. XRootD scitokens.cfg:\n  [Global]\n  audience = roots://<host>:1094, https://<host>:1094, <host>\n",
+				Remediation: "Configure the audiences that name this endpoint, so that a token minted\nfor another service is refused here.\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
 					"https://github.com/scitokens/scitokens-cpp/blob/master/src/scitokens_internal.h",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      In ${file}, section [Global], list the audiences that name this endpoint:\n        audience = ${join(\", \", audiences)}\n      scitokens-cpp then also refuses tokens that carry no aud claim.\n    EOT", "30-checks.hcl", 586, 12, 23043),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   585,
+								Column: 3,
+								Byte:   23017,
+							},
+							End: hcl.Pos{
+								Line:   585,
+								Column: 15,
+								Byte:   23029,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${file}, the MGM's SciTokens configuration, section [Global], list\n      the audiences that name this endpoint:\n        audience = ${join(\", \", audiences)}\n    EOT", "30-checks.hcl", 593, 12, 23281),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   592,
+								Column: 3,
+								Byte:   23258,
+							},
+							End: hcl.Pos{
+								Line:   592,
+								Column: 12,
+								Byte:   23267,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: remove -suppress=audience from the provider if\n      it has it, and name this endpoint in the gPlazma section:\n        gplazma.oidc.audience-targets = ${join(\" \", audiences)}\n      (dCache still accepts a token that carries no aud claim at all).\n    EOT", "30-checks.hcl", 600, 12, 23493),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   599,
+								Column: 3,
+								Byte:   23467,
+							},
+							End: hcl.Pos{
+								Line:   599,
+								Column: 15,
+								Byte:   23479,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      In ${file}, for ${values} (line ${line}): turn the audience check on\n      (StoRM's default is off) and name this endpoint:\n          enforce-audience-checks: true\n          audiences:\n          - ${audiences[0]}\n    EOT", "30-checks.hcl", 608, 12, 23824),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   607,
+								Column: 3,
+								Byte:   23792,
+							},
+							End: hcl.Pos{
+								Line:   607,
+								Column: 21,
+								Byte:   23810,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, name this CE's audience in the rules that admit ${values}\n      (${place}): the third field of ARC 6 authtokens, ${audiences[0]} instead\n      of *, or on ARC 7 & (aud=\"${audiences[0]}\") in authtokensgen.\n    EOT", "30-checks.hcl", 617, 12, 24090),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   616,
+								Column: 3,
+								Byte:   24064,
+							},
+							End: hcl.Pos{
+								Line:   616,
+								Column: 15,
+								Byte:   24076,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   204,
+						Line:   568,
 						Column: 1,
-						Byte:   9268,
+						Byte:   22158,
 					},
 					End: hcl.Pos{
-						Line:   204,
+						Line:   568,
 						Column: 27,
-						Byte:   9294,
+						Byte:   22184,
 					},
 				},
 			},
@@ -589,22 +877,59 @@ func generatedSet() *Set {
 				SeverityRaw: "high",
 				Severity:    3,
 				Rationale:   "CLAIMTOBE lets a client state any identity; ANONYMOUS establishes none.\nUsable at WRITE level they let anyone submit or modify jobs as whoever\nthey claim — unless the mapfile maps them to one identity that\nDENY_WRITE refuses, as HTCondor-CE's own mapfiles.d/50-common-default.conf\n(CLAIMTOBE → anonymous@claimtobe) and DENY_WRITE = anonymous@* do (a\nDENY entry beats every ALLOW). ALLOW_WRITE or ALLOW_ADMINISTRATOR open\nto * (HTCondor's own security:recommended sets ALLOW_WRITE = *, which\nHTCondor-CE narrows to $(USERS) in 05-ce-auth-defaults.conf) admit\nevery authenticated, mapped identity (and anonymous ones unless the\nmatching DENY list refuses them). An open ALLOW_ADMINISTRATOR is\nreported as critical.\n",
-				Remediation: "Keep WRITE authentication to FS, SCITOKENS and SSL\n(SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = FS,SCITOKENS,SSL), and keep\nHTCondor-CE's defaults ALLOW_WRITE = $(USERS), condor@$(UID_DOMAIN)/$(FULL_HOSTNAME)\nand ALLOW_ADMINISTRATOR = $(SUPERUSERS); do not override them with *.\n",
+				Remediation: "Keep WRITE authentication to methods that establish an identity, and\nthe service's own ALLOW lists; do not open them to everybody.\n",
 				References: []string{
 					"https://github.com/htcondor/htcondor-ce/blob/main/config/05-ce-auth-defaults.conf",
 					"https://github.com/htcondor/htcondor/blob/main/src/condor_utils/param_info.in",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "htcondor-ce",
+						Case:    "method",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: drop ${name} from ${key},\n        SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = FS,SCITOKENS,SSL\n      (HTCondor-CE's default).\n    EOT", "30-checks.hcl", 1367, 12, 55311),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1365,
+								Column: 3,
+								Byte:   55260,
+							},
+							End: hcl.Pos{
+								Line:   1365,
+								Column: 20,
+								Byte:   55277,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line} (${key} = ${values}) and keep\n      HTCondor-CE's defaults: ALLOW_WRITE = $(USERS),\n      condor@$(UID_DOMAIN)/$(FULL_HOSTNAME) and ALLOW_ADMINISTRATOR =\n      $(SUPERUSERS).\n    EOT", "30-checks.hcl", 1374, 12, 55519),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1373,
+								Column: 3,
+								Byte:   55488,
+							},
+							End: hcl.Pos{
+								Line:   1373,
+								Column: 20,
+								Byte:   55505,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   577,
+						Line:   1345,
 						Column: 1,
-						Byte:   26121,
+						Byte:   54199,
 					},
 					End: hcl.Pos{
-						Line:   577,
+						Line:   1345,
 						Column: 24,
-						Byte:   26144,
+						Byte:   54222,
 					},
 				},
 			},
@@ -614,23 +939,76 @@ func generatedSet() *Set {
 				SeverityRaw: "medium",
 				Severity:    2,
 				Rationale:   "Some VOs want storage access decided by the token's storage.* scopes\nonly. ATLAS: \"completely ignore wlcg.groups in the token for storage\naccess\". XRootD hands a token whose scopes do not cover a request to\nacc.authdb as a member of the issuer's organisation with the token's\ngroups: acc.authdb group rules (g, or compound identities with g:) and\nname_mapfile group rules then authorize it. authorization_strategy =\ncapability stops that from XRootD 5.7.0 on; earlier releases ignore the\nkey. A token issued for another purpose then reaches storage through\ngroup or account rights.\n",
-				Remediation: "XRootD scitokens.cfg: add authorization_strategy = capability to the\nVO's [Issuer …] section (XRootD >= 5.7.0), and keep wlcg.groups\nmappings out of the production acc.authdb.\n",
+				Remediation: "Authorize a capability-only VO's storage access by the token's storage\nscopes only: no group, account or issuer mappings for it.\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/requirements.md",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
 					"https://github.com/xrootd/xrootd/issues/2121",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      ${has(\"authorization_strategy\") ? \"In ${target}, section [Issuer ${name}] for ${issuer}, add\\n  authorization_strategy = capability\\nand keep\" : \"${release()} cannot limit an issuer to capabilities: upgrade to XRootD ${since(\"authorization_strategy\")} or later and add\\n  authorization_strategy = capability\\nto the [Issuer ${name}] section of ${target}. Until then keep\"} group rules (g, g:) and\n      name_mapfile group rules for ${vo_title}'s groups out of acc.authdb and\n      the mapfile (${place}).\n    EOT", "30-checks.hcl", 966, 12, 38492),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   965,
+								Column: 3,
+								Byte:   38466,
+							},
+							End: hcl.Pos{
+								Line:   965,
+								Column: 15,
+								Byte:   38478,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${target}, section [Issuer ${name}] for ${issuer}: drop the\n      name_mapfile, whose rules give tokens without storage scopes the EOS\n      permissions of their result${has(\"authorization_strategy\") ? \"; or limit the issuer to its scopes:\\n  authorization_strategy = capability\" : \".\"}\n    EOT", "30-checks.hcl", 973, 12, 39047),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   972,
+								Column: 3,
+								Byte:   39024,
+							},
+							End: hcl.Pos{
+								Line:   972,
+								Column: 12,
+								Byte:   39033,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      For ${vo_title} (${place}): turn -non-authz-id of\n      gplazma.oidc.provider!${name} into -authz-id (or drop it when the\n      provider has one) and delete every op:${name} multimap line; oidcgrp:\n      lines then add groups to no identity, and a token without storage scopes\n      gets nothing (wlcg-authz-docs dcache.md: \"never include any mapping for\n      op:atlas or oidcgrp:/atlas\").\n    EOT", "30-checks.hcl", 980, 12, 39390),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   979,
+								Column: 3,
+								Byte:   39364,
+							},
+							End: hcl.Pos{
+								Line:   979,
+								Column: 15,
+								Byte:   39376,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   356,
+						Line:   947,
 						Column: 1,
-						Byte:   16717,
+						Byte:   37529,
 					},
 					End: hcl.Pos{
-						Line:   356,
+						Line:   947,
 						Column: 29,
-						Byte:   16745,
+						Byte:   37557,
 					},
 				},
 			},
@@ -640,22 +1018,58 @@ func generatedSet() *Set {
 				SeverityRaw: "critical",
 				Severity:    4,
 				Rationale:   "The SciTokens plugin's onmissing applies \"when a token is not present or\nthe token does not authorize the requested action\"; allow means\n\"Immediately authorize the request\". Anonymous requests and tokens\nwithout the needed scope are then accepted, unless the filesystem\nenforces authorization itself.\n",
-				Remediation: "In scitokens.cfg [Global] set onmissing = passthrough (the default: hand\nover to acc.authdb) or onmissing = deny.\n",
+				Remediation: "Let the token decide: a request whose token is missing or does not\nauthorize it must be handed on or refused, never authorized.\n",
 				References: []string{
 					"https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/README.md",
 					"https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/XrdSciTokensAccess.cc",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      In ${file}, section [Global], line ${line}:\n        onmissing = passthrough\n      (the default: acc.authdb decides what the token does not authorize), or\n      onmissing = deny.\n    EOT", "30-checks.hcl", 927, 12, 36935),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   926,
+								Column: 3,
+								Byte:   36909,
+							},
+							End: hcl.Pos{
+								Line:   926,
+								Column: 15,
+								Byte:   36921,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${file}, section [Global], line ${line}:\n        onmissing = passthrough\n      (the MGM's own authorization then decides), or onmissing = deny.\n    EOT", "30-checks.hcl", 935, 12, 37163),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   934,
+								Column: 3,
+								Byte:   37140,
+							},
+							End: hcl.Pos{
+								Line:   934,
+								Column: 12,
+								Byte:   37149,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   336,
+						Line:   912,
 						Column: 1,
-						Byte:   15881,
+						Byte:   36251,
 					},
 					End: hcl.Pos{
-						Line:   336,
+						Line:   912,
 						Column: 30,
-						Byte:   15910,
+						Byte:   36280,
 					},
 				},
 			},
@@ -665,23 +1079,130 @@ func generatedSet() *Set {
 				SeverityRaw: "high",
 				Severity:    3,
 				Rationale:   "Services that evaluate rules in order stop at the first match. A ban\nplaced after a rule that already maps or admits the same identity is\nnever reached: the admin believes an identity is locked out while it\nstill works. HTCondor-CE reads mapfiles \"in lexicographic order and …\nwill use the first line that matches\", so a ban in 90-ban.conf loses\nto a matching line in 10-scitokens.conf. With no central banning after\nArgus, these local bans are what a site has in an incident.\n",
-				Remediation: "Move the ban before every rule that matches the same identity.\nHTCondor-CE: put the `SCITOKENS /^<issuer>,<subject>$/ user@banned.htcondor.org`\nline in a mapfile that sorts first (e.g. /etc/condor-ce/mapfiles.d/00-ban.conf),\nor above the matching line in the same file.\n",
+				Remediation: "Move the ban before every rule that matches the same identity: the\nfirst rule that matches decides.\n",
 				References: []string{
 					"https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/90-ban.conf",
 					"https://github.com/htcondor/htcondor-ce/blob/c0b725f50adc92a8dc7bf6f07272a7247210a928/docs/v23/configuration/authentication.md",
 					"https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M08-250624.md",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      Move the ban at ${place} before ${target}:${target_line}, which maps\n      the same identity first: put the line in a mapfile that sorts first,\n      e.g. /etc/condor-ce/mapfiles.d/00-ban.conf (mapfiles are read in lexical\n      order and the first line that matches wins).\n    EOT", "30-checks.hcl", 1252, 12, 50831),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1251,
+								Column: 3,
+								Byte:   50800,
+							},
+							End: hcl.Pos{
+								Line:   1251,
+								Column: 20,
+								Byte:   50817,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, move the ban at line ${line} (${name}) above line\n      ${target_line} of the same authgroup: the first rule that matches\n      decides the membership.\n    EOT", "30-checks.hcl", 1260, 12, 51158),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1259,
+								Column: 3,
+								Byte:   51132,
+							},
+							End: hcl.Pos{
+								Line:   1259,
+								Column: 15,
+								Byte:   51144,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Case:    "list",
+						Text:    genExpr("<<-EOT\n      Ban with a negative rule (-authtokens … or -authtokensgen …) first in\n      every authgroup that [mapping] and [queue:…] allowaccess use:\n      denyaccess in [arex/ws/jobs] (${place}) does not gate ARC 7's REST\n      interface wherever it stands.\n    EOT", "30-checks.hcl", 1268, 12, 51393),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1266,
+								Column: 3,
+								Byte:   51349,
+							},
+							End: hcl.Pos{
+								Line:   1266,
+								Column: 15,
+								Byte:   51361,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Case:    "inert",
+						Text:    genExpr("<<-EOT\n      The ban at ${place} is never evaluated (${actual}): ban with a negative\n      rule first in every authgroup that [mapping] and [queue:…] allowaccess\n      use.\n    EOT", "30-checks.hcl", 1277, 12, 51718),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1275,
+								Column: 3,
+								Byte:   51673,
+							},
+							End: hcl.Pos{
+								Line:   1275,
+								Column: 15,
+								Byte:   51685,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      In /etc/storm/webdav/config/application.yml, move the deny policy at\n      ${place} before the policy at ${target}:${target_line}: the first policy\n      that applies decides. It holds only in storage areas with\n      orgsGrantReadPermission=false and orgsGrantWritePermission=false.\n    EOT", "30-checks.hcl", 1284, 12, 51939),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1283,
+								Column: 3,
+								Byte:   51907,
+							},
+							End: hcl.Pos{
+								Line:   1283,
+								Column: 21,
+								Byte:   51925,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Case:    "inert",
+						Text:    genExpr("<<-EOT\n      The deny policy at ${place} is never evaluated (${actual}): set\n      fineGrainedAuthzEnabled=true in the storage area, or remove the policy.\n    EOT", "30-checks.hcl", 1293, 12, 52301),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1291,
+								Column: 3,
+								Byte:   52250,
+							},
+							End: hcl.Pos{
+								Line:   1291,
+								Column: 21,
+								Byte:   52268,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   531,
+						Line:   1235,
 						Column: 1,
-						Byte:   23964,
+						Byte:   50041,
 					},
 					End: hcl.Pos{
-						Line:   531,
+						Line:   1235,
 						Column: 21,
-						Byte:   23984,
+						Byte:   50061,
 					},
 				},
 			},
@@ -691,22 +1212,75 @@ func generatedSet() *Set {
 				SeverityRaw: "medium",
 				Severity:    2,
 				Rationale:   "An allowaccess, denyaccess or mapping that names an authgroup that does\nnot exist (or is commented out) matches nobody, silently: a deny or a\nmapping the admin relies on does nothing. ARC's own configuration\nvalidator (arcctl config verify) does not flag it.\n",
-				Remediation: "Define the referenced authgroup, or remove the statement that names it.\n",
+				Remediation: "Define what the statement names, or remove the statement.\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
 					"https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: define ${name} ([authgroup:…]) or remove the\n      statement. A queue whose only allowaccess names it is closed to\n      everybody; a map_to_user for it maps nobody.\n    EOT", "30-checks.hcl", 1427, 12, 57385),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1426,
+								Column: 3,
+								Byte:   57359,
+							},
+							End: hcl.Pos{
+								Line:   1426,
+								Column: 15,
+								Byte:   57371,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: define the provider the line names\n      (gplazma.oidc.provider!<alias> in the gPlazma section of the layout), or\n      delete the line: it matches no token.\n    EOT", "30-checks.hcl", 1434, 12, 57632),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1433,
+								Column: 3,
+								Byte:   57606,
+							},
+							End: hcl.Pos{
+								Line:   1433,
+								Column: 15,
+								Byte:   57618,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: add ${name} to oauth.issuers in\n      /etc/storm/webdav/config/application.yml (with its audience check), or\n      remove it from orgs: StoRM accepts tokens only from issuers listed in\n      both.\n    EOT", "30-checks.hcl", 1441, 12, 57875),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1440,
+								Column: 3,
+								Byte:   57843,
+							},
+							End: hcl.Pos{
+								Line:   1440,
+								Column: 21,
+								Byte:   57861,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   626,
+						Line:   1414,
 						Column: 1,
-						Byte:   28269,
+						Byte:   56834,
 					},
 					End: hcl.Pos{
-						Line:   626,
+						Line:   1414,
 						Column: 34,
-						Byte:   28302,
+						Byte:   56867,
 					},
 				},
 			},
@@ -721,17 +1295,124 @@ func generatedSet() *Set {
 					"https://github.com/italiangrid/storm-webdav/blob/master/src/main/java/org/italiangrid/storm/webdav/config/OwnerStorageAreaInfo.java",
 					"https://github.com/italiangrid/storm-webdav/blob/master/doc/storage-area-configuration.md",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: ${new != \"\" ? \"rename ${key} to ${new}; until then StoRM keeps ${new}'s default\" : \"remove ${key}: StoRM does not read it\"}.\n    EOT", "30-checks.hcl", 1559, 12, 62891),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1558,
+								Column: 3,
+								Byte:   62859,
+							},
+							End: hcl.Pos{
+								Line:   1558,
+								Column: 21,
+								Byte:   62877,
+							},
+						},
+					},
+					{
+						Service: "xrootd",
+						Case:    "upgrade",
+						Text:    genExpr("<<-EOT\n      ${installed} does not read ${key} (${place}): upgrade to ${since_release}\n      or later, where it takes effect; until then the plugin behaves as if the\n      line were absent.\n    EOT", "30-checks.hcl", 1565, 12, 63116),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1563,
+								Column: 3,
+								Byte:   63069,
+							},
+							End: hcl.Pos{
+								Line:   1563,
+								Column: 15,
+								Byte:   63081,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Case:    "upgrade",
+						Text:    genExpr("<<-EOT\n      ${installed} does not read ${key} (${place}): upgrade the MGM's XRootD to\n      ${since_release} or later; until then the line has no effect.\n    EOT", "30-checks.hcl", 1573, 12, 63364),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1571,
+								Column: 3,
+								Byte:   63320,
+							},
+							End: hcl.Pos{
+								Line:   1571,
+								Column: 12,
+								Byte:   63329,
+							},
+						},
+					},
+					{
+						Service: "any",
+						Case:    "upgrade",
+						Text:    genExpr("<<-EOT\n      Upgrade (installed: ${installed}) to ${since_release} or later, where\n      ${key} takes effect; until then the service behaves as if the line were\n      absent (${place}).\n    EOT", "30-checks.hcl", 1580, 12, 63577),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1578,
+								Column: 3,
+								Byte:   63533,
+							},
+							End: hcl.Pos{
+								Line:   1578,
+								Column: 12,
+								Byte:   63542,
+							},
+						},
+					},
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: ${new != \"\" ? \"rename ${key} to ${new}\" : \"remove ${key}: the plugin does not read it\"}.\n    EOT", "30-checks.hcl", 1587, 12, 63803),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1586,
+								Column: 3,
+								Byte:   63777,
+							},
+							End: hcl.Pos{
+								Line:   1586,
+								Column: 15,
+								Byte:   63789,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: ${new != \"\" ? \"rename ${key} to ${new}\" : \"remove ${key}: the plugin does not read it\"}.\n    EOT", "30-checks.hcl", 1592, 12, 63968),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1591,
+								Column: 3,
+								Byte:   63945,
+							},
+							End: hcl.Pos{
+								Line:   1591,
+								Column: 12,
+								Byte:   63954,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   692,
+						Line:   1544,
 						Column: 1,
-						Byte:   31255,
+						Byte:   62247,
 					},
 					End: hcl.Pos{
-						Line:   692,
+						Line:   1544,
 						Column: 27,
-						Byte:   31281,
+						Byte:   62273,
 					},
 				},
 			},
@@ -741,11 +1422,133 @@ func generatedSet() *Set {
 				SeverityRaw: "critical",
 				Severity:    4,
 				Rationale:   "https://wlcg.cloud.cnaf.infn.it/ is the WLCG IAM instance for token\ndevelopers: registration is open and any registered user can request the\ngroups that grant storage and compute scopes. The TTT working group:\n\"Need to warn people more about the WLCG VO being a dev VO. Might be\n'shady' figures among the membership, supposed to just be on dev boxes.\nBut a few sites have followed these docs too literally.\" On a production\nhost it lets an open population act on production data or batch slots.\nOn testbed and development hosts this is reported as info.\n",
-				Remediation: "Remove the development VO's issuer from production services and use DTeam\n(https://dteam-auth.cern.ch/) for site tests. XRootD: delete the\n[Issuer …] section with issuer = https://wlcg.cloud.cnaf.infn.it/ from\nscitokens.cfg and add\n  [Issuer DTEAM]\n  issuer = https://dteam-auth.cern.ch/\n  base_path = /<your dteam area>\n  authorization_strategy = capability\nIf the host really is a testbed, say so in the site profile\n(environment = \"testbed\", or a [[hosts]] override).\n",
+				Remediation: "Remove the development VO's issuer from production services and trust\nDTeam (https://dteam-auth.cern.ch/) for site tests instead. If the host\nreally is a testbed, say so in the site profile (environment =\n\"testbed\", or a [[hosts]] override).\n",
 				References: []string{
 					"https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/index.md",
+				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete the [Issuer ${name}] section that trusts ${issuer}\n      (issuer line ${line}). For site tests trust DTeam in its own area instead:\n        [Issuer DTEAM]\n        issuer = ${dteam_issuer}\n        base_path = ${dteam_area}\n        map_subject = False\n        default_user = ${dteam_account}${has(\"authorization_strategy\") ? \"\\n  authorization_strategy = capability\" : \"\"}\n      If this host is a testbed, say so in the site profile (environment =\n      \"testbed\", or a [[hosts]] override).\n    EOT", "30-checks.hcl", 24, 12, 1149),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   23,
+								Column: 3,
+								Byte:   1123,
+							},
+							End: hcl.Pos{
+								Line:   23,
+								Column: 15,
+								Byte:   1135,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${file}, the SciTokens configuration the MGM reads, delete the\n      [Issuer ${name}] section that trusts ${issuer} (issuer line ${line}). For site tests\n      trust DTeam in its own directory, as its own EOS account:\n        [Issuer DTEAM]\n        issuer = ${dteam_issuer}\n        base_path = ${dteam_area}\n        map_subject = False\n        default_user = ${dteam_account}${has(\"authorization_strategy\") ? \"\\n  authorization_strategy = capability\" : \"\"}\n      If this host is a testbed, say so in the site profile.\n    EOT", "30-checks.hcl", 37, 12, 1707),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   36,
+								Column: 3,
+								Byte:   1684,
+							},
+							End: hcl.Pos{
+								Line:   36,
+								Column: 12,
+								Byte:   1693,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line}: the SCITOKENS rule that maps tokens of\n      ${issuer}. For site tests map DTeam instead; DTeam publishes no robot\n      subject, so pin the subject of the identity you test with:\n        SCITOKENS /^${regex_escape(dteam_issuer)},<subject>$/ ${dteam_account}\n      If this host is a testbed, say so in the site profile.\n    EOT", "30-checks.hcl", 50, 12, 2286),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   49,
+								Column: 3,
+								Byte:   2255,
+							},
+							End: hcl.Pos{
+								Line:   49,
+								Column: 20,
+								Byte:   2272,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, remove the rule at line ${line} that admits tokens of\n      ${issuer} (authgroup ${name}); if the authgroup is left empty, remove it\n      with its map_to_user and allowaccess lines. For site tests admit DTeam\n      with this CE's audience and the compute scopes: `ttt-check recipe arc-ce\n      --vo dteam` prints the authgroup, [mapping] and allowaccess lines.\n    EOT", "30-checks.hcl", 59, 12, 2692),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   58,
+								Column: 3,
+								Byte:   2666,
+							},
+							End: hcl.Pos{
+								Line:   58,
+								Column: 15,
+								Byte:   2678,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line} (gplazma.oidc.provider!${name}) and any\n      op:${name} line of the multimap files. For site tests trust DTeam under\n      its own prefix, with an identity only for tokens with storage scopes:\n        gplazma.oidc.provider!dteam = ${dteam_issuer} -profile=wlcg -prefix=${dteam_area} -authz-id=\"${dteam_account}\"\n      If this host is a testbed, say so in the site profile.\n    EOT", "30-checks.hcl", 68, 12, 3119),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   67,
+								Column: 3,
+								Byte:   3093,
+							},
+							End: hcl.Pos{
+								Line:   67,
+								Column: 15,
+								Byte:   3105,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      Remove ${issuer} from oauth.issuers in\n      /etc/storm/webdav/config/application.yml and from orgs of every storage\n      area in /etc/storm/webdav/sa.d/ (here ${place}). For site tests trust\n      DTeam with a storage area of its own: `ttt-check recipe storm-webdav --vo\n      dteam` prints the issuer entry and sa.d/dteam.properties.\n    EOT", "30-checks.hcl", 77, 12, 3584),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   76,
+								Column: 3,
+								Byte:   3552,
+							},
+							End: hcl.Pos{
+								Line:   76,
+								Column: 21,
+								Byte:   3570,
+							},
+						},
+					},
+					{
+						Service: "any",
+						Case:    "testbed",
+						Text:    genExpr("<<-EOT\n      Nothing to change on a testbed or development host: the site profile\n      says this is one. Never copy this trust to a production host.\n    EOT", "30-checks.hcl", 87, 12, 3992),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   85,
+								Column: 3,
+								Byte:   3948,
+							},
+							End: hcl.Pos{
+								Line:   85,
+								Column: 12,
+								Byte:   3957,
+							},
+						},
+					},
 				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
@@ -767,22 +1570,126 @@ func generatedSet() *Set {
 				SeverityRaw: "low",
 				Severity:    1,
 				Rationale:   "DTeam is the VO meant for site and operations testing. Without it, sites\ntest with the development VO or with experiment credentials instead.\nTTT working group: \"DTeam should be enabled, this is what the VO is\nfor.\"\n",
-				Remediation: "Trust https://dteam-auth.cern.ch/ with a small dedicated area and an\nunprivileged account. XRootD:\n  [Issuer DTEAM]\n  issuer = https://dteam-auth.cern.ch/\n  base_path = /data/dteam\n  authorization_strategy = capability\n",
+				Remediation: "Trust DTeam (https://dteam-auth.cern.ch/), the VO for site tests, with\na small dedicated area and an unprivileged account.\n",
 				References: []string{
 					"https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      Add to ${target}:\n        [Issuer DTEAM]\n        issuer = ${dteam_issuer}\n        base_path = ${dteam_area}\n        map_subject = False\n        default_user = ${dteam_account}${has(\"authorization_strategy\") ? \"\\n  authorization_strategy = capability\" : \"\"}\n    EOT", "30-checks.hcl", 429, 12, 17092),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   428,
+								Column: 3,
+								Byte:   17066,
+							},
+							End: hcl.Pos{
+								Line:   428,
+								Column: 15,
+								Byte:   17078,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      Add to ${target}, the MGM's SciTokens configuration:\n        [Issuer DTEAM]\n        issuer = ${dteam_issuer}\n        base_path = ${dteam_area}\n        map_subject = False\n        default_user = ${dteam_account}${has(\"authorization_strategy\") ? \"\\n  authorization_strategy = capability\" : \"\"}\n    EOT", "30-checks.hcl", 439, 12, 17399),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   438,
+								Column: 3,
+								Byte:   17376,
+							},
+							End: hcl.Pos{
+								Line:   438,
+								Column: 12,
+								Byte:   17385,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      Map DTeam's test identity in /etc/condor-ce/mapfiles.d/10-scitokens.conf.\n      DTeam publishes no robot subject: pin the subject you test with,\n        SCITOKENS /^${regex_escape(dteam_issuer)},<subject>$/ ${dteam_account}\n    EOT", "30-checks.hcl", 449, 12, 17749),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   448,
+								Column: 3,
+								Byte:   17718,
+							},
+							End: hcl.Pos{
+								Line:   448,
+								Column: 20,
+								Byte:   17735,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      Admit DTeam with this CE's audience and the compute scopes in ${file}:\n      an [authgroup:dteam_tokens] block, map_to_user = dteam_tokens\n      ${dteam_account} in [mapping] and allowaccess = dteam_tokens; `ttt-check\n      recipe arc-ce --vo dteam` prints them for this CE.\n    EOT", "30-checks.hcl", 456, 12, 18026),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   455,
+								Column: 3,
+								Byte:   18000,
+							},
+							End: hcl.Pos{
+								Line:   455,
+								Column: 15,
+								Byte:   18012,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      Add to the gPlazma section of the layout (${target}):\n        gplazma.oidc.provider!dteam = ${dteam_issuer} -profile=wlcg -prefix=${dteam_area} -authz-id=\"${dteam_account}\"\n      with a uid and gid of an account the namespace knows.\n    EOT", "30-checks.hcl", 464, 12, 18354),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   463,
+								Column: 3,
+								Byte:   18328,
+							},
+							End: hcl.Pos{
+								Line:   463,
+								Column: 15,
+								Byte:   18340,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      Trust DTeam in /etc/storm/webdav/config/application.yml\n        - name: dteam\n          issuer: ${dteam_issuer}\n          enforce-audience-checks: true\n          audiences:\n          - ${audiences[0]}\n      and give it a storage area, /etc/storm/webdav/sa.d/dteam.properties\n      (`ttt-check recipe storm-webdav --vo dteam` prints it).\n    EOT", "30-checks.hcl", 471, 12, 18646),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   470,
+								Column: 3,
+								Byte:   18614,
+							},
+							End: hcl.Pos{
+								Line:   470,
+								Column: 21,
+								Byte:   18632,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   154,
+						Line:   415,
 						Column: 1,
-						Byte:   7143,
+						Byte:   16537,
 					},
 					End: hcl.Pos{
-						Line:   154,
+						Line:   415,
 						Column: 29,
-						Byte:   7171,
+						Byte:   16565,
 					},
 				},
 			},
@@ -792,22 +1699,126 @@ func generatedSet() *Set {
 				SeverityRaw: "low",
 				Severity:    1,
 				Rationale:   "CERN's IAM issuers moved from *-auth.web.cern.ch to *-auth.cern.ch in\n2024; the WLCG AuthZ docs removed the old names in October 2025. A trust\nfor the old name is dead weight at best, and a name nobody watches is\neasy to forget when keys or hosts change.\n",
-				Remediation: "Trust the VO's current issuer (https://<vo>-auth.cern.ch/) and remove the\n*-auth.web.cern.ch entry once the VO confirms it no longer issues tokens\nfrom it. XRootD: delete the old [Issuer …] section in scitokens.cfg.\n",
+				Remediation: "Trust the VO's current issuer and remove the retired *-auth.web.cern.ch\none once the VO confirms it no longer issues tokens from it.\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/commit/31d77ac",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      In ${file}, section [${name}] (line ${line}): trust the current issuer,\n        issuer = ${expected}\n      or delete the section when another one already trusts ${expected}.\n    EOT", "30-checks.hcl", 170, 12, 7702),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   169,
+								Column: 3,
+								Byte:   7676,
+							},
+							End: hcl.Pos{
+								Line:   169,
+								Column: 15,
+								Byte:   7688,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${file}, the MGM's SciTokens configuration, section [${name}]\n      (line ${line}): trust the current issuer,\n        issuer = ${expected}\n      or delete the section when another one already trusts ${expected}.\n    EOT", "30-checks.hcl", 177, 12, 7926),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   176,
+								Column: 3,
+								Byte:   7903,
+							},
+							End: hcl.Pos{
+								Line:   176,
+								Column: 12,
+								Byte:   7912,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: match the current issuer instead,\n        SCITOKENS ${new} ${mapped}\n      or delete the line when another one already maps ${expected}.\n    EOT", "30-checks.hcl", 185, 12, 8199),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   184,
+								Column: 3,
+								Byte:   8168,
+							},
+							End: hcl.Pos{
+								Line:   184,
+								Column: 20,
+								Byte:   8185,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line} (authgroup ${name}): write the current issuer\n      ${expected} instead of ${issuer}.\n    EOT", "30-checks.hcl", 192, 12, 8415),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   191,
+								Column: 3,
+								Byte:   8389,
+							},
+							End: hcl.Pos{
+								Line:   191,
+								Column: 15,
+								Byte:   8401,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: point gplazma.oidc.provider!${name} at the\n      current issuer,\n        gplazma.oidc.provider!${name} = ${expected} …\n      keeping its -profile, -prefix and -authz-id options.\n    EOT", "30-checks.hcl", 198, 12, 8579),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   197,
+								Column: 3,
+								Byte:   8553,
+							},
+							End: hcl.Pos{
+								Line:   197,
+								Column: 15,
+								Byte:   8565,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      Write ${expected} instead of ${issuer} in oauth.issuers of\n      /etc/storm/webdav/config/application.yml and in orgs of the storage\n      areas (${place}).\n    EOT", "30-checks.hcl", 206, 12, 8844),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   205,
+								Column: 3,
+								Byte:   8812,
+							},
+							End: hcl.Pos{
+								Line:   205,
+								Column: 21,
+								Byte:   8830,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   68,
+						Line:   156,
 						Column: 1,
-						Byte:   3431,
+						Byte:   7114,
 					},
 					End: hcl.Pos{
-						Line:   68,
+						Line:   156,
 						Column: 22,
-						Byte:   3452,
+						Byte:   7135,
 					},
 				},
 			},
@@ -817,23 +1828,127 @@ func generatedSet() *Set {
 				SeverityRaw: "medium",
 				Severity:    2,
 				Rationale:   "Services compare the token's iss claim with the configured issuer as an\nexact, case-sensitive string (scitokens-cpp `issuer == allowed_issuer`,\nStoRM `issuer.equals`, dCache \"MUST exactly match\"). A missing trailing\nslash, other letter case, http:// or a typo (a WG page once carried\nhttps://atlice-auth.cern.ch/) silently breaks the trust — or, worse,\npoints it at a host somebody else may register.\n",
-				Remediation: "Write the issuer exactly as the VO publishes it, for example\nhttps://cms-auth.cern.ch/ (https, lower case, trailing slash). The\nfinding's \"expected\" value is the known issuer it resembles.\n",
+				Remediation: "Write the issuer exactly as the VO publishes it (https, lower case,\ntrailing slash): services compare issuers as exact strings. The\nfinding's expected value is the known issuer it resembles.\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
 					"https://github.com/opensciencegrid/topology/commit/e4d7423e4",
 					"https://github.com/scitokens/scitokens-cpp/blob/master/src/scitokens_internal.h",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: write the issuer exactly,\n        issuer = ${expected}\n      (scitokens-cpp compares the token's iss byte for byte).\n    EOT", "30-checks.hcl", 235, 12, 10068),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   234,
+								Column: 3,
+								Byte:   10042,
+							},
+							End: hcl.Pos{
+								Line:   234,
+								Column: 15,
+								Byte:   10054,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${file}, the MGM's SciTokens configuration, line ${line}: write the\n      issuer exactly,\n        issuer = ${expected}\n    EOT", "30-checks.hcl", 242, 12, 10261),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   241,
+								Column: 3,
+								Byte:   10238,
+							},
+							End: hcl.Pos{
+								Line:   241,
+								Column: 12,
+								Byte:   10247,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: match the issuer exactly, as the token\n      carries it (${expected}):\n        SCITOKENS ${new} ${mapped}\n    EOT", "30-checks.hcl", 249, 12, 10441),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   248,
+								Column: 3,
+								Byte:   10410,
+							},
+							End: hcl.Pos{
+								Line:   248,
+								Column: 20,
+								Byte:   10427,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line} (authgroup ${name}): write the issuer exactly,\n      ${expected}.\n    EOT", "30-checks.hcl", 256, 12, 10626),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   255,
+								Column: 3,
+								Byte:   10600,
+							},
+							End: hcl.Pos{
+								Line:   255,
+								Column: 15,
+								Byte:   10612,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: write the issuer exactly (\"MUST exactly match\n      the value of the iss (issuer) Claim\"):\n        gplazma.oidc.provider!${name} = ${expected} …\n    EOT", "30-checks.hcl", 262, 12, 10770),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   261,
+								Column: 3,
+								Byte:   10744,
+							},
+							End: hcl.Pos{
+								Line:   261,
+								Column: 15,
+								Byte:   10756,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      Write the issuer exactly, ${expected}, in oauth.issuers of\n      /etc/storm/webdav/config/application.yml and in orgs of the storage\n      areas (${place}).\n    EOT", "30-checks.hcl", 269, 12, 11002),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   268,
+								Column: 3,
+								Byte:   10970,
+							},
+							End: hcl.Pos{
+								Line:   268,
+								Column: 21,
+								Byte:   10988,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   88,
+						Line:   218,
 						Column: 1,
-						Byte:   4290,
+						Byte:   9236,
 					},
 					End: hcl.Pos{
-						Line:   88,
+						Line:   218,
 						Column: 25,
-						Byte:   4314,
+						Byte:   9260,
 					},
 				},
 			},
@@ -848,17 +1963,121 @@ func generatedSet() *Set {
 					"https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M06-240319.md",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      Verify ${issuer} with the VO. If the site trusts it on purpose, declare\n      it in the site profile with its security contact:\n        [[issuers]]\n        issuer  = \"${issuer}\"\n        contact = \"<security contact>\"\n      Otherwise delete its [Issuer ${name}] section from ${file} (issuer line\n      ${line}).\n    EOT", "30-checks.hcl", 302, 12, 12365),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   301,
+								Column: 3,
+								Byte:   12339,
+							},
+							End: hcl.Pos{
+								Line:   301,
+								Column: 15,
+								Byte:   12351,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      Verify ${issuer} with the VO. If the site trusts it on purpose, declare\n      it in the site profile ([[issuers]] issuer = \"${issuer}\" with a contact);\n      otherwise delete its [Issuer ${name}] section from ${file} (issuer line\n      ${line}).\n    EOT", "30-checks.hcl", 313, 12, 12726),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   312,
+								Column: 3,
+								Byte:   12703,
+							},
+							End: hcl.Pos{
+								Line:   312,
+								Column: 12,
+								Byte:   12712,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      Verify ${issuer} with the VO. If the site trusts it on purpose, declare\n      it in the site profile ([[issuers]] issuer = \"${issuer}\" with a contact);\n      otherwise delete line ${line} of ${file}.\n    EOT", "30-checks.hcl", 321, 12, 13030),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   320,
+								Column: 3,
+								Byte:   12999,
+							},
+							End: hcl.Pos{
+								Line:   320,
+								Column: 20,
+								Byte:   13016,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      Verify ${issuer} with the VO. If the site trusts it on purpose, declare\n      it in the site profile ([[issuers]] issuer = \"${issuer}\" with a contact);\n      otherwise remove the rule at ${place} (authgroup ${name}).\n    EOT", "30-checks.hcl", 328, 12, 13283),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   327,
+								Column: 3,
+								Byte:   13257,
+							},
+							End: hcl.Pos{
+								Line:   327,
+								Column: 15,
+								Byte:   13269,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      Verify ${issuer} with the VO. If the site trusts it on purpose, declare\n      it in the site profile ([[issuers]] issuer = \"${issuer}\" with a contact);\n      otherwise delete line ${line} of ${file} (gplazma.oidc.provider!${name})\n      and its op:${name} multimap lines.\n    EOT", "30-checks.hcl", 335, 12, 13553),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   334,
+								Column: 3,
+								Byte:   13527,
+							},
+							End: hcl.Pos{
+								Line:   334,
+								Column: 15,
+								Byte:   13539,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      Verify ${issuer} with the VO. If the site trusts it on purpose, declare\n      it in the site profile ([[issuers]] issuer = \"${issuer}\" with a contact);\n      otherwise remove it from oauth.issuers in\n      /etc/storm/webdav/config/application.yml and from orgs (${place}).\n    EOT", "30-checks.hcl", 343, 12, 13884),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   342,
+								Column: 3,
+								Byte:   13852,
+							},
+							End: hcl.Pos{
+								Line:   342,
+								Column: 21,
+								Byte:   13870,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   111,
+						Line:   282,
 						Column: 1,
-						Byte:   5386,
+						Byte:   11478,
 					},
 					End: hcl.Pos{
-						Line:   111,
+						Line:   282,
 						Column: 23,
-						Byte:   5408,
+						Byte:   11500,
 					},
 				},
 			},
@@ -872,17 +2091,121 @@ func generatedSet() *Set {
 				References: []string{
 					"https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M16-250225.md",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      Delete the [Issuer ${name}] section of ${vo_title} from ${file} (issuer\n      line ${line}), or add \"${vo}\" to vos in the site profile if the site\n      supports ${vo_title}.\n    EOT", "30-checks.hcl", 370, 12, 15001),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   369,
+								Column: 3,
+								Byte:   14975,
+							},
+							End: hcl.Pos{
+								Line:   369,
+								Column: 15,
+								Byte:   14987,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      Delete the [Issuer ${name}] section of ${vo_title} from ${file}, the\n      MGM's SciTokens configuration (issuer line ${line}), or add \"${vo}\" to vos in the\n      site profile if the site supports ${vo_title}.\n    EOT", "30-checks.hcl", 377, 12, 15226),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   376,
+								Column: 3,
+								Byte:   15203,
+							},
+							End: hcl.Pos{
+								Line:   376,
+								Column: 12,
+								Byte:   15212,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      Delete line ${line} of ${file} (the SCITOKENS rule for ${vo_title}), or\n      add \"${vo}\" to vos in the site profile if the site supports ${vo_title}.\n    EOT", "30-checks.hcl", 384, 12, 15494),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   383,
+								Column: 3,
+								Byte:   15463,
+							},
+							End: hcl.Pos{
+								Line:   383,
+								Column: 20,
+								Byte:   15480,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      Remove the ${vo_title} rule at ${place} (authgroup ${name}, with its\n      map_to_user and allowaccess lines when it is left empty), or add \"${vo}\"\n      to vos in the site profile if the site supports ${vo_title}.\n    EOT", "30-checks.hcl", 390, 12, 15698),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   389,
+								Column: 3,
+								Byte:   15672,
+							},
+							End: hcl.Pos{
+								Line:   389,
+								Column: 15,
+								Byte:   15684,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      Delete line ${line} of ${file} (gplazma.oidc.provider!${name}) and its\n      op:${name} multimap lines, or add \"${vo}\" to vos in the site profile if\n      the site supports ${vo_title}.\n    EOT", "30-checks.hcl", 397, 12, 15966),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   396,
+								Column: 3,
+								Byte:   15940,
+							},
+							End: hcl.Pos{
+								Line:   396,
+								Column: 15,
+								Byte:   15952,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      Remove ${issuer} from oauth.issuers in\n      /etc/storm/webdav/config/application.yml and from orgs (${place}), or\n      add \"${vo}\" to vos in the site profile if the site supports ${vo_title}.\n    EOT", "30-checks.hcl", 404, 12, 16211),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   403,
+								Column: 3,
+								Byte:   16179,
+							},
+							End: hcl.Pos{
+								Line:   403,
+								Column: 21,
+								Byte:   16197,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   136,
+						Line:   356,
 						Column: 1,
-						Byte:   6475,
+						Byte:   14412,
 					},
 					End: hcl.Pos{
-						Line:   136,
+						Line:   356,
 						Column: 30,
-						Byte:   6504,
+						Byte:   14441,
 					},
 				},
 			},
@@ -892,23 +2215,78 @@ func generatedSet() *Set {
 				SeverityRaw: "critical",
 				Severity:    4,
 				Rationale:   "A service that accepts any issuer trusts whoever can publish signing keys\nover HTTPS: anybody can mint a token that passes. The WLCG profile\nexpects \"the service administrator explicitly lists the issuers they\ntrust … and restricts each to a specific directory\" (§4.1.1).\nHTCondor-CE gives scitokens-cpp no list of allowed issuers: a token from\nany issuer whose keys can be fetched authenticates, and the SCITOKENS\nmapfile pattern is the only issuer gate. A pattern without ^, with an\nunescaped '.', or with nothing pinned after the issuer's host name also\nadmits issuers an attacker can run (https://evil.example/https://atlas-\nauth.cern.ch/, https://atlas-authxcern.ch/), and hands their tokens the\nmapped account.\n",
-				Remediation: "Replace the catch-all rule with one rule per trusted issuer of a\nsupported VO, each pinned to the issuer's exact string (with its\ntrailing slash) and, on compute elements, to the published pilot\nsubjects. HTCondor-CE: anchor every SCITOKENS pattern and escape every\ncharacter that is not a letter or digit, as the finding's \"expected\"\nline shows, e.g.\n  SCITOKENS /^https\\:\\/\\/atlas\\-auth\\.cern\\.ch\\/,7dee38a3\\-6ab8\\-4fe2\\-9e4c\\-58039c21d817$/ usatlas1\n",
+				Remediation: "Replace the catch-all with one rule per trusted issuer of a supported VO,\neach pinned to the issuer's exact string (with its trailing slash) and,\non compute elements, to the VO's published pilot subjects.\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
 					"https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/10-scitokens.conf",
 					"https://github.com/htcondor/htcondor/blob/main/src/condor_utils/condor_scitokens.cpp",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: anchor the pattern and escape every character\n      that is not a letter or digit, so that it admits exactly ${issuer}:\n        SCITOKENS ${new} ${mapped}\n      HTCondor-CE gives scitokens-cpp no issuer list: this pattern is the only\n      issuer gate.\n    EOT", "30-checks.hcl", 121, 12, 5687),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   120,
+								Column: 3,
+								Byte:   5656,
+							},
+							End: hcl.Pos{
+								Line:   120,
+								Column: 20,
+								Byte:   5673,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Case:    "any",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line}: it maps tokens of every issuer whose keys\n      can be fetched to ${mapped}. Map one anchored line per pinned subject of\n      each supported VO instead; `ttt-check recipe htcondor-ce` prints them,\n      for example\n        SCITOKENS /^https\\:\\/\\/atlas\\-auth\\.cern\\.ch\\/,7dee38a3\\-6ab8\\-4fe2\\-9e4c\\-58039c21d817$/ usatlas1\n    EOT", "30-checks.hcl", 131, 12, 6041),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   129,
+								Column: 3,
+								Byte:   5993,
+							},
+							End: hcl.Pos{
+								Line:   129,
+								Column: 20,
+								Byte:   6010,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Case:    "any",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: name the issuer in the rule of authgroup\n      ${name}: ARC checks no issuer list of its own, so a rule that leaves the\n      issuer open admits any issuer that publishes keys. Write one rule per\n      trusted issuer with this CE's audience (${audiences[0]}); `ttt-check\n      recipe arc-ce` prints them.\n    EOT", "30-checks.hcl", 141, 12, 6467),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   139,
+								Column: 3,
+								Byte:   6424,
+							},
+							End: hcl.Pos{
+								Line:   139,
+								Column: 15,
+								Byte:   6436,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   36,
+						Line:   99,
 						Column: 1,
-						Byte:   1706,
+						Byte:   4484,
 					},
 					End: hcl.Pos{
-						Line:   36,
+						Line:   99,
 						Column: 24,
-						Byte:   1729,
+						Byte:   4507,
 					},
 				},
 			},
@@ -918,22 +2296,58 @@ func generatedSet() *Set {
 				SeverityRaw: "low",
 				Severity:    1,
 				Rationale:   "Blocks and plugins from an older release or the X.509 era ([authtokens]\non ARC 7, [arex/ws/argus], gridftpd blocks, LCAS/LCMAPS plugins) are\nignored or rejected by the running service, or keep proxy-era paths\nalive; they make the effective configuration hard to read.\n",
-				Remediation: "Remove the obsolete block or plugin; on ARC 7 token processing needs no\n[authtokens] block.\n",
+				Remediation: "Remove the obsolete block, property or plugin: the running release\nignores or rejects it.\n",
 				References: []string{
 					"https://github.com/nordugrid/arc/blob/next/src/doc/arc.conf.reference",
 					"https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, remove the ${name} (line ${line}): the running ARC release\n      ignores or rejects it${name == \"[authtokens] block\" ? \"; ARC 7 processes tokens without it, and arcctl config verify rejects it, so A-REX does not start\" : \"\"}.\n    EOT", "30-checks.hcl", 1468, 12, 58914),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1467,
+								Column: 3,
+								Byte:   58888,
+							},
+							End: hcl.Pos{
+								Line:   1467,
+								Column: 15,
+								Byte:   58900,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line} (${name})${name == \"gplazma.oidc.hostnames\" ? \"; name each trusted issuer with gplazma.oidc.provider!ALIAS = URL -profile=wlcg -prefix=<area> -authz-id=…\" : \"\"}${name == \"the scitoken plugin\" ? \"; authenticate tokens with auth optional oidc and -profile=wlcg providers, which authorize by the token's scopes\" : \"\"}${name == \"the argus plugin\" ? \"; from dCache 10.2 on every login fails while it is there\" : \"\"}.\n    EOT", "30-checks.hcl", 1474, 12, 59205),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1473,
+								Column: 3,
+								Byte:   59179,
+							},
+							End: hcl.Pos{
+								Line:   1473,
+								Column: 15,
+								Byte:   59191,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   644,
+						Line:   1454,
 						Column: 1,
-						Byte:   29024,
+						Byte:   58341,
 					},
 					End: hcl.Pos{
-						Line:   644,
+						Line:   1454,
 						Column: 22,
-						Byte:   29045,
+						Byte:   58362,
 					},
 				},
 			},
@@ -943,22 +2357,77 @@ func generatedSet() *Set {
 				SeverityRaw: "low",
 				Severity:    1,
 				Rationale:   "GSI was removed from HTCondor-CE's method list in 23.0.6 and its\nconfiguration in 23.0.17. GSI methods, GSI mapfile lines,\n/etc/grid-security/gsi-authz.conf and Argus or LCMAPS callouts are\nremnants that keep X.509 proxy paths open or make the effective\nconfiguration hard to read.\n",
-				Remediation: "Remove GSI from every SEC_*_AUTHENTICATION_METHODS, delete GSI lines\nfrom the mapfiles and /etc/grid-security/gsi-authz.conf, and drop\nArgus/LCMAPS callouts once tokens are in production.\n",
+				Remediation: "Remove GSI authentication, GSI mapfile lines, gsi-authz.conf and\nArgus or LCMAPS callouts once tokens are in production.\n",
 				References: []string{
 					"https://github.com/htcondor/htcondor-ce/blob/99a852c0e6a6d52ce653034bcf7285a256e7173a/docs/v23/releases.md",
 					"https://github.com/htcondor/htcondor-ce/blob/3790275a8512317e88802e625c6a0496d55c2baf/docs/v5/releases.md",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "htcondor-ce",
+						Case:    "method",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: drop GSI from ${key}; HTCondor removed GSI in\n      10.2.0 and warns about it. Keep the methods to FS, SCITOKENS and SSL.\n    EOT", "30-checks.hcl", 1321, 12, 53421),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1319,
+								Column: 3,
+								Byte:   53370,
+							},
+							End: hcl.Pos{
+								Line:   1319,
+								Column: 20,
+								Byte:   53387,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Case:    "mapfile",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line} (${name}): GSI is gone from HTCondor\n      since 10.2.0, the line maps nothing.\n    EOT", "30-checks.hcl", 1328, 12, 53648),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1326,
+								Column: 3,
+								Byte:   53596,
+							},
+							End: hcl.Pos{
+								Line:   1326,
+								Column: 20,
+								Byte:   53613,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      Remove ${file}: the Globus callout it configures is never used once\n      GSI is gone (HTCondor 10.2.0).\n    EOT", "30-checks.hcl", 1334, 12, 53818),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1333,
+								Column: 3,
+								Byte:   53787,
+							},
+							End: hcl.Pos{
+								Line:   1333,
+								Column: 20,
+								Byte:   53804,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   556,
+						Line:   1305,
 						Column: 1,
-						Byte:   25227,
+						Byte:   52796,
 					},
 					End: hcl.Pos{
-						Line:   556,
+						Line:   1305,
 						Column: 19,
-						Byte:   25245,
+						Byte:   52814,
 					},
 				},
 			},
@@ -968,23 +2437,111 @@ func generatedSet() *Set {
 				SeverityRaw: "high",
 				Severity:    3,
 				Rationale:   "Bearer tokens in logs can be replayed by anyone who reads the logs, log\nshippers and backups included. TTT working group: tokens \"can be leaked\neasily thanks to their text based form (leaking through logs)\". XRootD\nwith xrootd.trace all logs authz=Bearer%20<token> for every request;\nhttp.trace debug|all logs the Authorization header before XRootD 5.7.0\n(xrootd#2222).\n",
-				Remediation: "Remove the debug trace options once debugging is done (XRootD: drop\n`xrootd.trace all` and `http.trace all|debug`), upgrade XRootD to >=\n5.7.2, and scan old logs for leaked tokens. If tracing must stay on for\na while, waive this finding with an expiry date.\n",
+				Remediation: "Turn the debug or trace level that writes bearer tokens off once\ndebugging is done, search the old logs for leaked tokens (ttt-check\nlogs), and if tracing must stay on for a while, waive this finding with\nan expiry date.\n",
 				References: []string{
 					"https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
 					"https://github.com/xrootd/xrootd/issues/2222",
 					"https://github.com/PelicanPlatform/pelican/issues/604",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line} (${key} ${values}), or drop ${levels} from\n      it, once debugging is done. XRootD 5.7.2 redacts the HTTP trace lines;\n      6.0.0 and later need strip-on-redirect on redirectors. Then search the\n      old logs: ttt-check logs /var/log/xrootd\n    EOT", "30-checks.hcl", 1014, 12, 40954),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1013,
+								Column: 3,
+								Byte:   40928,
+							},
+							End: hcl.Pos{
+								Line:   1013,
+								Column: 15,
+								Byte:   40940,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line} (${key} ${values}), or drop ${levels} from\n      it: the EOS manual's example turns it on. Then search the old logs:\n      ttt-check logs /var/log/eos\n    EOT", "30-checks.hcl", 1022, 12, 41280),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1021,
+								Column: 3,
+								Byte:   41257,
+							},
+							End: hcl.Pos{
+								Line:   1021,
+								Column: 12,
+								Byte:   41266,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Case:    "builtin",
+						Text:    genExpr("<<-EOT\n      No setting turns this off: EOS writes the token of every failed token\n      authorization into the MGM log (Mapping::IdMap). Keep /var/log/eos\n      readable by root only and out of log shipping not cleared for secrets,\n      rotate it often, and search it: ttt-check logs /var/log/eos\n    EOT", "30-checks.hcl", 1030, 12, 41534),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1028,
+								Column: 3,
+								Byte:   41490,
+							},
+							End: hcl.Pos{
+								Line:   1028,
+								Column: 12,
+								Byte:   41499,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, [arex] line ${line}: loglevel = 3 (INFO) instead of\n      ${values}: at DEBUG A-REX logs the bearer token of every request. Then\n      search the old logs: ttt-check logs /var/log/arc\n    EOT", "30-checks.hcl", 1038, 12, 41873),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1037,
+								Column: 3,
+								Byte:   41847,
+							},
+							End: hcl.Pos{
+								Line:   1037,
+								Column: 15,
+								Byte:   41859,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: delete ${key} = ${values} (or set it to info):\n      at debug gPlazma's oidc plugin logs the bearer token. Then search the\n      old logs: ttt-check logs /var/log/dcache\n    EOT", "30-checks.hcl", 1045, 12, 42122),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1044,
+								Column: 3,
+								Byte:   42096,
+							},
+							End: hcl.Pos{
+								Line:   1044,
+								Column: 15,
+								Byte:   42108,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   382,
+						Line:   996,
 						Column: 1,
-						Byte:   18033,
+						Byte:   40134,
 					},
 					End: hcl.Pos{
-						Line:   382,
+						Line:   996,
 						Column: 23,
-						Byte:   18055,
+						Byte:   40156,
 					},
 				},
 			},
@@ -1000,17 +2557,138 @@ func generatedSet() *Set {
 					"https://github.com/xrootd/xrootd/issues/2222",
 					"https://datatracker.ietf.org/doc/html/rfc6750#section-5.3",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      Turn off the XRootD trace that wrote it (xrootd.trace fs or all,\n      http.trace debug or request in /etc/xrootd: see log-token-leak), restrict\n      and purge ${file} and its copies, and for a token still valid ask the VO\n      of ${issuer} to revoke the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1651, 12, 66618),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1650,
+								Column: 3,
+								Byte:   66592,
+							},
+							End: hcl.Pos{
+								Line:   1650,
+								Column: 15,
+								Byte:   66604,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      EOS writes the token of every failed token authorization into the MGM\n      log: restrict and purge ${file} and its copies, and for a token still\n      valid ask the VO of ${issuer} to revoke the client or wait out its\n      expiry.\n    EOT", "30-checks.hcl", 1659, 12, 66956),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1658,
+								Column: 3,
+								Byte:   66933,
+							},
+							End: hcl.Pos{
+								Line:   1658,
+								Column: 12,
+								Byte:   66942,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      Set loglevel below DEBUG in [arex] of /etc/arc.conf, restrict and purge\n      ${file} and its copies, and for a token still valid ask the VO of\n      ${issuer} to revoke the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1667, 12, 67242),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1666,
+								Column: 3,
+								Byte:   67216,
+							},
+							End: hcl.Pos{
+								Line:   1666,
+								Column: 15,
+								Byte:   67228,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      Set dcache.log.level.* below debug, restrict and purge ${file} and its\n      copies, and for a token still valid ask the VO of ${issuer} to revoke\n      the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1674, 12, 67500),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1673,
+								Column: 3,
+								Byte:   67474,
+							},
+							End: hcl.Pos{
+								Line:   1673,
+								Column: 15,
+								Byte:   67486,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      Find what wrote it (a debug level such as SCHEDD_DEBUG in\n      /etc/condor-ce/config.d, or a token passed in a job's arguments or\n      environment), restrict and purge ${file} and its copies, and for a token\n      still valid ask the VO of ${issuer} to revoke the client or wait out its\n      expiry.\n    EOT", "30-checks.hcl", 1681, 12, 67746),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1680,
+								Column: 3,
+								Byte:   67715,
+							},
+							End: hcl.Pos{
+								Line:   1680,
+								Column: 20,
+								Byte:   67732,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      Lower the log levels in /etc/storm/webdav/logback.xml, restrict and\n      purge ${file} and its copies, and for a token still valid ask the VO of\n      ${issuer} to revoke the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1690, 12, 68108),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1689,
+								Column: 3,
+								Byte:   68076,
+							},
+							End: hcl.Pos{
+								Line:   1689,
+								Column: 21,
+								Byte:   68094,
+							},
+						},
+					},
+					{
+						Service: "any",
+						Text:    genExpr("<<-EOT\n      Find what wrote it, restrict and purge ${file} and its copies, and for a\n      token still valid ask the VO of ${issuer} to revoke the client or wait\n      out its expiry.\n    EOT", "30-checks.hcl", 1697, 12, 68365),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1696,
+								Column: 3,
+								Byte:   68342,
+							},
+							End: hcl.Pos{
+								Line:   1696,
+								Column: 12,
+								Byte:   68351,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   734,
+						Line:   1631,
 						Column: 1,
-						Byte:   33104,
+						Byte:   65573,
 					},
 					End: hcl.Pos{
-						Line:   734,
+						Line:   1631,
 						Column: 26,
-						Byte:   33129,
+						Byte:   65598,
 					},
 				},
 			},
@@ -1020,23 +2698,59 @@ func generatedSet() *Set {
 				SeverityRaw: "high",
 				Severity:    3,
 				Rationale:   "XRootD's SciTokens plugin gives a request that a token's scopes\nauthorize the name default_user, and puts that name on the client's\nconnection; XrdHttp keeps the connection's identity from request to\nrequest. When acc.authdb grants rights to that name (a `u xrootd …`\nrule), every later request on the same keep-alive connection that has\nno token, or a token the plugin rejects (another issuer, another\naudience), is authorized by acc.authdb as default_user: one\nread-scoped token opens the account's full rights on the connection.\nShown with the real xrootd 5.5.3; the plugin's code still sets the name\non the connection in current releases.\n",
-				Remediation: "Give the default_user name no rights in acc.authdb: let the token's\nscopes authorize (authorization by capability needs no authdb rule),\nand grant authdb rights to named local users or groups that tokens are\nnot mapped to. Or drop default_user where nothing needs the name.\n",
+				Remediation: "Give the name tokens are mapped to no rights of its own in the other\nauthorization layer, or map tokens to no name at all; grant those\nrights to named local users or groups that tokens are not mapped to.\n",
 				References: []string{
 					"https://github.com/xrootd/xrootd/blob/v5.5.3/src/XrdSciTokens/XrdSciTokensAccess.cc",
 					"https://github.com/xrootd/xrootd/blob/v5.5.3/src/XrdAcc/XrdAccAccess.cc",
 					"https://github.com/xrootd/xrootd/issues/1811",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      In ${target} (acc.authdb), delete the rule at line ${target_line} that\n      gives ${mapped} rights: it reaches every later request on a connection\n      that a token of ${issuer} once authorized. Tokens are authorized by\n      their scopes; grant authdb rights to named local users or groups that\n      tokens are not mapped to, or drop default_user (${place}).\n    EOT", "30-checks.hcl", 776, 12, 31181),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   775,
+								Column: 3,
+								Byte:   31155,
+							},
+							End: hcl.Pos{
+								Line:   775,
+								Column: 15,
+								Byte:   31167,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${target}, delete the rule at line ${target_line} that gives\n      ${mapped} rights, or drop default_user (${place}).\n    EOT", "30-checks.hcl", 785, 12, 31594),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   784,
+								Column: 3,
+								Byte:   31571,
+							},
+							End: hcl.Pos{
+								Line:   784,
+								Column: 12,
+								Byte:   31580,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   263,
+						Line:   755,
 						Column: 1,
-						Byte:   12444,
+						Byte:   30073,
 					},
 					End: hcl.Pos{
-						Line:   263,
+						Line:   755,
 						Column: 29,
-						Byte:   12472,
+						Byte:   30101,
 					},
 				},
 			},
@@ -1046,23 +2760,217 @@ func generatedSet() *Set {
 				SeverityRaw: "high",
 				Severity:    3,
 				Rationale:   "When a service grants the same account or rights to every token of an\nissuer, the token's subject and scopes no longer matter: any member of\nthe VO — including analysis users and anyone whose token leaked — gets\nwhat the most trusted robot gets. dCache docs: \"ATLAS rely exclusively on\nscope based authorization, never include any mapping for op:atlas\";\nARC docs call issuer-wide rules \"DANGEROUS\". XRootD: an acc.authdb\norganisation rule (o <issuer> …), or a name_mapfile rule without sub or\ngroup, gives every valid token of the issuer those rights with or\nwithout a scope. (default_user alone does not: it names only requests\nthat the token's scopes already authorized.) HTCondor-CE: a SCITOKENS\nmapfile rule with an open subject maps every token of the issuer to the\naccount; the session still gets only what its compute/condor scopes\nname, so every member the issuer grants those scopes acts as that\naccount. dCache: op: lines and -non-authz-id give every token without\nstorage scopes the identity (tokens with storage scopes stay confined\nto them). StoRM WebDAV: orgsGrantReadPermission (and write, which\nneeds read) gives every token of the issuer the area.\n",
-				Remediation: "Authorize by the token's scopes, or map only pinned robot subjects.\nXRootD: remove acc.authdb `o <issuer>` rules and name_mapfile rules\nthat match every token; give rights through scopes.\n",
+				Remediation: "Authorize by the token's scopes, or map only pinned robot subjects:\nnever give every token of an issuer one account or flat rights.\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
 					"https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/README.md",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Case:    "authdb",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete the acc.authdb organisation rule at line ${line}: it\n      gives every valid token of ${issuer} its rights, with or without a\n      scope. The SciTokens plugin authorizes tokens by their scopes; acc.authdb\n      needs no rule for them.\n    EOT", "30-checks.hcl", 658, 12, 26264),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   656,
+								Column: 3,
+								Byte:   26218,
+							},
+							End: hcl.Pos{
+								Line:   656,
+								Column: 15,
+								Byte:   26230,
+							},
+						},
+					},
+					{
+						Service: "xrootd",
+						Case:    "mapfile",
+						Text:    genExpr("<<-EOT\n      In ${target}, remove the name_mapfile rules without sub, username or\n      group (used at ${place}): they map every token of ${issuer} to one account.\n      Map pinned subjects only, or drop name_mapfile and authorize by scopes\n      (authorization_strategy = capability).\n    EOT", "30-checks.hcl", 667, 12, 26593),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   665,
+								Column: 3,
+								Byte:   26546,
+							},
+							End: hcl.Pos{
+								Line:   665,
+								Column: 15,
+								Byte:   26558,
+							},
+						},
+					},
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      Give tokens of ${issuer} rights through their scopes only (${place}):\n      no acc.authdb organisation rule, no catch-all name_mapfile rule.\n    EOT", "30-checks.hcl", 675, 12, 26919),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   674,
+								Column: 3,
+								Byte:   26893,
+							},
+							End: hcl.Pos{
+								Line:   674,
+								Column: 15,
+								Byte:   26905,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Case:    "mapfile",
+						Text:    genExpr("<<-EOT\n      In ${target}, remove the name_mapfile rules without sub, username or\n      group (used at ${place}): they give every token of ${issuer} the EOS permissions\n      of their result. Map pinned subjects only, or drop name_mapfile and\n      authorize by scopes (authorization_strategy = capability).\n    EOT", "30-checks.hcl", 682, 12, 27131),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   680,
+								Column: 3,
+								Byte:   27087,
+							},
+							End: hcl.Pos{
+								Line:   680,
+								Column: 12,
+								Byte:   27096,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      Give tokens of ${issuer} rights through their scopes only (${place}):\n      no catch-all name_mapfile rule.\n    EOT", "30-checks.hcl", 690, 12, 27476),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   689,
+								Column: 3,
+								Byte:   27453,
+							},
+							End: hcl.Pos{
+								Line:   689,
+								Column: 12,
+								Byte:   27462,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: map only the subjects ${vo_title} publishes,\n      each on its own anchored line, instead of every subject of ${issuer}:\n      ${new}\n      Any member the issuer grants compute scopes otherwise submits as\n      ${mapped}.\n    EOT", "30-checks.hcl", 696, 12, 27642),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   695,
+								Column: 3,
+								Byte:   27611,
+							},
+							End: hcl.Pos{
+								Line:   695,
+								Column: 20,
+								Byte:   27628,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Case:    "anyissuer",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line}: it maps every token of any issuer to\n      ${mapped}. Map one anchored line per published subject of each supported\n      VO instead (`ttt-check recipe htcondor-ce` prints them).\n    EOT", "30-checks.hcl", 706, 12, 27971),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   704,
+								Column: 3,
+								Byte:   27917,
+							},
+							End: hcl.Pos{
+								Line:   704,
+								Column: 20,
+								Byte:   27934,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Case:    "nosubject",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: pin the subject of the identity that submits\n      instead of every subject of ${issuer} (it publishes no robot subject):\n        SCITOKENS /^${regex_escape(issuer)},<subject>$/ ${mapped}\n    EOT", "30-checks.hcl", 714, 12, 28264),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   712,
+								Column: 3,
+								Byte:   28210,
+							},
+							End: hcl.Pos{
+								Line:   712,
+								Column: 20,
+								Byte:   28227,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, authgroup ${name} (${place}): admit only the pilot subjects\n      the VO publishes, with this CE's audience and the compute scopes\n      (`ttt-check recipe arc-ce` prints the rules), and on ARC 7 set\n      tokenscopes = wlcg in [arex]: without it every admitted token may do\n      everything its account may.\n    EOT", "30-checks.hcl", 721, 12, 28531),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   720,
+								Column: 3,
+								Byte:   28505,
+							},
+							End: hcl.Pos{
+								Line:   720,
+								Column: 15,
+								Byte:   28517,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line}${mapped != \"\" ? \" (it gives every token of the provider ${mapped})\" : \"\"} if it is an op:${name} line, and\n      turn -non-authz-id of gplazma.oidc.provider!${name} into -authz-id (or\n      drop it when the provider has one): a token without storage scopes must\n      get no identity (wlcg-authz-docs dcache.md: \"never include any mapping\n      for op:atlas\"); tokens with storage scopes get the -authz-id identity.\n    EOT", "30-checks.hcl", 730, 12, 28905),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   729,
+								Column: 3,
+								Byte:   28879,
+							},
+							End: hcl.Pos{
+								Line:   729,
+								Column: 15,
+								Byte:   28891,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      In ${file}, storage area ${name}: grant nothing to every token of\n      ${issuer} (both default to true in the code):\n        orgsGrantReadPermission=false\n        orgsGrantWritePermission=false\n        wlcgScopeAuthzEnabled=true\n      Access then comes from the token's storage scopes.\n    EOT", "30-checks.hcl", 739, 12, 29412),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   738,
+								Column: 3,
+								Byte:   29380,
+							},
+							End: hcl.Pos{
+								Line:   738,
+								Column: 21,
+								Byte:   29398,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   229,
+						Line:   630,
 						Column: 1,
-						Byte:   10467,
+						Byte:   24648,
 					},
 					End: hcl.Pos{
-						Line:   229,
+						Line:   630,
 						Column: 28,
-						Byte:   10494,
+						Byte:   24675,
 					},
 				},
 			},
@@ -1072,22 +2980,127 @@ func generatedSet() *Set {
 				SeverityRaw: "critical",
 				Severity:    4,
 				Rationale:   "Tokens mapped to root, uid 0 or the service's own administrative account\nturn any accepted token into administrative control of the service and\nits data (HTCondor-CE: QUEUE_SUPER_USERS = condor, root). Bearer tokens\nare easily leaked, so nothing a token can do should be privileged.\nXRootD's default_user only names requests, unless the xrootd-multiuser\nplugin makes the server act as that user or acc.authdb gives the name\nrights; only then is it reported there.\n",
-				Remediation: "Map tokens to an unprivileged account dedicated to the VO (a pool or\nservice account without administrative rights). XRootD: default_user =\nxrootd or a per-VO account, never root.\n",
+				Remediation: "Map tokens to an unprivileged account dedicated to the VO (a pool or\nservice account without administrative rights).\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
 					"https://github.com/htcondor/htcondor-ce/blob/main/config/05-ce-auth-defaults.conf",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: name an unprivileged account,\n        default_user = ${account}\n      (with xrootd-multiuser, or acc.authdb rights for it, ${mapped} is what\n      the token acts as).\n    EOT", "30-checks.hcl", 814, 12, 32793),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   813,
+								Column: 3,
+								Byte:   32767,
+							},
+							End: hcl.Pos{
+								Line:   813,
+								Column: 15,
+								Byte:   32779,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: map ${vo_title} tokens to the VO's own EOS\n      account,\n        default_user = ${account}\n    EOT", "30-checks.hcl", 822, 12, 33036),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   821,
+								Column: 3,
+								Byte:   33013,
+							},
+							End: hcl.Pos{
+								Line:   821,
+								Column: 12,
+								Byte:   33022,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: map ${vo_title} tokens to an unprivileged\n      account, never condor or root (QUEUE_SUPER_USERS may edit and remove\n      every user's jobs), e.g. ${account}.\n    EOT", "30-checks.hcl", 829, 12, 33212),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   828,
+								Column: 3,
+								Byte:   33181,
+							},
+							End: hcl.Pos{
+								Line:   828,
+								Column: 20,
+								Byte:   33198,
+							},
+						},
+					},
+					{
+						Service: "htcondor-ce",
+						Case:    "anyissuer",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line}: it maps every token of any issuer to\n      ${mapped}, a queue super user (QUEUE_SUPER_USERS may edit and remove\n      every user's jobs). Map pinned subjects of supported VOs to unprivileged\n      accounts instead (`ttt-check recipe htcondor-ce`).\n    EOT", "30-checks.hcl", 837, 12, 33479),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   835,
+								Column: 3,
+								Byte:   33425,
+							},
+							End: hcl.Pos{
+								Line:   835,
+								Column: 20,
+								Byte:   33442,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: map authgroup ${name} to an unprivileged\n      account,\n        map_to_user = ${name} ${account}\n      (ARC documents that requests mapped to root fail; root is no target\n      either way).\n    EOT", "30-checks.hcl", 845, 12, 33813),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   844,
+								Column: 3,
+								Byte:   33787,
+							},
+							End: hcl.Pos{
+								Line:   844,
+								Column: 15,
+								Byte:   33799,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: give an unprivileged uid, gid and username,\n      never uid:0 or root; for a VO that authorizes by scopes delete the line\n      and keep -authz-id on the provider.\n    EOT", "30-checks.hcl", 854, 12, 34082),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   853,
+								Column: 3,
+								Byte:   34056,
+							},
+							End: hcl.Pos{
+								Line:   853,
+								Column: 15,
+								Byte:   34068,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   291,
+						Line:   797,
 						Column: 1,
-						Byte:   13844,
+						Byte:   31986,
 					},
 					End: hcl.Pos{
-						Line:   291,
+						Line:   797,
 						Column: 27,
-						Byte:   13870,
+						Byte:   32012,
 					},
 				},
 			},
@@ -1101,17 +3114,36 @@ func generatedSet() *Set {
 				References: []string{
 					"https://github.com/goss-org/goss/issues/457",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "any",
+						Text:    genExpr("<<-EOT\n      Fix ${place} as the finding says: nothing it configures was judged.\n      Make it readable and parsable, and check that the service starts with\n      it.\n    EOT", "30-checks.hcl", 1150, 12, 47037),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1149,
+								Column: 3,
+								Byte:   47014,
+							},
+							End: hcl.Pos{
+								Line:   1149,
+								Column: 12,
+								Byte:   47023,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   451,
+						Line:   1136,
 						Column: 1,
-						Byte:   20925,
+						Byte:   46447,
 					},
 					End: hcl.Pos{
-						Line:   451,
+						Line:   1136,
 						Column: 24,
-						Byte:   20948,
+						Byte:   46470,
 					},
 				},
 			},
@@ -1121,22 +3153,41 @@ func generatedSet() *Set {
 				SeverityRaw: "medium",
 				Severity:    2,
 				Rationale:   "ARC 7 maps operations to token scopes only when [arex] tokenscopes is\nset; A-REX's authop.cpp: \"No assigned scopes means no limitation\". An\nadmitted token then may create, cancel and delete every job of its\naccount, whatever compute.* scopes it carries.\n",
-				Remediation: "Add to [arex]:\n  tokenscopes = wlcg\n(jobinfo=compute.read, jobcreate=compute.create, jobcancel and\njobdelete=compute.cancel, …).\n",
+				Remediation: "Let the service enforce the WLCG compute scopes for every job\noperation.\n",
 				References: []string{
 					"https://www.nordugrid.org/arc/arc7/admins/reference.html",
 					"https://github.com/nordugrid/arc/blob/next/src/services/a-rex/authop.cpp",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, add to [arex]:\n        tokenscopes = wlcg\n      (jobinfo=compute.read, jobcreate=compute.create, jobcancel and\n      jobdelete=compute.cancel, …).\n    EOT", "30-checks.hcl", 1401, 12, 56480),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1400,
+								Column: 3,
+								Byte:   56454,
+							},
+							End: hcl.Pos{
+								Line:   1400,
+								Column: 15,
+								Byte:   56466,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   605,
+						Line:   1387,
 						Column: 1,
-						Byte:   27532,
+						Byte:   55949,
 					},
 					End: hcl.Pos{
-						Line:   605,
+						Line:   1387,
 						Column: 24,
-						Byte:   27555,
+						Byte:   55972,
 					},
 				},
 			},
@@ -1153,14 +3204,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   503,
+						Line:   1207,
 						Column: 1,
-						Byte:   22684,
+						Byte:   48761,
 					},
 					End: hcl.Pos{
-						Line:   503,
+						Line:   1207,
 						Column: 28,
-						Byte:   22711,
+						Byte:   48788,
 					},
 				},
 			},
@@ -1170,23 +3221,93 @@ func generatedSet() *Set {
 				SeverityRaw: "high",
 				Severity:    3,
 				Rationale:   "Token scopes are relative to the VO's area (XRootD base_path, dCache\n-prefix, StoRM access point). With \"/\" a storage.modify:/ token may\noverwrite or delete every VO's data. dCache docs: \"Using \"/\" prefix …\nis wrong with severe security implications.\" The EOS documentation's\nexample scitokens.cfg uses base_path = / — do not copy it.\n",
-				Remediation: "Restrict each issuer to its VO's area. XRootD scitokens.cfg:\n  [Issuer ATLAS]\n  base_path = /data/atlas\n",
+				Remediation: "Restrict each issuer to its VO's own area, never \"/\".\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
 					"https://github.com/cern-eos/eos/blob/master/doc/configuration/http_tpc.rst",
 					"https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: restrict ${issuer} to ${vo_title}'s area,\n        base_path = ${area}\n    EOT", "30-checks.hcl", 880, 12, 35147),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   879,
+								Column: 3,
+								Byte:   35121,
+							},
+							End: hcl.Pos{
+								Line:   879,
+								Column: 15,
+								Byte:   35133,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: restrict ${issuer} to ${vo_title}'s directory\n      (its tokens act as default_user anywhere under base_path),\n        base_path = ${area}\n    EOT", "30-checks.hcl", 886, 12, 35293),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   885,
+								Column: 3,
+								Byte:   35270,
+							},
+							End: hcl.Pos{
+								Line:   885,
+								Column: 12,
+								Byte:   35279,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: give gplazma.oidc.provider!${name} the VO's own\n      prefix, -prefix=${area} instead of -prefix=${old} (\"Using \"/\" prefix …\n      is wrong with severe security implications\").\n    EOT", "30-checks.hcl", 893, 12, 35511),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   892,
+								Column: 3,
+								Byte:   35485,
+							},
+							End: hcl.Pos{
+								Line:   892,
+								Column: 15,
+								Byte:   35497,
+							},
+						},
+					},
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: serve ${vo_title} from its own access point\n      and root path (accessPoints=/${vo}, rootPath=${area}), not \"/\".\n    EOT", "30-checks.hcl", 900, 12, 35775),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   899,
+								Column: 3,
+								Byte:   35743,
+							},
+							End: hcl.Pos{
+								Line:   899,
+								Column: 21,
+								Byte:   35761,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   314,
+						Line:   866,
 						Column: 1,
-						Byte:   14926,
+						Byte:   34533,
 					},
 					End: hcl.Pos{
-						Line:   314,
+						Line:   866,
 						Column: 26,
-						Byte:   14951,
+						Byte:   34558,
 					},
 				},
 			},
@@ -1196,24 +3317,96 @@ func generatedSet() *Set {
 				SeverityRaw: "medium",
 				Severity:    2,
 				Rationale:   "RFC 6750 §2.3 warns that URLs carrying access tokens get logged. With\n`http.header2cgi Authorization authz`, XRootD moves the bearer token into\nthe CGI and includes it in redirect URLs (xrootd PR #970): on a\nredirector the token then reaches clients' and data servers' logs. A\nproxy does not redirect: it forwards the client's CGI, token included,\nin its request URLs to the origin (XrdPssUrlInfo), into the origin's\nlogs. On a plain data server that does not redirect this is info.\n",
-				Remediation: "On a redirector with XRootD >= 6.0.0 add strip-on-redirect:\n  http.header2cgi Authorization authz strip-on-redirect\nOn older releases, and on proxies (strip-on-redirect does not act on\nwhat a proxy forwards), do not copy the Authorization header into the\nCGI.\n",
+				Remediation: "Do not let bearer tokens travel in URLs that leave the host: strip them\nfrom redirect URLs, or do not copy the Authorization header into the\nURL where the host redirects or proxies.\n",
 				References: []string{
 					"https://github.com/xrootd/xrootd/blob/v6.1.0/src/XrdPss/XrdPssUrlInfo.cc",
 					"https://github.com/xrootd/xrootd/pull/970",
 					"https://github.com/xrootd/xrootd/pull/2439",
 					"https://datatracker.ietf.org/doc/html/rfc6750#section-2.3",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      ${known() ? (has(\"strip-on-redirect\") ? \"${release()} has strip-on-redirect: write\\n  ${new}\\n(${place})\" : \"${release()} has no strip-on-redirect: upgrade to XRootD ${since(\"strip-on-redirect\")} or later and write\\n  ${new}\\nUntil then, do not copy the Authorization header on redirectors and proxies: delete line ${line} of ${file}.\") : \"The installed XRootD release is unknown. On XRootD ${since(\"strip-on-redirect\")} or later write, at ${place},\\n  ${new}\\nOn older releases, which ignore strip-on-redirect, do not copy the Authorization header on redirectors and proxies.\"}\n    EOT", "30-checks.hcl", 1076, 12, 43457),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1075,
+								Column: 3,
+								Byte:   43431,
+							},
+							End: hcl.Pos{
+								Line:   1075,
+								Column: 15,
+								Byte:   43443,
+							},
+						},
+					},
+					{
+						Service: "xrootd",
+						Case:    "proxy",
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line} (${key} ${values}) for the proxy:\n      strip-on-redirect does not apply, a proxy forwards the CGI to its origin.\n      If the proxy must pass clients' tokens on, make sure the origin does not\n      log request URLs (no http.trace request or all, no xrootd.trace fs or\n      all there).\n    EOT", "30-checks.hcl", 1082, 12, 44108),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1080,
+								Column: 3,
+								Byte:   44063,
+							},
+							End: hcl.Pos{
+								Line:   1080,
+								Column: 15,
+								Byte:   44075,
+							},
+						},
+					},
+					{
+						Service: "xrootd",
+						Case:    "server",
+						Text:    genExpr("<<-EOT\n      Nothing leaks while this instance serves data without redirecting. If\n      it becomes a redirector, write ${new} (XRootD\n      ${since(\"strip-on-redirect\")} or later), or copy the header only on data\n      servers.\n    EOT", "30-checks.hcl", 1092, 12, 44500),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1090,
+								Column: 3,
+								Byte:   44454,
+							},
+							End: hcl.Pos{
+								Line:   1090,
+								Column: 15,
+								Byte:   44466,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      ${known() ? (has(\"strip-on-redirect\") ? \"${release()} has strip-on-redirect: write\\n  ${new}\\n(${place}); the MGM redirects every client to an FST.\" : \"${release()} has no strip-on-redirect: upgrade to XRootD ${since(\"strip-on-redirect\")} or later and write\\n  ${new}\\nUntil then delete line ${line} of ${file}: the MGM redirects every client to an FST.\") : \"The installed XRootD release is unknown. On XRootD ${since(\"strip-on-redirect\")} or later write, at ${place},\\n  ${new}\\n(the MGM redirects every client to an FST); on older releases do not copy the Authorization header.\"}\n    EOT", "30-checks.hcl", 1100, 12, 44766),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1099,
+								Column: 3,
+								Byte:   44743,
+							},
+							End: hcl.Pos{
+								Line:   1099,
+								Column: 12,
+								Byte:   44752,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   406,
+						Line:   1058,
 						Column: 1,
-						Byte:   19082,
+						Byte:   42563,
 					},
 					End: hcl.Pos{
-						Line:   406,
+						Line:   1058,
 						Column: 21,
-						Byte:   19102,
+						Byte:   42583,
 					},
 				},
 			},
@@ -1223,23 +3416,42 @@ func generatedSet() *Set {
 				SeverityRaw: "medium",
 				Severity:    2,
 				Rationale:   "The WLCG profile's default maximum access-token lifetime is 6 hours\n(§4.3.1); longer lifetimes need an agreed, risk-assessed mitigation. A\nstolen long-lived token stays useful long after the theft. StoRM's\nbuilt-in authorization server issues 12-hour tokens by default.\n(XRootD's ztn `-expiry` is not judged: whatever it says, scitokens-cpp\nrequires an exp claim and refuses expired tokens.)\n",
-				Remediation: "StoRM: set storm.authz-server.max-token-lifetime-sec to 21600 or less\n(3600 recommended).\n",
+				Remediation: "Keep the tokens a service issues within the WLCG profile's 6 hours (1 h\nrecommended).\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
 					"https://github.com/italiangrid/storm-webdav/blob/master/src/main/resources/application.yml",
 					"https://github.com/scitokens/scitokens-cpp/blob/v1.4.1/src/scitokens_internal.h",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "storm-webdav",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}, under storm.authz-server:\n          max-token-lifetime-sec: 3600\n      (StoRM's built-in authorization server issues 12-hour tokens by default).\n    EOT", "30-checks.hcl", 1618, 12, 65086),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1617,
+								Column: 3,
+								Byte:   65054,
+							},
+							End: hcl.Pos{
+								Line:   1617,
+								Column: 21,
+								Byte:   65072,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   712,
+						Line:   1602,
 						Column: 1,
-						Byte:   32125,
+						Byte:   64368,
 					},
 					End: hcl.Pos{
-						Line:   712,
+						Line:   1602,
 						Column: 28,
-						Byte:   32152,
+						Byte:   64395,
 					},
 				},
 			},
@@ -1253,17 +3465,36 @@ func generatedSet() *Set {
 				References: []string{
 					"https://rpm-software-management.github.io/rpm/manual/spec.html",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "any",
+						Text:    genExpr("<<-EOT\n      Compare ${file} with the live file beside it (diff), merge what the new\n      package brings into the live file, and remove ${file}.\n    EOT", "30-checks.hcl", 1126, 12, 46195),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1125,
+								Column: 3,
+								Byte:   46172,
+							},
+							End: hcl.Pos{
+								Line:   1125,
+								Column: 12,
+								Byte:   46181,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   433,
+						Line:   1112,
 						Column: 1,
-						Byte:   20302,
+						Byte:   45641,
 					},
 					End: hcl.Pos{
-						Line:   433,
+						Line:   1112,
 						Column: 24,
-						Byte:   20325,
+						Byte:   45664,
 					},
 				},
 			},
@@ -1277,17 +3508,36 @@ func generatedSet() *Set {
 				References: []string{
 					"https://github.com/inspec/inspec/issues/5794",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "any",
+						Text:    genExpr("<<-EOT\n      Fix the deviation and remove the waiver at ${place}, or renew it there\n      with a new expires date, a reason and an approver.\n    EOT", "30-checks.hcl", 1174, 12, 47818),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1173,
+								Column: 3,
+								Byte:   47795,
+							},
+							End: hcl.Pos{
+								Line:   1173,
+								Column: 12,
+								Byte:   47804,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   469,
+						Line:   1161,
 						Column: 1,
-						Byte:   21565,
+						Byte:   47291,
 					},
 					End: hcl.Pos{
-						Line:   469,
+						Line:   1161,
 						Column: 23,
-						Byte:   21587,
+						Byte:   47313,
 					},
 				},
 			},
@@ -1301,17 +3551,36 @@ func generatedSet() *Set {
 				References: []string{
 					"https://github.com/ComplianceAsCode/content/issues/1718",
 				},
+				Fixes: []*Fix{
+					{
+						Service: "any",
+						Text:    genExpr("<<-EOT\n      Remove the waiver at ${place}, or correct its check, service or file\n      so that it matches the finding it is meant for.\n    EOT", "30-checks.hcl", 1197, 12, 48526),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1196,
+								Column: 3,
+								Byte:   48503,
+							},
+							End: hcl.Pos{
+								Line:   1196,
+								Column: 12,
+								Byte:   48512,
+							},
+						},
+					},
+				},
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   486,
+						Line:   1184,
 						Column: 1,
-						Byte:   22143,
+						Byte:   48047,
 					},
 					End: hcl.Pos{
-						Line:   486,
+						Line:   1184,
 						Column: 22,
-						Byte:   22164,
+						Byte:   48068,
 					},
 				},
 			},
@@ -1393,5 +3662,442 @@ func generatedSet() *Set {
 				},
 			},
 		},
+		References: map[string]*Reference{
+			"arc-ce": {
+				Service:   "arc-ce",
+				Title:     "ARC CE token authgroups, mapping and scopes",
+				About:     "One authgroup per pinned pilot subject (or, for a VO that publishes\nnone, per VO with its compute scopes), each naming this CE's audience;\n[mapping] maps only these groups, nothing else is mapped\n(policy_on_nomap = stop), and on ARC 7 A-REX enforces the WLCG compute\nscopes (tokenscopes = wlcg). ARC reads each block once: merge these\nblocks into the ones your arc.conf already has.\n",
+				Port:      genAbsentExpr("40-reference.hcl", 223, 20, 9183, 223, 20, 9183),
+				Area:      genAbsentExpr("40-reference.hcl", 223, 20, 9183, 223, 20, 9183),
+				Account:   genExpr("host_account != \"\" ? host_account : \"${vo}001:${vo}\"", "40-reference.hcl", 233, 15, 9685),
+				Audiences: genExpr("[\"https://${host}\"]", "40-reference.hcl", 234, 15, 9752),
+				Sources: []string{
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
+					"https://www.nordugrid.org/arc/arc7/admins/reference.html",
+					"https://github.com/nordugrid/arc/blob/master/src/doc/arc.conf.reference",
+				},
+				Files: []*ReferenceFile{
+					{
+						Path:  genExpr("\"/etc/arc.conf\"", "40-reference.hcl", 242, 13, 10070),
+						Mode:  "file",
+						About: "the token blocks of arc.conf",
+						Sources: []string{
+							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
+							"https://github.com/nordugrid/arc/blob/next/src/doc/arc.conf.reference",
+						},
+						Content: genExpr("<<EOT\n%{ if !has(\"authtokensgen\") ~}\n[authtokens]\n\n%{ endif ~}\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\n# ${vo.title}: ${s.description}\n[authgroup:${vo.name}_${s.short}]\n%{ if has(\"authtokensgen\") ~}\nauthtokensgen = (iss=\"${vo.issuer}\") & (aud=\"${audiences[0]}\") & (sub=\"${s.subject}\") & (scope~\"(^|.* )(compute\\.create|compute\\.read|compute\\.cancel|compute\\.modify)( .*|$)\")\n%{ else ~}\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.create *\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.read *\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.modify *\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.cancel *\n%{ endif ~}\n\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\n# ${vo.title}: tokens with this CE's audience and the compute scopes\n[authgroup:${vo.name}_tokens]\n%{ if has(\"authtokensgen\") ~}\nauthtokensgen = (iss=\"${vo.issuer}\") & (aud=\"${audiences[0]}\") & (scope~\"(^|.* )(compute\\.create|compute\\.read|compute\\.cancel|compute\\.modify)( .*|$)\")\n%{ else ~}\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.create *\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.read *\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.modify *\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.cancel *\n%{ endif ~}\n\n%{ endif ~}\n%{ endfor ~}\n[mapping]\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\nmap_to_user = ${vo.name}_${s.short} ${vo.account}\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\nmap_to_user = ${vo.name}_tokens ${vo.account}\n%{ endif ~}\n%{ endfor ~}\npolicy_on_nomap = stop\n\n[arex]\n%{ if has(\"tokenscopes\") ~}\ntokenscopes = wlcg\n%{ else ~}\n# tokenscopes = wlcg: ARC ${since(\"tokenscopes\")} and later (${release()} has no scope check)\n%{ endif ~}\n\n[arex/ws]\n\n[arex/ws/jobs]\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\nallowaccess = ${vo.name}_${s.short}\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\nallowaccess = ${vo.name}_tokens\n%{ endif ~}\n%{ endfor ~}\nEOT", "40-reference.hcl", 248, 15, 10361),
+						Range: hcl.Range{
+							Filename: "40-reference.hcl",
+							Start: hcl.Pos{
+								Line:   241,
+								Column: 3,
+								Byte:   10051,
+							},
+							End: hcl.Pos{
+								Line:   241,
+								Column: 7,
+								Byte:   10055,
+							},
+						},
+					},
+				},
+				Range: hcl.Range{
+					Filename: "40-reference.hcl",
+					Start: hcl.Pos{
+						Line:   223,
+						Column: 1,
+						Byte:   9164,
+					},
+					End: hcl.Pos{
+						Line:   223,
+						Column: 19,
+						Byte:   9182,
+					},
+				},
+			},
+			"dcache": {
+				Service:   "dcache",
+				Title:     "dCache gPlazma oidc providers",
+				About:     "One oidc provider per VO with the WLCG profile, the VO's own prefix\n(never \"/\") and an identity only for tokens that carry storage scopes\n(-authz-id); no -non-authz-id and no op:<alias> or oidcgrp: multimap\nlines for these VOs, so a token without storage scopes gets nothing;\naudience targets that name this endpoint. The uid and gid are the\nWG's examples (2999 ATLAS, 3999 CMS, 4999 DTeam): use accounts your\nnamespace knows.\n",
+				Port:      genExpr("\"2880\"", "40-reference.hcl", 325, 15, 12873),
+				Area:      genExpr("host_area != \"\" ? host_area : \"/pnfs/${domain}/data/${vo}\"", "40-reference.hcl", 326, 15, 12894),
+				Account:   genExpr("\"username:${vo}_oidc uid:${lookup({ wlcg = 1999, atlas = 2999, cms = 3999, dteam = 4999, lhcb = 5999, alice = 6999 }, vo, 9999)} gid:${lookup({ wlcg = 1999, atlas = 2999, cms = 3999, dteam = 4999, lhcb = 5999, alice = 6999 }, vo, 9999)}\"", "40-reference.hcl", 327, 15, 12967),
+				Audiences: genExpr("[\"https://${host}\", \"https://${host}:${port}\", \"roots://${host}:1094\", host]", "40-reference.hcl", 328, 15, 13219),
+				Sources: []string{
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
+					"https://github.com/dCache/dcache/blob/master/docs/TheBook/src/main/markdown/config-gplazma.md",
+				},
+				Files: []*ReferenceFile{
+					{
+						Path:  genExpr("\"/etc/dcache/layouts/${short_host}.conf\"", "40-reference.hcl", 335, 13, 13560),
+						Mode:  "file",
+						About: "the gPlazma part of the layout (dcache.layout defaults to the short host name)",
+						Sources: []string{
+							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
+						},
+						Content: genExpr("<<EOT\n# Scope-based authorization only (wlcg-authz-docs dcache.md): no op: or\n# oidcgrp: multimap lines for these VOs, each VO under its own prefix.\n[centralDomain]\n[centralDomain/gplazma]\n%{ for vo in vos ~}\ngplazma.oidc.provider!${vo.name} = ${vo.issuer} -profile=wlcg -prefix=${vo.area} -authz-id=\"${vo.account}\"\n%{ endfor ~}\ngplazma.oidc.audience-targets = ${join(\" \", audiences)}\nEOT", "40-reference.hcl", 340, 15, 13855),
+						Range: hcl.Range{
+							Filename: "40-reference.hcl",
+							Start: hcl.Pos{
+								Line:   334,
+								Column: 3,
+								Byte:   13541,
+							},
+							End: hcl.Pos{
+								Line:   334,
+								Column: 7,
+								Byte:   13545,
+							},
+						},
+					},
+					{
+						Path:  genExpr("\"/etc/dcache/gplazma.conf\"", "40-reference.hcl", 353, 13, 14270),
+						Mode:  "append",
+						About: "the oidc plugin in gPlazma's auth phase",
+						Sources: []string{
+							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
+						},
+						Content: genExpr("<<EOT\nauth     optional     oidc\nEOT", "40-reference.hcl", 359, 15, 14533),
+						Range: hcl.Range{
+							Filename: "40-reference.hcl",
+							Start: hcl.Pos{
+								Line:   352,
+								Column: 3,
+								Byte:   14251,
+							},
+							End: hcl.Pos{
+								Line:   352,
+								Column: 7,
+								Byte:   14255,
+							},
+						},
+					},
+				},
+				Range: hcl.Range{
+					Filename: "40-reference.hcl",
+					Start: hcl.Pos{
+						Line:   314,
+						Column: 1,
+						Byte:   12318,
+					},
+					End: hcl.Pos{
+						Line:   314,
+						Column: 19,
+						Byte:   12336,
+					},
+				},
+			},
+			"eos": {
+				Service:   "eos",
+				Title:     "EOS MGM with the XRootD SciTokens plugin",
+				About:     "The MGM loads XRootD's SciTokens plugin behind XrdMacaroons; its\nscitokens.cfg has one [Issuer] section per VO, restricted to the VO's\ndirectory and mapped to the VO's EOS account, authorizing by the\ntoken's scopes. The EOS manual's example trusts the development VO\nwith base_path = / and turns on http.trace all: neither belongs on a\nproduction MGM.\n",
+				Port:      genExpr("host_http_port != \"\" ? host_http_port : \"9000\"", "40-reference.hcl", 114, 15, 4938),
+				Area:      genExpr("host_area != \"\" ? host_area : \"/eos/${vo}\"", "40-reference.hcl", 115, 15, 4999),
+				Account:   genExpr("host_account != \"\" ? host_account : \"${vo}001\"", "40-reference.hcl", 116, 15, 5056),
+				Audiences: genExpr("[\"roots://${host}:1094\", \"https://${host}:${port}\", host]", "40-reference.hcl", 117, 15, 5117),
+				Sources: []string{
+					"https://github.com/cern-eos/eos/blob/5.4.11/doc/diopside/manual/protocols.rst",
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
+				},
+				Files: []*ReferenceFile{
+					{
+						Path:  genExpr("\"/etc/xrootd/scitokens.cfg\"", "40-reference.hcl", 124, 13, 5423),
+						Mode:  "file",
+						About: "the SciTokens plugin's configuration the MGM reads",
+						Sources: []string{
+							"https://github.com/cern-eos/eos/blob/5.4.11/doc/diopside/manual/protocols.rst",
+							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
+						},
+						Content: genExpr("<<EOT\n[Global]\nonmissing = passthrough\naudience = ${join(\", \", audiences)}\n%{ for vo in vos ~}\n\n[Issuer ${upper(vo.name)}]\nissuer = ${vo.issuer}\nbase_path = ${vo.area}\nmap_subject = False\ndefault_user = ${vo.account}\n%{ if has(\"authorization_strategy\") ~}\nauthorization_strategy = capability\n%{ else ~}\n# authorization_strategy = capability\n# (read from XRootD ${since(\"authorization_strategy\")} on; ${release()} ignores it)\n%{ endif ~}\n%{ endfor ~}\nEOT", "40-reference.hcl", 130, 15, 5764),
+						Range: hcl.Range{
+							Filename: "40-reference.hcl",
+							Start: hcl.Pos{
+								Line:   123,
+								Column: 3,
+								Byte:   5404,
+							},
+							End: hcl.Pos{
+								Line:   123,
+								Column: 7,
+								Byte:   5408,
+							},
+						},
+					},
+					{
+						Path:  genExpr("\"/etc/xrd.cf.mgm\"", "40-reference.hcl", 152, 13, 6244),
+						Mode:  "append",
+						About: "the token lines of the MGM's configuration",
+						Sources: []string{
+							"https://github.com/cern-eos/eos/blob/5.4.11/doc/diopside/manual/protocols.rst",
+						},
+						Content: genExpr("<<EOT\n# Tokens (EOS manual, protocols.rst): XrdMacaroons, then XRootD's SciTokens\n# plugin; no http.trace, which the manual's example turns on.\nmgmofs.macaroonslib /usr/lib64/libXrdMacaroons.so /usr/lib64/libXrdAccSciTokens.so\nmacaroons.secretkey /etc/eos.macaroon.secret\nsec.protocol ztn\nEOT", "40-reference.hcl", 158, 15, 6463),
+						Range: hcl.Range{
+							Filename: "40-reference.hcl",
+							Start: hcl.Pos{
+								Line:   151,
+								Column: 3,
+								Byte:   6225,
+							},
+							End: hcl.Pos{
+								Line:   151,
+								Column: 7,
+								Byte:   6229,
+							},
+						},
+					},
+				},
+				Range: hcl.Range{
+					Filename: "40-reference.hcl",
+					Start: hcl.Pos{
+						Line:   104,
+						Column: 1,
+						Byte:   4454,
+					},
+					End: hcl.Pos{
+						Line:   104,
+						Column: 16,
+						Byte:   4469,
+					},
+				},
+			},
+			"htcondor-ce": {
+				Service:   "htcondor-ce",
+				Title:     "HTCondor-CE SCITOKENS mappings",
+				About:     "HTCondor-CE accepts a token of any issuer whose keys it can fetch:\nthe SCITOKENS lines of the mapfile are the only issuer gate. Each line\nis anchored and escaped and pins one subject the VO publishes (or the\nsite's own test identity) to one unprivileged account; the CE also\nanswers to the WLCG profile's condor:// audience.\n",
+				Port:      genExpr("\"9619\"", "40-reference.hcl", 177, 15, 7214),
+				Area:      genAbsentExpr("40-reference.hcl", 168, 25, 6787, 168, 25, 6787),
+				Account:   genExpr("host_account != \"\" ? host_account : \"${vo}001\"", "40-reference.hcl", 178, 15, 7235),
+				Audiences: genExpr("[\"${host}:${port}\", \"condor://${host}:${port}\"]", "40-reference.hcl", 179, 15, 7296),
+				Sources: []string{
+					"https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/10-scitokens.conf",
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
+					"https://github.com/opensciencegrid/topology/tree/master/virtual-organizations",
+				},
+				Files: []*ReferenceFile{
+					{
+						Path:  genExpr("\"/etc/condor-ce/config.d/99-local.conf\"", "40-reference.hcl", 187, 13, 7677),
+						Mode:  "append",
+						About: "the CE's own audience in the WLCG profile's condor:// form, besides the default <host>:9619, in the site's file read after the package defaults",
+						Sources: []string{
+							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
+						},
+						Content: genExpr("<<EOT\nSCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) condor://$(COLLECTOR_HOST)\nEOT", "40-reference.hcl", 193, 15, 8049),
+						Range: hcl.Range{
+							Filename: "40-reference.hcl",
+							Start: hcl.Pos{
+								Line:   186,
+								Column: 3,
+								Byte:   7658,
+							},
+							End: hcl.Pos{
+								Line:   186,
+								Column: 7,
+								Byte:   7662,
+							},
+						},
+					},
+					{
+						Path:  genExpr("\"/etc/condor-ce/mapfiles.d/10-scitokens.conf\"", "40-reference.hcl", 199, 13, 8169),
+						Mode:  "file",
+						About: "one SCITOKENS line per pinned subject (mapfiles are read in lexical order; the first line that matches wins)",
+						Sources: []string{
+							"https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/10-scitokens.conf",
+							"https://github.com/opensciencegrid/topology/tree/master/virtual-organizations",
+						},
+						Content: genExpr("<<EOT\n# SCITOKENS /^<issuer>,<subject>$/ <account>: anchored, every character that\n# is not a letter or digit escaped, one published subject per line.\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\n# ${vo.title}: ${s.description}\nSCITOKENS /^${regex_escape(vo.issuer)},${regex_escape(s.subject)}$/ ${s.account}\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\n# ${vo.title} publishes no robot subject: pin the subject of the identity\n# that submits (for example the site's own test identity) and uncomment.\n# SCITOKENS /^${regex_escape(vo.issuer)},<subject>$/ ${vo.account}\n%{ endif ~}\n%{ endfor ~}\nEOT", "40-reference.hcl", 205, 15, 8556),
+						Range: hcl.Range{
+							Filename: "40-reference.hcl",
+							Start: hcl.Pos{
+								Line:   198,
+								Column: 3,
+								Byte:   8150,
+							},
+							End: hcl.Pos{
+								Line:   198,
+								Column: 7,
+								Byte:   8154,
+							},
+						},
+					},
+				},
+				Range: hcl.Range{
+					Filename: "40-reference.hcl",
+					Start: hcl.Pos{
+						Line:   168,
+						Column: 1,
+						Byte:   6763,
+					},
+					End: hcl.Pos{
+						Line:   168,
+						Column: 24,
+						Byte:   6786,
+					},
+				},
+			},
+			"storm-webdav": {
+				Service:   "storm-webdav",
+				Title:     "StoRM WebDAV token issuers and storage areas",
+				About:     "Every issuer with its audience check on (StoRM's default is off) and\nthis endpoint's audience; one storage area per VO that trusts its\nissuer and grants nothing to every token of it: access comes from the\ntoken's storage scopes (wlcgScopeAuthzEnabled), never from\norgsGrantReadPermission or orgsGrantWritePermission, which default to\ntrue in the code.\n",
+				Port:      genExpr("\"8443\"", "40-reference.hcl", 375, 15, 15074),
+				Area:      genExpr("\"/storage/${vo}\"", "40-reference.hcl", 376, 15, 15095),
+				Account:   genAbsentExpr("40-reference.hcl", 365, 26, 14602, 365, 26, 14602),
+				Audiences: genExpr("[\"https://${host}:${port}\"]", "40-reference.hcl", 377, 15, 15126),
+				Sources: []string{
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/storm.md",
+					"https://github.com/italiangrid/storm-webdav/blob/master/doc/storage-area-configuration.md",
+				},
+				Files: []*ReferenceFile{
+					{
+						Path:  genExpr("\"/etc/storm/webdav/config/application.yml\"", "40-reference.hcl", 384, 13, 15413),
+						Mode:  "file",
+						About: "the trusted issuers",
+						Sources: []string{
+							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/storm.md",
+						},
+						Content: genExpr("<<EOT\noauth:\n  issuers:\n%{ for vo in vos ~}\n  - name: ${vo.name}\n    issuer: ${vo.issuer}\n    enforce-audience-checks: true\n    audiences:\n%{ for a in audiences ~}\n    - ${a}\n%{ endfor ~}\n%{ endfor ~}\nEOT", "40-reference.hcl", 389, 15, 15650),
+						Range: hcl.Range{
+							Filename: "40-reference.hcl",
+							Start: hcl.Pos{
+								Line:   383,
+								Column: 3,
+								Byte:   15394,
+							},
+							End: hcl.Pos{
+								Line:   383,
+								Column: 7,
+								Byte:   15398,
+							},
+						},
+					},
+					{
+						Path:   genExpr("\"/etc/storm/webdav/sa.d/${vo.name}.properties\"", "40-reference.hcl", 405, 15, 15883),
+						EachVO: true,
+						Mode:   "file",
+						About:  "the VO's storage area",
+						Sources: []string{
+							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/storm.md",
+							"https://github.com/italiangrid/storm-webdav/blob/master/doc/storage-area-configuration.md",
+						},
+						Content: genExpr("<<EOT\nname=${vo.name}\nrootPath=${vo.area}\naccessPoints=/${vo.name}\norgs=${vo.issuer}\nauthenticatedReadEnabled=false\nanonymousReadEnabled=false\nvoMapEnabled=false\norgsGrantReadPermission=false\norgsGrantWritePermission=false\nwlcgScopeAuthzEnabled=true\nfineGrainedAuthzEnabled=true\nEOT", "40-reference.hcl", 412, 15, 16246),
+						Range: hcl.Range{
+							Filename: "40-reference.hcl",
+							Start: hcl.Pos{
+								Line:   404,
+								Column: 3,
+								Byte:   15862,
+							},
+							End: hcl.Pos{
+								Line:   404,
+								Column: 7,
+								Byte:   15866,
+							},
+						},
+					},
+				},
+				Range: hcl.Range{
+					Filename: "40-reference.hcl",
+					Start: hcl.Pos{
+						Line:   365,
+						Column: 1,
+						Byte:   14577,
+					},
+					End: hcl.Pos{
+						Line:   365,
+						Column: 25,
+						Byte:   14601,
+					},
+				},
+			},
+			"xrootd": {
+				Service:   "xrootd",
+				Title:     "XRootD with the SciTokens plugin",
+				About:     "One [Issuer] section per VO, restricted to the VO's area and, from\nXRootD 5.7.0 on, to authorization by the token's scopes; the\naudiences that name this endpoint; the plugin loaded by every\ninstance, and the bearer token passed from HTTP to it only where that\ndoes not put tokens into redirect or proxy URLs. acc.authdb gives the\ndefault_user name no rights: tokens are authorized by their scopes.\n",
+				Port:      genExpr("host_port != \"\" ? host_port : \"1094\"", "40-reference.hcl", 34, 15, 1977),
+				Area:      genExpr("host_area != \"\" ? host_area : \"/data/${vo}\"", "40-reference.hcl", 35, 15, 2028),
+				Account:   genExpr("\"xrootd\"", "40-reference.hcl", 36, 15, 2086),
+				Audiences: genExpr("[\"roots://${host}:${port}\", \"https://${host}:${host_http_port != \"\" ? host_http_port : port}\", host]", "40-reference.hcl", 37, 15, 2109),
+				Sources: []string{
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
+					"https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/README.md",
+					"https://github.com/xrootd/xrootd/issues/2121",
+					"https://github.com/xrootd/xrootd/pull/2439",
+				},
+				Files: []*ReferenceFile{
+					{
+						Path:  genExpr("\"/etc/xrootd/scitokens.cfg\"", "40-reference.hcl", 46, 13, 2554),
+						Mode:  "file",
+						About: "the SciTokens plugin's configuration",
+						Sources: []string{
+							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
+						},
+						Content: genExpr("<<EOT\n[Global]\nonmissing = passthrough\naudience = ${join(\", \", audiences)}\n%{ for vo in vos ~}\n\n[Issuer ${upper(vo.name)}]\nissuer = ${vo.issuer}\nbase_path = ${vo.area}\nmap_subject = False\ndefault_user = ${vo.account}\n%{ if has(\"authorization_strategy\") ~}\nauthorization_strategy = capability\n%{ else ~}\n# authorization_strategy = capability\n# (read from XRootD ${since(\"authorization_strategy\")} on; ${release()} ignores it)\n%{ endif ~}\n%{ endfor ~}\nEOT", "40-reference.hcl", 51, 15, 2794),
+						Range: hcl.Range{
+							Filename: "40-reference.hcl",
+							Start: hcl.Pos{
+								Line:   45,
+								Column: 3,
+								Byte:   2535,
+							},
+							End: hcl.Pos{
+								Line:   45,
+								Column: 7,
+								Byte:   2539,
+							},
+						},
+					},
+					{
+						Path:  genExpr("\"/etc/xrootd/config.d/50-tokens.cfg\"", "40-reference.hcl", 73, 13, 3274),
+						Mode:  "file",
+						About: "the directives that load the plugin, for every instance that ends with continue /etc/xrootd/config.d/",
+						Sources: []string{
+							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
+							"https://github.com/xrootd/xrootd/blob/v6.1.0/src/XrdPss/XrdPssUrlInfo.cc",
+						},
+						Content: genExpr("<<EOT\nofs.authorize 1\nofs.authlib ++ libXrdAccSciTokens.so config=/etc/xrootd/scitokens.cfg\n%{ if length(excluded) > 0 ~}\n# The bearer token is not copied into the URL on ${join(\", \", excluded)}:\n# proxies forward the CGI, token included, to their origin, and redirectors\n# put it into redirect URLs unless strip-on-redirect (XRootD ${since(\"strip-on-redirect\")}) removes it.\n%{ endif ~}\n%{ if length(excluded) > 0 && length(instances) > 0 ~}\nif named ${join(\" \", instances)}\n%{ endif ~}\n%{ if length(excluded) == 0 || length(instances) > 0 ~}\n%{ if has(\"strip-on-redirect\") ~}\nhttp.header2cgi Authorization authz strip-on-redirect\n%{ else ~}\nhttp.header2cgi Authorization authz\n%{ endif ~}\n%{ endif ~}\n%{ if length(excluded) > 0 && length(instances) > 0 ~}\nfi\n%{ endif ~}\nEOT", "40-reference.hcl", 79, 15, 3670),
+						Range: hcl.Range{
+							Filename: "40-reference.hcl",
+							Start: hcl.Pos{
+								Line:   72,
+								Column: 3,
+								Byte:   3255,
+							},
+							End: hcl.Pos{
+								Line:   72,
+								Column: 7,
+								Byte:   3259,
+							},
+						},
+					},
+				},
+				Range: hcl.Range{
+					Filename: "40-reference.hcl",
+					Start: hcl.Pos{
+						Line:   24,
+						Column: 1,
+						Byte:   1452,
+					},
+					End: hcl.Pos{
+						Line:   24,
+						Column: 19,
+						Byte:   1470,
+					},
+				},
+			},
+		},
 	}
+}
+
+// genExpr parses a recipe expression's source at its place in its file.
+func genExpr(src, file string, line, col, off int) hcl.Expression {
+	// A heredoc's closing marker needs the newline after it.
+	e, diags := hclsyntax.ParseExpression([]byte(src+"\n"), file, hcl.Pos{Line: line, Column: col, Byte: off})
+	if diags.HasErrors() {
+		panic(diags.Error())
+	}
+	return e
+}
+
+// genAbsentExpr is the null expression gohcl gives an optional attribute left out.
+func genAbsentExpr(file string, line, col, off, endLine, endCol, endOff int) hcl.Expression {
+	return hcl.StaticExpr(cty.NullVal(cty.DynamicPseudoType), hcl.Range{Filename: file, Start: hcl.Pos{Line: line, Column: col, Byte: off}, End: hcl.Pos{Line: endLine, Column: endCol, Byte: endOff}})
 }

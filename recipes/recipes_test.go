@@ -95,6 +95,11 @@ func TestLoadErrors(t *testing.T) {
 		{"issuer claimed twice", map[string]string{"a.hcl": minimal + "vo \"x\" {\n  title = \"X\"\n  issuer = \"https://x/\"\n  purpose = \"production\"\n}\nvo \"y\" {\n  title = \"Y\"\n  issuer = \"https://x/\"\n  purpose = \"production\"\n}\n"}, "one VO per issuer"},
 		{"missing recipe_set", map[string]string{"a.hcl": "vo \"x\" {\n  title = \"X\"\n  issuer = \"https://x/\"\n  purpose = \"production\"\n}\n"}, "missing recipe_set"},
 		{"no files", map[string]string{"README": "x"}, "no *.hcl files"},
+		{"reference for an unknown service", map[string]string{"a.hcl": minimal + "reference \"dpm\" {\n  title = \"t\"\n  sources = [\"u\"]\n}\n"}, "dir/a.hcl:5:1: reference for unknown service dpm"},
+		{"reference without sources", map[string]string{"a.hcl": minimal + "service \"x\" {}\nreference \"x\" {\n  title = \"t\"\n  sources = []\n}\n"}, "reference x has no sources"},
+		{"unknown variable in a reference value", map[string]string{"a.hcl": minimal + "service \"x\" {}\nreference \"x\" {\n  title = \"t\"\n  area = \"/data/${vos}\"\n  sources = [\"u\"]\n}\n"}, "dir/a.hcl:8:"},
+		{"unknown variable in a reference file", map[string]string{"a.hcl": minimal + "service \"x\" {}\nreference \"x\" {\n  title = \"t\"\n  sources = [\"u\"]\n  file {\n    path = \"/etc/x\"\n    about = \"a\"\n    content = \"${hots}\"\n  }\n}\n"}, "unknown variable hots"},
+		{"invalid file mode", map[string]string{"a.hcl": minimal + "service \"x\" {}\nreference \"x\" {\n  title = \"t\"\n  sources = [\"u\"]\n  file {\n    path = \"/etc/x\"\n    mode = \"merge\"\n    about = \"a\"\n    content = \"x\"\n  }\n}\n"}, "invalid mode merge"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -61,6 +61,20 @@ type Check struct {
 	// Judges is the site rule's iteration, filter and assertion, in its
 	// own words.
 	Judges string `json:"judges,omitempty"`
+	// Fixes are the check's per-service advice, with placeholders
+	// (<host>, <issuer>, …) where a finding gives the host's values.
+	Fixes []Fix `json:"fixes,omitempty"`
+}
+
+// Fix is one service's advice for a check's findings.
+type Fix struct {
+	// Service is a service name, or "any" for the advice that holds for
+	// every service.
+	Service string `json:"service"`
+	// Case names the findings it is for when a service has several
+	// ("proxy", "testbed"); "" for its usual advice.
+	Case string `json:"case,omitempty"`
+	Text string `json:"text"`
 }
 
 // Service is one service ttt-check reads.
@@ -122,4 +136,37 @@ func suggest(id string, known []string) string {
 		return ""
 	}
 	return "; did you mean " + best + "?"
+}
+
+// Reference is the working group's reference configuration of one
+// service, rendered for one host (`ttt-check recipe`): the files a correct
+// token setup has there, each with its host path, ready to paste into the
+// site's configuration templates.
+type Reference struct {
+	Service string `json:"service"`
+	Title   string `json:"title"`
+	About   string `json:"about"`
+	// Host is the host name the files are rendered for, HostFrom where it
+	// came from (--hostname, /etc/hostname, …).
+	Host     string   `json:"host"`
+	HostFrom string   `json:"host_from"`
+	VOs      []string `json:"vos"`
+	// Release is the installed release the files were written for, ""
+	// when the host does not say; Notes say what that left open.
+	Release string          `json:"release,omitempty"`
+	Notes   []string        `json:"notes,omitempty"`
+	Sources []string        `json:"sources"`
+	Files   []ReferenceFile `json:"files"`
+}
+
+// ReferenceFile is one file of a rendered reference configuration.
+type ReferenceFile struct {
+	// Path is where the file lives on the host.
+	Path string `json:"path"`
+	// Mode is "file" (the whole file) or "append" (lines to add to the
+	// host's existing file).
+	Mode    string   `json:"mode"`
+	About   string   `json:"about"`
+	Sources []string `json:"sources,omitempty"`
+	Content string   `json:"content"`
 }

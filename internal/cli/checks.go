@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -22,6 +23,7 @@ type catalogOptions struct {
 	recipes string
 	rules   string
 	format  string
+	service string // explain: one service's advice
 }
 
 func (o *catalogOptions) flags(cmd *cobra.Command) {
@@ -38,6 +40,11 @@ func (o *catalogOptions) scanner() (*scan.Scanner, error) {
 		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}
 	return scanner, nil
+}
+
+// explainOptions are the flags of explain.
+type explainOptions struct {
+	dir, service string
 }
 
 func newChecksCommand(s streams) *cobra.Command {
@@ -67,8 +74,13 @@ func newChecksCommand(s streams) *cobra.Command {
 func newExplainCommand(s streams) *cobra.Command {
 	opt := catalogOptions{}
 	cmd := &cobra.Command{
-		Use:               "explain ID",
-		Short:             "Explain a check or a site rule (site/ID): title, severity, rationale, remediation and references",
+		Use:   "explain ID",
+		Short: "Explain a check or a site rule (site/ID): title, severity, rationale, remediation per service and references",
+		Long: `Explain prints what a check is about, why it matters, how to fix it in
+general and, service by service, in the service's own files (with
+placeholders such as <host> and <issuer> where a finding gives this host's
+values), and its sources. --service shows one service's advice. A site rule
+(site/ID) also shows its file and what it judges.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: checkCompletion,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -76,14 +88,20 @@ func newExplainCommand(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ch, err := scanner.Catalog().Check(args[0])
+			cat := scanner.Catalog()
+			ch, err := cat.Check(args[0])
 			if err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
-			return output.Explain(s.out, ch)
+			if opt.service != "" && !slices.Contains(cat.ServiceNames(), opt.service) {
+				return usageError("--service: unknown service %q (known: %s)", opt.service, strings.Join(cat.ServiceNames(), ", "))
+			}
+			return output.Explain(s.out, ch, cat.Services, opt.service)
 		},
 	}
 	opt.flags(cmd)
+	cmd.Flags().StringVar(&opt.service, "service", "", "show only this service's advice: "+strings.Join(scan.ServiceNames(), "|"))
+	_ = cmd.RegisterFlagCompletionFunc("service", fixedCompletion(scan.ServiceNames()...))
 	return cmd
 }
 

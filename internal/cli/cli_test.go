@@ -94,6 +94,17 @@ func TestExitCodes(t *testing.T) {
 		{"baseline that is a device", []string{"scan", "--root", hosts + "demo", "--baseline", "/dev/zero"}, 2, "not a regular file"},
 		{"recipes with a FIFO", []string{"scan", "--root", hosts + "demo", "--recipes", fifoRecipes}, 2, "not a regular file"},
 		{"report to a full disk", []string{"scan", "--root", hosts + "xrootd-wg-recipe", "--format", "json=/dev/full"}, 2, "write /dev/full"},
+		{"explain for one service", []string{"explain", "authz-group-fallback", "--service", "dcache"}, 0, ""},
+		{"explain for an unknown service", []string{"explain", "authz-group-fallback", "--service", "dpm"}, 2, "unknown service \"dpm\" (known: arc-ce, dcache, eos, htcondor-ce, storm-webdav, xrootd)"},
+		{"diff of a deviating host", []string{"scan", "--root", hosts + "demo", "--now", "2026-11-22", "--diff"}, 1, ""},
+		{"diff of a clean host", []string{"scan", "--root", hosts + "xrootd-wg-recipe", "--now", "2026-11-22", "--diff"}, 0, ""},
+		{"diff in another format", []string{"scan", "--root", hosts + "demo", "--diff", "--format", "json"}, 2, "--diff prints the diff on standard output"},
+		{"diff into a file", []string{"scan", "--root", hosts + "demo", "--diff", "--output", "x.diff"}, 2, "--diff prints the diff on standard output"},
+		{"recipe of a service", []string{"recipe", "xrootd", "--root", hosts + "xrootd-wg-recipe"}, 0, ""},
+		{"recipe of an unknown service", []string{"recipe", "dpm"}, 2, "unknown service \"dpm\" (known: arc-ce, dcache, eos, htcondor-ce, storm-webdav, xrootd)"},
+		{"recipe for an unknown VO", []string{"recipe", "dcache", "--vo", "belle"}, 2, "unknown VO \"belle\" (known: alice, atlas, cms, dteam, lhcb, wlcg)"},
+		{"recipe without a service", []string{"recipe"}, 2, "accepts 1 arg"},
+		{"recipe in an unknown format", []string{"recipe", "xrootd", "--format", "sarif"}, 2, "--format"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -414,6 +425,55 @@ func TestLogsRelativePaths(t *testing.T) {
 	}
 }
 
+// TestRecipeCommand renders every service's reference configuration, in
+// text and JSON, and checks what an admin pastes: every file under its
+// host path, with this host's name.
+func TestRecipeCommand(t *testing.T) {
+	tests := []struct {
+		service, host string
+		paths         []string
+	}{
+		{"xrootd", "xrootd-wg-recipe", []string{"/etc/xrootd/scitokens.cfg", "/etc/xrootd/config.d/50-tokens.cfg"}},
+		{"eos", "eos-wg-recipe", []string{"/etc/xrootd/scitokens.cfg", "/etc/xrd.cf.mgm"}},
+		{"htcondor-ce", "htcondor-ce-wg-recipe", []string{"/etc/condor-ce/config.d/99-local.conf", "/etc/condor-ce/mapfiles.d/10-scitokens.conf"}},
+		{"arc-ce", "arc7-wg-recipe", []string{"/etc/arc.conf"}},
+		{"dcache", "dcache-wg-recipe", []string{"/etc/dcache/layouts/dcache.conf", "/etc/dcache/gplazma.conf"}},
+		{"storm-webdav", "storm-wg-recipe", []string{"/etc/storm/webdav/config/application.yml", "/etc/storm/webdav/sa.d/atlas.properties", "/etc/storm/webdav/sa.d/dteam.properties"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.service, func(t *testing.T) {
+			code, text, stderr := run("recipe", tc.service, "--root", hosts+tc.host)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, p := range tc.paths {
+				if !strings.Contains(text, "\n==> "+p) {
+					t.Errorf("no file %s in:\n%s", p, text)
+				}
+			}
+			code, js, stderr := run("recipe", tc.service, "--root", hosts+tc.host, "--format", "json", "--hostname", "h.example.org")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var ref struct {
+				Service, Host string
+				Files         []struct{ Path, Mode, Content string }
+			}
+			if err := json.Unmarshal([]byte(js), &ref); err != nil {
+				t.Fatal(err)
+			}
+			if ref.Service != tc.service || ref.Host != "h.example.org" || len(ref.Files) < len(tc.paths) {
+				t.Errorf("json reference %+v", ref)
+			}
+			for _, f := range ref.Files {
+				if f.Content == "" || (f.Mode != "file" && f.Mode != "append") {
+					t.Errorf("file %s: mode %q, %d bytes", f.Path, f.Mode, len(f.Content))
+				}
+			}
+		})
+	}
+}
+
 // TestManyRoots: several snapshots in one run — one result per host in
 // --output-dir, the fleet report from them, and the worst host's exit
 // code (2 over 1 over 3 over 0).
@@ -452,6 +512,79 @@ func TestManyRoots(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if code, _, stderr := run(append([]string{"scan", "--now", "2026-11-22", "-q"}, tc.args...)...); code != tc.code {
 				t.Errorf("exit %d, want %d: %s", code, tc.code, stderr)
+			}
+		})
+	}
+}
+
+// TestExplainPerService shows each service's own advice: the dCache fix
+// of authz-group-fallback names the provider and op: lines, and with
+// --service only that service's advice (and the one for every service)
+// is shown.
+func TestExplainPerService(t *testing.T) {
+	tests := []struct {
+		args         []string
+		want, absent []string
+	}{
+		{[]string{"explain", "authz-group-fallback"}, []string{"XRootD (xrootd)", "dCache (dcache)", "-non-authz-id", "authorization_strategy = capability"}, nil},
+		{[]string{"explain", "authz-group-fallback", "--service", "dcache"}, []string{"dCache (dcache)", "gplazma.oidc.provider!<name>"}, []string{"XRootD (xrootd)", "scitokens.cfg"}},
+		{[]string{"explain", "audience-unchecked", "--service", "storm-webdav"}, []string{"enforce-audience-checks: true"}, []string{"XRootD (xrootd)", "dCache (dcache)"}},
+		{[]string{"explain", "waiver-unused", "--service", "xrootd"}, []string{"Every service"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, stderr := run(tc.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("lacks %q:\n%s", w, out)
+				}
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(out, a) {
+					t.Errorf("shows %q:\n%s", a, out)
+				}
+			}
+		})
+	}
+}
+
+// TestScanDiff checks what scan --diff prints: a header naming the root
+// to apply it under, the unified diff with host paths relative to it,
+// then the findings it leaves with their advice as comments.
+func TestScanDiff(t *testing.T) {
+	tests := []struct {
+		host         string
+		want, absent []string
+	}{
+		{"demo", []string{
+			"# ttt-check scan --diff for se01.demo-t2.example.org:",
+			"-p0 < THIS-FILE",
+			"--- etc/xrootd/scitokens.cfg\n+++ etc/xrootd/scitokens.cfg\n",
+			"-[Issuer OSG-Connect]\n",
+			"--- /dev/null\n+++ etc/condor-ce/mapfiles.d/00-ban.conf\n",
+			"# Left for you",
+			"# LOW issuer-dteam-missing /etc/xrootd/xrootd-clustered.cfg:19 (xrootd): overlaps the fix of issuer-dteam-missing",
+		}, []string{"--- /etc/", "eyJ"}},
+		{"xrootd-wg-recipe", []string{"# Nothing to change mechanically."}, []string{"---"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.host, func(t *testing.T) {
+			_, out, stderr := run("scan", "--root", hosts+tc.host, "--now", "2026-11-22", "--diff")
+			if stderr != "" {
+				t.Errorf("stderr: %s", stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("lacks %q:\n%s", w, out)
+				}
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(out, a) {
+					t.Errorf("has %q:\n%s", a, out)
+				}
 			}
 		})
 	}

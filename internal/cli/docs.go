@@ -319,6 +319,7 @@ var manPages = map[string]manPage{
 			{"After an upgrade: report what is new since the last run, and fail only on that:", "ttt-check scan --baseline /var/lib/ttt-check/last.json --fail-on-new"},
 			{"Several reports at once, one of them on standard output:", "ttt-check scan --format text --format json=/var/lib/ttt-check/last.json \\\n    --format prometheus=/var/lib/ttt-check/ttt-check.prom"},
 			{"A Nagios/Icinga check (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):", "ttt-check scan --format nagios"},
+			{"A diff that brings the host's files to the recipe; review it, then apply it:", "sudo ttt-check scan --diff > fix.diff\nsudo patch -d / -p0 < fix.diff"},
 		},
 		seeAlso: []string{"ttt-check-site.toml(5)", "ttt-check-explain(1)"},
 	},
@@ -365,9 +366,30 @@ var manPages = map[string]manPage{
 		},
 	},
 	"ttt-check explain": {
-		exit:     exitUsageOnly("the check was explained; 2 also when ID is not a check"),
-		files:    func(manContext) []manItem { return []manItem{fileRecipes} },
-		examples: []example{{"Why a finding matters and how to fix it:", "ttt-check explain mapping-issuer-wide"}},
+		exit:  exitUsageOnly("the check was explained; 2 also when ID is not a check or --service not a service"),
+		files: func(manContext) []manItem { return []manItem{fileRecipes} },
+		examples: []example{
+			{"Why a finding matters and how to fix it, for every service:", "ttt-check explain mapping-issuer-wide"},
+			{"The fix in dCache's own files only:", "ttt-check explain authz-group-fallback --service dcache"},
+		},
+	},
+	"ttt-check recipe": {
+		exit: []exitCode{
+			{"0", "the reference configuration was written"},
+			{"2", "unknown service or VO, usage error, invalid site profile or invalid recipes"},
+		},
+		files: func(manContext) []manItem {
+			return []manItem{
+				{"(the service's configuration)", "Read under `--root` for the host's own values: its name, ports, each VO's area, account and pinned subjects, and the installed release (package databases). Nothing is written."},
+				fileProfile, fileRecipes,
+			}
+		},
+		examples: []example{
+			{"The reference configuration of this host's XRootD, for the VOs of its site profile:", "ttt-check recipe xrootd"},
+			{"An HTCondor-CE's mapfile lines for ATLAS and DTeam, for another host name:", "ttt-check recipe htcondor-ce --vo atlas --vo dteam --hostname ce01.example.org"},
+			{"For a configuration management tool:", "ttt-check recipe dcache --root /srv/snapshots/se01 --format json"},
+		},
+		seeAlso: []string{"ttt-check-scan(1)", "ttt-check-site.toml(5)"},
 	},
 	"ttt-check rules": {
 		exit:     exitUsageOnly("the rules were written"),

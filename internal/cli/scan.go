@@ -49,6 +49,9 @@ type scanOptions struct {
 	checks, skipChecks, services, require []string
 	severity                              string
 	quiet                                 bool
+	// diff prints a unified diff that fixes what it can instead of the
+	// report.
+	diff bool
 }
 
 // target is one requested output: a format and where it goes ("" is
@@ -104,6 +107,12 @@ The site's own rules (` + scan.DefaultRulesDir + `/*.hcl under --root, or
 --rules DIR; see ttt-check rules) are judged with the working group's
 checks; their findings are site/ID.
 
+--diff prints, instead of the report, a unified diff against the host's own
+files (named under --root) that brings them to the recipe for every failing
+finding with a mechanical fix, keeping comments and layout, then the
+findings it leaves with their advice. It writes nothing: apply it with
+patch -p0.
+
 Exit codes: 0 nothing unwaived at or above --fail-on; 1 deviations (a
 service that could not be fully read is a scan-incomplete finding and counts
 by its severity); 2 usage error, invalid site profile, recipes or site rules, or a report
@@ -118,7 +127,8 @@ Every flag can also be set as TTT_CHECK_<FLAG> (TTT_CHECK_FAIL_ON=high,
 TTT_CHECK_FORMAT=text,json=/var/lib/ttt-check/last.json); flags win.`,
 		Example: `  sudo ttt-check scan
   ttt-check scan --root /srv/snapshots/ce01 --format json --output ce01.json
-  ttt-check scan --site /etc/ttt-check/site.toml --fail-on high`,
+  ttt-check scan --site /etc/ttt-check/site.toml --fail-on high
+  sudo ttt-check scan --diff > fix.diff && less fix.diff && sudo patch -p0 < fix.diff`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			err := runScan(s, opt)
@@ -146,6 +156,7 @@ TTT_CHECK_FORMAT=text,json=/var/lib/ttt-check/last.json); flags win.`,
 	f.BoolVar(&opt.failOnNew, "fail-on-new", false, "with --baseline: exit 1 only for new findings at or above --fail-on")
 	f.BoolVar(&opt.allInstances, "all-instances", false, "judge services and instances systemd does not start (disabled or masked) as if they ran")
 	f.BoolVar(&opt.logs, "logs", false, "also search the services' log directories for leaked bearer tokens")
+	f.BoolVar(&opt.diff, "diff", false, "print a unified diff against the host's files that brings them to the recipe (apply with patch -p0), then the findings it leaves with their advice; writes nothing")
 	f.StringVar(&opt.now, "now", "", "evaluate waivers as of this date (YYYY-MM-DD), for reproducible reports")
 	_ = f.MarkHidden("now")
 	return cmd
@@ -210,6 +221,9 @@ func runScan(s streams, opt scanOptions) error {
 	if err != nil {
 		return usageError("--format: %w", err)
 	}
+	if opt.diff && (len(opt.formats) != 1 || opt.formats[0] != "text" || opt.output != "") {
+		return usageError("--diff prints the diff on standard output: it takes no --format or --output")
+	}
 	if opt.failOnNew && opt.baseline == "" {
 		return usageError("--fail-on-new needs --baseline")
 	}
@@ -244,6 +258,8 @@ func runScan(s streams, opt scanOptions) error {
 		}
 	}
 	switch {
+	case (len(roots) > 1 || len(opt.rootsGlob) > 0) && opt.diff:
+		return usageError("--diff shows one host's changes: give one --root")
 	case len(roots) > 1 || len(opt.rootsGlob) > 0:
 		return runMany(s, opt, roots, targets, now, failOn, minSev)
 	case len(roots) == 1:
@@ -266,6 +282,12 @@ func runScan(s streams, opt scanOptions) error {
 	rep, err := scanner.Run(so)
 	if err != nil {
 		return usageError("scan: %w", err)
+	}
+	if opt.diff {
+		if err := output.PatchText(s.out, scanner.Diff(rep), rep.Host, output.Options{}); err != nil {
+			return err
+		}
+		return verdictExit(rep.Verdict)
 	}
 	shown := scan.AtLeast(rep, minSev)
 	for _, t := range targets {

@@ -6,6 +6,7 @@ package finding
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"time"
 
@@ -49,6 +50,70 @@ type Finding struct {
 	// Key identifies what the finding is about (an issuer, a setting) apart
 	// from its position; it feeds the fingerprint and is not reported.
 	Key string `json:"-"`
+	// Edits are the mechanical changes that bring the host's files to the
+	// recipe for this finding (scan --diff renders them as a unified
+	// diff); none when the fix needs a person's decision.
+	Edits []Edit `json:"edits,omitempty"`
+}
+
+// Edit operations.
+const (
+	// EditReplace replaces the lines Old, from Line on, with New (none:
+	// the lines are removed).
+	EditReplace = "replace"
+	// EditInsertAfter inserts New after Line, whose text is Old[0] (Line
+	// 0: at the top of the file, Old empty).
+	EditInsertAfter = "insert-after"
+	// EditInsertBefore inserts New before Line, whose text is Old[0].
+	EditInsertBefore = "insert-before"
+	// EditAppend adds New at the end of the file, creating it if absent.
+	EditAppend = "append"
+)
+
+// Edit is one mechanical change to one file, as a check derives it from
+// what the reader saw: which lines, what they read then (so that a file
+// changed since the scan is never patched blindly), and what to write.
+type Edit struct {
+	File string   `json:"file"`
+	Op   string   `json:"op"`
+	Line int      `json:"line,omitempty"`
+	Old  []string `json:"old,omitempty"`
+	New  []string `json:"new,omitempty"`
+}
+
+// Equal reports whether two edits make the same change.
+func (e Edit) Equal(o Edit) bool {
+	return e.File == o.File && e.Op == o.Op && e.Line == o.Line && slices.Equal(e.Old, o.Old) && slices.Equal(e.New, o.New)
+}
+
+// Patch is the mechanical part of a scan's fixes (scan --diff): a
+// unified diff against the host's own files, the findings it fixes, and
+// the failing findings left for the admin, each with why.
+type Patch struct {
+	// Root is the directory the host's files were read under (/ on the
+	// live host); the diff names files relative to it.
+	Root  string    `json:"root"`
+	Diff  string    `json:"diff"`
+	Fixed []Finding `json:"fixed"`
+	Left  []Left    `json:"left"`
+}
+
+// Left is a failing finding the diff does not fix.
+type Left struct {
+	Finding Finding `json:"finding"`
+	// Reason says why: no mechanical fix, the file changed since the
+	// scan, an overlap with a worse finding's fix.
+	Reason string `json:"reason"`
+}
+
+// mergeEdits adds the edits of b that a does not have.
+func mergeEdits(a, b []Edit) []Edit {
+	for _, e := range b {
+		if !slices.ContainsFunc(a, e.Equal) {
+			a = append(a, e)
+		}
+	}
+	return a
 }
 
 // Location renders file:line.
@@ -323,10 +388,12 @@ func Aggregate(fs []Finding) []Finding {
 		g := &out[i]
 		if f.Severity > g.Severity {
 			f.Also = append(append([]Place{g.Place()}, g.Also...), f.Also...)
+			f.Edits = mergeEdits(f.Edits, g.Edits)
 			*g = f
 			continue
 		}
 		g.Also = append(append(g.Also, f.Place()), f.Also...)
+		g.Edits = mergeEdits(g.Edits, f.Edits)
 	}
 	for i := range out {
 		out[i].Also = uniquePlaces(out[i])

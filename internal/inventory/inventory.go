@@ -7,6 +7,7 @@ package inventory
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Source is where a value was set on the host: an absolute path as on the
@@ -236,6 +237,53 @@ type Service struct {
 	// PendingUpgrades are package-manager leftovers (.rpmnew, .rpmsave,
 	// .dpkg-dist, ...) found beside the config files.
 	PendingUpgrades []Source `json:"pending_upgrades,omitempty"`
+	// Lines are the exact text of the lines the service's facts cite,
+	// by place, as the reader saw them: what a fix that rewrites or
+	// removes a line must find there (the checks never read files).
+	// Never rendered: a line may hold a secret.
+	Lines map[Source]string `json:"-"`
+	// Sections are the sections of the INI-like files the service reads
+	// (scitokens.cfg, arc.conf), with their lines as read: where a fix
+	// adds a key to a section or removes one. Never rendered.
+	Sections []Section `json:"-"`
+}
+
+// Line returns the text of a line the reader recorded.
+func (s Service) Line(src Source) (string, bool) {
+	t, ok := s.Lines[src]
+	return t, ok && src.Line > 0
+}
+
+// Section is one [section] of an INI-like file as read: its header line
+// and every line up to the next header.
+type Section struct {
+	File string
+	// Name is what the brackets hold, trimmed ("Global", "Issuer ATLAS",
+	// "authgroup: atlas").
+	Name string
+	// Start is the header's line.
+	Start int
+	// Lines are the text of lines Start, Start+1, … up to the next
+	// header or the end of the file.
+	Lines []string
+}
+
+// End is the section's last line that holds something: not blank and
+// not a comment. Keys go after it, and removing the section ends there.
+func (s Section) End() int {
+	end := s.Start
+	for i, l := range s.Lines {
+		t := strings.TrimSpace(l)
+		if t != "" && t[0] != '#' && t[0] != ';' {
+			end = s.Start + i
+		}
+	}
+	return end
+}
+
+// Contains reports whether the section holds the line at src.
+func (s Section) Contains(src Source) bool {
+	return src.File == s.File && src.Line >= s.Start && src.Line < s.Start+len(s.Lines)
 }
 
 // Label names the service for people: "xrootd" or "xrootd (clustered)".

@@ -75,15 +75,46 @@ func READMESections(c *catalog.Catalog) map[string]string {
 	return map[string]string{"services": svc.String(), "checks": chk.String()}
 }
 
-// Explain writes one check's title, severity, rationale, remediation and
-// references (ttt-check explain).
-func Explain(w io.Writer, ch catalog.Check) error {
+// Explain writes one check's title, severity, rationale, remediation,
+// the advice of each service (only service's when it is not "", and the
+// advice for every service) and references (ttt-check explain). A site
+// rule also says where it is and what it judges.
+func Explain(w io.Writer, ch catalog.Check, services []catalog.Service, service string) error {
 	fmt.Fprintf(w, "%s — %s\nseverity: %s\n", ch.ID, Redact(ch.Title), ch.Severity)
 	if ch.Source != "" {
-		// A site rule: where it is and what it judges.
 		fmt.Fprintf(w, "site rule: %s\njudges: %s\n", Redact(ch.Source), Redact(ch.Judges))
 	}
-	fmt.Fprintf(w, "\nWhy it matters\n%s\n\nHow to fix it\n%s\n\nReferences\n", indent(Redact(ch.Rationale)), indent(Redact(ch.Remediation)))
+	fmt.Fprintf(w, "\nWhy it matters\n%s\n\nHow to fix it\n%s\n", indent(Redact(ch.Rationale)), indent(Redact(ch.Remediation)))
+	titles := map[string]string{"any": "Every service"}
+	for _, s := range services {
+		titles[s.Name] = s.Title + " (" + s.Name + ")"
+	}
+	shown := 0
+	for _, f := range ch.Fixes {
+		if service != "" && f.Service != service && f.Service != "any" {
+			continue
+		}
+		title := titles[f.Service]
+		if title == "" {
+			title = f.Service
+		}
+		if f.Case != "" {
+			title += ", when: " + f.Case
+		}
+		fmt.Fprintf(w, "\n%s\n", title)
+		for _, l := range fixLines(Redact(f.Text), 76) {
+			if l == "" {
+				fmt.Fprintln(w)
+				continue
+			}
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+		shown++
+	}
+	if service != "" && shown == 0 {
+		fmt.Fprintf(w, "\n%s\n  No advice of its own: the fix above applies.\n", titles[service])
+	}
+	fmt.Fprintf(w, "\nReferences\n")
 	for _, r := range ch.References {
 		fmt.Fprintf(w, "  - %s\n", Redact(r))
 	}

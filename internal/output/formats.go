@@ -179,13 +179,20 @@ func buildSARIF(r *finding.Report) (*sarif.Report, error) {
 		if run.GetRuleIndex(f.Check) < 0 {
 			rule := run.AddRule(f.Check).WithName(f.Check)
 			rule.WithShortDescription(sarif.NewMultiformatMessageString().WithText(f.Title))
-			rule.WithHelp(sarif.NewMultiformatMessageString().WithText(f.Remediation).WithMarkdown("**How to fix**\n\n" + f.Remediation + "\n\n" + refList(f.References)))
+			// A rule is one check for every service: each result carries
+			// the fix for its own service and host.
+			help := "Each result carries the fix for its service, with the host's values (its message and its fix property)."
+			rule.WithHelp(sarif.NewMultiformatMessageString().WithText(help).WithMarkdown("**How to fix**\n\n" + help + "\n\n" + refList(f.References)))
 			rule.WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(f.Severity)))
 			rule.WithProperties(sarif.NewPropertyBag().Add("severity", f.Severity.String()))
 		}
+		msg := sarif.NewTextMessage(f.Message)
+		if f.Remediation != "" {
+			msg.WithMarkdown(f.Message + "\n\n**How to fix**\n\n```\n" + f.Remediation + "\n```")
+		}
 		res := run.CreateResultForRule(f.Check).
 			WithLevel(sarifLevel(f.Severity)).
-			WithMessage(sarif.NewTextMessage(f.Message)).
+			WithMessage(msg).
 			WithPartialFingerprints(map[string]string{"ttt-check/v1": f.Fingerprint})
 		if f.File != "" {
 			// SARIF: "more than one location if the condition manifests
@@ -202,6 +209,9 @@ func buildSARIF(r *finding.Report) (*sarif.Report, error) {
 		}
 		if f.Actual != "" {
 			props.Add("actual", f.Actual)
+		}
+		if f.Remediation != "" {
+			props.Add("fix", f.Remediation)
 		}
 		res.WithProperties(props)
 		if f.Status == vocab.StatusWaived {
@@ -352,9 +362,27 @@ func Markdown(w io.Writer, r *finding.Report, _ Options) error {
 	fmt.Fprintln(w, "| severity | status | service | check | where | what | fix |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, f := range r.Findings {
-		fmt.Fprintf(w, "| %s | %s | %s | `%s` | `%s` | %s | %s |\n", f.Severity, f.Status, md.Replace(f.Service), f.Check, f.Location()+alsoSuffix(f), md.Replace(f.Message), md.Replace(firstLine(f.Remediation)))
+		fmt.Fprintf(w, "| %s | %s | %s | `%s` | `%s` | %s | %s |\n", f.Severity, f.Status, md.Replace(f.Service), f.Check, f.Location()+alsoSuffix(f), md.Replace(f.Message), mdFix(f.Remediation))
 	}
 	return nil
+}
+
+// mdFix renders a fix whole in a Markdown table cell: its lines as
+// <br>-separated, the lines it says to write as code.
+func mdFix(text string) string {
+	esc := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;")
+	var parts []string
+	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		switch {
+		case strings.TrimSpace(l) == "":
+			parts = append(parts, "")
+		case l[0] == ' ':
+			parts = append(parts, "<code>"+esc.Replace(strings.TrimSpace(l))+"</code>")
+		default:
+			parts = append(parts, esc.Replace(l))
+		}
+	}
+	return strings.Join(parts, "<br>")
 }
 
 func sarifLocation(file string, line int) *sarif.Location {

@@ -40,6 +40,9 @@ type FleetWriter func(w io.Writer, r *fleet.Report, opt Options) error
 // CatalogWriter renders the catalog of checks and services.
 type CatalogWriter func(w io.Writer, c *catalog.Catalog, opt Options) error
 
+// ReferenceWriter renders a service's reference configuration.
+type ReferenceWriter func(w io.Writer, r *catalog.Reference, opt Options) error
+
 // Format is one output format and the documents it renders; a nil writer
 // means the format does not render that document.
 type Format struct {
@@ -47,6 +50,7 @@ type Format struct {
 	Inventory InventoryWriter
 	Fleet     FleetWriter
 	Catalog   CatalogWriter
+	Reference ReferenceWriter
 }
 
 // Document names a kind of document, for Names.
@@ -58,6 +62,7 @@ const (
 	DocInventory
 	DocFleet
 	DocCatalog
+	DocReference
 )
 
 // formats is the explicit registry of output formats: one place that the
@@ -65,14 +70,14 @@ const (
 var formats = map[string]Format{
 	"csv":        {Fleet: FleetCSV},
 	"html":       {Report: HTML, Fleet: FleetHTML},
-	"json":       {Report: JSON, Inventory: InventoryJSON, Fleet: FleetJSON, Catalog: CatalogJSON},
+	"json":       {Report: JSON, Inventory: InventoryJSON, Fleet: FleetJSON, Catalog: CatalogJSON, Reference: ReferenceJSON},
 	"junit":      {Report: JUnit},
 	"markdown":   {Report: Markdown, Fleet: FleetMarkdown, Catalog: CatalogMarkdown},
 	"nagios":     {Report: Nagios},
 	"compact":    {Report: Compact},
 	"prometheus": {Report: Prometheus},
 	"sarif":      {Report: SARIF},
-	"text":       {Report: Text, Inventory: InventoryText, Catalog: CatalogText},
+	"text":       {Report: Text, Inventory: InventoryText, Catalog: CatalogText, Reference: ReferenceText},
 }
 
 func (f Format) renders(doc Document) bool {
@@ -85,6 +90,8 @@ func (f Format) renders(doc Document) bool {
 		return f.Fleet != nil
 	case DocCatalog:
 		return f.Catalog != nil
+	case DocReference:
+		return f.Reference != nil
 	}
 	return false
 }
@@ -134,6 +141,12 @@ func LookupFleet(name string) (FleetWriter, error) {
 func LookupCatalog(name string) (CatalogWriter, error) {
 	f, err := lookup(name, DocCatalog)
 	return f.Catalog, err
+}
+
+// LookupReference returns the reference-configuration writer of a format.
+func LookupReference(name string) (ReferenceWriter, error) {
+	f, err := lookup(name, DocReference)
+	return f.Reference, err
 }
 
 //go:embed schema/report.schema.json

@@ -105,7 +105,7 @@ func Text(w io.Writer, r *finding.Report, opt Options) error {
 				}
 				t.printf(", %s)\n", f.Waiver.Source)
 			} else if f.Remediation != "" {
-				t.printf("           fix:      %s\n", firstLine(f.Remediation))
+				t.fix(f.Remediation)
 			}
 		}
 		t.printf("\n")
@@ -326,12 +326,24 @@ func shortDigest(d string) string {
 	return d
 }
 
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, "\n"); i >= 0 {
-		return s[:i] + " …"
+// fixIndent is where a finding's fields start in the text report.
+const fixIndent = "           fix:      "
+
+// fix writes a finding's fix in full, wrapped at 80 columns with a
+// hanging indent under its label; the lines it says to write are kept
+// as they are.
+func (t *textWriter) fix(text string) {
+	hang := strings.Repeat(" ", len(fixIndent))
+	for i, l := range fixLines(text, 80-len(fixIndent)) {
+		switch {
+		case i == 0:
+			t.printf("%s%s\n", fixIndent, l)
+		case l == "":
+			t.printf("\n")
+		default:
+			t.printf("%s%s\n", hang, l)
+		}
 	}
-	return s
 }
 
 func orDash(s string) string {

@@ -148,3 +148,88 @@ func Fields(s, seps string, q Quotes) []string {
 func TemplateProblem(file string) inventory.Problem {
 	return inventory.Problem{Source: inventory.Source{File: file}, Reason: "an unrendered ERB/Jinja/Helm template: values are placeholders, not configuration"}
 }
+
+// RecordLines records in svc.Lines the text of every line the service's
+// facts cite (trusts, settings, bans, legacy items, references, unknown
+// keys, problems), read again through h.FS as the parsers read it: a fix
+// that rewrites a line must know what the line says, and the checks
+// never read files. files caches the lines of every file read (several
+// services and instances read the same files); nil reads afresh.
+func RecordLines(h Host, svc *inventory.Service, files map[string][]string) {
+	var srcs []inventory.Source
+	add := func(ss ...inventory.Source) {
+		for _, s := range ss {
+			if s.File != "" && s.Line > 0 {
+				srcs = append(srcs, s)
+			}
+		}
+	}
+	add(svc.TokensSource)
+	for _, t := range svc.Trusts {
+		add(t.Source, t.AudienceSource, t.StrategySource, t.AccountSource, t.PathSource, t.CarriedSource)
+	}
+	for _, s := range svc.Settings {
+		add(s.Source)
+	}
+	for _, b := range svc.Bans {
+		add(b.Source, b.ShadowedBy)
+	}
+	for _, l := range svc.Legacy {
+		add(l.Source)
+	}
+	for _, d := range svc.Dangling {
+		add(d.Source)
+	}
+	for _, u := range svc.UnknownKeys {
+		add(u.Source)
+	}
+	for _, p := range svc.Problems {
+		add(p.Source)
+	}
+	if files == nil {
+		files = map[string][]string{}
+	}
+	for _, s := range srcs {
+		lines, ok := files[s.File]
+		if !ok {
+			data, err := h.FS.ReadFile(s.File)
+			if err == nil {
+				lines = strings.Split(string(data), "\n")
+			}
+			files[s.File] = lines
+		}
+		if s.Line <= len(lines) {
+			if svc.Lines == nil {
+				svc.Lines = map[inventory.Source]string{}
+			}
+			svc.Lines[s] = lines[s.Line-1]
+		}
+	}
+}
+
+// INISections returns the [sections] of an INI-like file (scitokens.cfg,
+// arc.conf): every line whose first non-blank character is '[' and that
+// ends with ']' starts one. A file that cannot be read has none.
+func INISections(h Host, file string) []inventory.Section {
+	data, err := h.FS.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	var out []inventory.Section
+	for i, l := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
+			out = append(out, inventory.Section{File: file, Name: strings.TrimSpace(t[1 : len(t)-1]), Start: i + 1})
+		}
+		if len(out) > 0 {
+			last := &out[len(out)-1]
+			last.Lines = append(last.Lines, l)
+		}
+	}
+	// A file ending in a newline has an empty last element: not a line.
+	if n := len(out); n > 0 && strings.HasSuffix(string(data), "\n") {
+		last := &out[n-1]
+		last.Lines = last.Lines[:len(last.Lines)-1]
+	}
+	return out
+}

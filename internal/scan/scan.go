@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -27,13 +28,16 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/buildinfo"
 	"github.com/ttt-wg/ttt-check/internal/catalog"
 	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/fix"
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/logsearch"
 	"github.com/ttt-wg/ttt-check/internal/opfile"
 	"github.com/ttt-wg/ttt-check/internal/readers"
+	"github.com/ttt-wg/ttt-check/internal/redact"
 	"github.com/ttt-wg/ttt-check/internal/readers/hostfacts"
 	"github.com/ttt-wg/ttt-check/internal/rules"
+	"github.com/ttt-wg/ttt-check/internal/reference"
 	"github.com/ttt-wg/ttt-check/internal/services"
 	"github.com/ttt-wg/ttt-check/internal/site"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
@@ -333,6 +337,7 @@ func (s *Scanner) Inventory() *inventory.Inventory {
 	inv := &inventory.Inventory{Host: host, HostnameFrom: from, Root: s.rootShown()}
 	facts := newFacts(s.fsys, host)
 	h := readers.Host{FS: s.fsys, Name: host, Packages: facts.packages, Unit: facts.unit}
+	lines := map[string][]string{}
 	for _, svc := range services.All() {
 		found, err := svc.Reader.Read(h)
 		if err != nil {
@@ -344,6 +349,7 @@ func (s *Scanner) Inventory() *inventory.Inventory {
 			found[i].Kind = svc.Kind
 			found[i].PendingUpgrades = append(found[i].PendingUpgrades, leftovers(s.fsys, found[i].ConfigFiles)...)
 			facts.annotate(svc, h, &found[i])
+			readers.RecordLines(h, &found[i], lines)
 			ensureSlices(&found[i])
 		}
 		inv.Services = append(inv.Services, found...)
@@ -749,12 +755,30 @@ func buildCatalog(set *recipes.Set) *catalog.Catalog {
 		RecipesSource:  set.Source,
 		RecipesDigest:  set.Digest,
 	}
+	// Fixes are shown with placeholders, for a release that has every
+	// option (the lines they need are named in the text).
+	rel := recipes.Release{Has: func(string) bool { return true }, Since: func(feature string) string {
+		for _, name := range slices.Sorted(maps.Keys(set.Components)) {
+			if v, ok := set.Components[name].Features[feature]; ok {
+				return v
+			}
+		}
+		return ""
+	}}
 	for _, id := range checks.AllIDs() {
 		m := set.Checks[id]
-		c.Checks = append(c.Checks, catalog.Check{
+		ch := catalog.Check{
 			ID: id, Title: m.Title, Severity: m.Severity,
 			Rationale: m.Rationale, Remediation: m.Remediation, References: m.References,
-		})
+		}
+		for _, f := range m.Fixes {
+			text, err := f.Render(recipes.Placeholders(), rel)
+			if err != nil {
+				text = "(" + err.Error() + ")"
+			}
+			ch.Fixes = append(ch.Fixes, catalog.Fix{Service: f.Service, Case: f.Case, Text: text})
+		}
+		c.Checks = append(c.Checks, ch)
 	}
 	for _, vo := range set.SortedVOs() {
 		c.VOs = append(c.VOs, catalog.VO{Name: vo.Name, Title: vo.Title, Issuer: vo.Issuer, Purpose: vo.Purpose})
@@ -843,4 +867,66 @@ func markNotRunning(fs []finding.Finding, inv *inventory.Inventory) {
 			f.Status = vocab.StatusNotRunning
 		}
 	}
+}
+
+// Reference renders the working group's reference configuration of
+// service for this host: the files a correct token setup has, with the
+// host's name and what it already gives each VO (area, account, pinned
+// subjects, ports), for its installed release. vos names the VOs to
+// configure; none means the host's supported VOs from the site profile,
+// else the VOs the recipes mark production, and dteam. An unknown
+// service or VO is an error that names the known ones.
+func (s *Scanner) Reference(service string, vos []string) (*catalog.Reference, error) {
+	if _, ok := s.recipes.References[service]; !ok {
+		return nil, &reference.ErrUnknownService{Service: service, Known: s.recipes.ReferenceServices()}
+	}
+	inv := s.Inventory()
+	if len(vos) == 0 {
+		vos = s.defaultVOs(inv.Host)
+	}
+	var chosen []*recipes.VO
+	for _, name := range vos {
+		vo, ok := s.recipes.VOs[name]
+		if !ok {
+			var known []string
+			for _, v := range s.recipes.SortedVOs() {
+				known = append(known, v.Name)
+			}
+			return nil, fmt.Errorf("unknown VO %q (known: %s)", name, strings.Join(known, ", "))
+		}
+		if !slices.ContainsFunc(chosen, func(v *recipes.VO) bool { return v.Name == name }) {
+			chosen = append(chosen, vo)
+		}
+	}
+	return reference.Render(s.recipes, inv, service, inv.Host, inv.HostnameFrom, chosen)
+}
+
+// defaultVOs are the VOs a reference configuration is written for when
+// none is named: the host's supported VOs from the site profile, else the
+// production VOs of the recipes and dteam, the VO for site tests.
+func (s *Scanner) defaultVOs(host string) []string {
+	if s.profile != nil {
+		if eff := s.profile.ForHost(host); eff.VOs != nil {
+			return eff.VOs
+		}
+	}
+	var out []string
+	for _, vo := range s.recipes.SortedVOs() {
+		if vo.Purpose == vocab.PurposeProduction || vo.Name == "dteam" {
+			out = append(out, vo.Name)
+		}
+	}
+	return out
+}
+
+// Diff renders the mechanical edits of a report's failing findings as one
+// unified diff against the host's own files, read through the scan's
+// root (headers name them as on the host, relative to /, so that
+// `patch -d ROOT -p0` applies the diff), with the failing findings it
+// leaves. It writes nothing.
+func (s *Scanner) Diff(rep *finding.Report) *finding.Patch {
+	// A line that holds a secret is never shown as context: the output
+	// would redact it, and the diff would no longer apply.
+	sensitive := func(line string) bool { return redact.Redact(line) != line }
+	return fix.Diff(s.fsys, rep.Findings, fix.Options{Root: s.fsys.Root(), Sensitive: sensitive})
 }

@@ -76,6 +76,49 @@ func WriteTree[C ~string | ~[]byte](t testing.TB, dir string, files map[string]C
 	}
 }
 
+// CopyTree copies the directory src (a fixture host) into a new
+// temporary directory, regular files and symbolic links as they are, and
+// returns it: a test may then change the copy, never the fixture.
+func CopyTree(t testing.TB, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(target, 0o755)
+		case info.Mode()&os.ModeSymlink != 0:
+			link, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, target)
+		case info.Mode().IsRegular():
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(target, data, info.Mode().Perm())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
 // Golden compares got with the golden file at path; with -update it
 // rewrites the file instead. The failure message says how to regenerate.
 func Golden(t testing.TB, path string, got []byte) {

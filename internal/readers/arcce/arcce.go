@@ -33,6 +33,7 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 	}
 	cfg := arcconf.Parse(ConfigFile, data)
 	svc.Problems = append(svc.Problems, cfg.Problems...)
+	svc.Sections = readers.INISections(h, ConfigFile)
 	adapt(h, cfg, &svc)
 	return []inventory.Service{svc}, nil
 }

@@ -323,6 +323,16 @@ func readAreas(h readers.Host, issuers map[string]issuer, svc *inventory.Service
 		// although the docs say false: the code wins.
 		read, readSrc := boolean("orgsGrantReadPermission", true)
 		write, writeSrc := boolean("orgsGrantWritePermission", true)
+		// What the area grants every token of its orgs, and where that is
+		// set (the file, line 0, when the default applies): a fix sets
+		// the key where it is, or adds it.
+		for _, g := range []struct {
+			key string
+			on  bool
+			src inventory.Source
+		}{{"orgsGrantReadPermission", read, readSrc}, {"orgsGrantWritePermission", write, writeSrc}, {"wlcgScopeAuthzEnabled", scope, scopeSrc}} {
+			svc.Settings = append(svc.Settings, inventory.Setting{Key: "sa." + name + "." + g.key, Values: []string{strconv.FormatBool(g.on)}, Source: g.src})
+		}
 		// An absent grant is the code's default: it is the orgs line that
 		// hands the area to the issuers.
 		if readSrc.Line == 0 {

@@ -117,10 +117,10 @@ func sciTokensConfig(d xrootdcfg.Directive) string {
 var traceKeys = map[string]bool{"xrootd.trace": true, "http.trace": true, "scitokens.trace": true, "ofs.trace": true, "macaroons.trace": true}
 
 // repeatedKeys keep one setting per directive.
-var repeatedKeys = map[string]bool{"http.header2cgi": true, "ofs.authlib": true, "sec.protocol": true, "mgmofs.macaroonslib": true, "xrootd.redirect": true}
+var repeatedKeys = map[string]bool{"http.header2cgi": true, "ofs.authlib": true, "sec.protocol": true, "mgmofs.macaroonslib": true, "xrootd.redirect": true, "xrd.protocol": true}
 
 // lastKeys keep the last directive's values.
-var lastKeys = map[string]bool{"all.role": true, "ofs.authorize": true, "acc.authdb": true, "pss.origin": true, "ofs.osslib": true, "all.export": true}
+var lastKeys = map[string]bool{"all.role": true, "ofs.authorize": true, "acc.authdb": true, "pss.origin": true, "ofs.osslib": true, "all.export": true, "xrd.port": true}
 
 // Adapt turns a parsed xrootd-language config into a service.
 func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inventory.Service {
@@ -183,6 +183,7 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 		release = rel.Version
 	}
 	st := scitokenscfg.InterpretRelease(ini, h.FS.ReadFile, release)
+	svc.Sections = append(svc.Sections, readers.INISections(h, stPath)...)
 	svc.Problems = append(svc.Problems, st.Problems...)
 	for _, k := range st.TooNew {
 		svc.UnknownKeys = append(svc.UnknownKeys, inventory.UnknownKey{Key: k.Value.Key, Source: k.Value.Source, Since: k.Since, Release: "xrootd " + release})

@@ -21,6 +21,7 @@ import (
 	"flag"
 	"fmt"
 	"go/format"
+	"io/fs"
 	"math"
 	"os"
 	"reflect"
@@ -28,6 +29,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/ttt-wg/ttt-check/recipes"
 )
@@ -48,6 +51,7 @@ func run(out string) error {
 	if err != nil {
 		return err
 	}
+
 	src, err := Source(set)
 	if err != nil {
 		return err
@@ -62,6 +66,15 @@ const localPkg = "github.com/ttt-wg/ttt-check/recipes"
 // Source renders the gofmt-ed recipes_gen.go for set. The recipes tests
 // compare what it defines with a fresh parse of the HCL.
 func Source(set *recipes.Set) ([]byte, error) {
+	names, err := fs.Glob(recipes.EmbeddedFS(), "*.hcl")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if sources[n], err = fs.ReadFile(recipes.EmbeddedFS(), n); err != nil {
+			return nil, err
+		}
+	}
 	p := newPrinter(localPkg)
 	if err := p.value(reflect.ValueOf(set), "Set", false); err != nil {
 		return nil, err
@@ -80,6 +93,18 @@ func Source(set *recipes.Set) ([]byte, error) {
 	b.WriteString("func generatedSet() *Set {\n\treturn ")
 	b.Write(p.b.Bytes())
 	b.WriteString("\n}\n")
+	if p.usesExpr {
+		b.WriteString("\n// genExpr parses a recipe expression's source at its place in its file.\n")
+		b.WriteString("func genExpr(src, file string, line, col, off int) hcl.Expression {\n")
+		b.WriteString("\t// A heredoc's closing marker needs the newline after it.\n")
+		b.WriteString("\te, diags := hclsyntax.ParseExpression([]byte(src+\"\\n\"), file, hcl.Pos{Line: line, Column: col, Byte: off})\n")
+		b.WriteString("\tif diags.HasErrors() {\n\t\tpanic(diags.Error())\n\t}\n\treturn e\n}\n")
+	}
+	if p.usesAbsent {
+		b.WriteString("\n// genAbsentExpr is the null expression gohcl gives an optional attribute left out.\n")
+		b.WriteString("func genAbsentExpr(file string, line, col, off, endLine, endCol, endOff int) hcl.Expression {\n")
+		b.WriteString("\treturn hcl.StaticExpr(cty.NullVal(cty.DynamicPseudoType), hcl.Range{Filename: file, Start: hcl.Pos{Line: line, Column: col, Byte: off}, End: hcl.Pos{Line: endLine, Column: endCol, Byte: endOff}})\n}\n")
+	}
 	if p.usesPtr {
 		b.WriteString("\n// genPtr points at a copy of v, for pointer fields to non-struct values.\n")
 		b.WriteString("func genPtr[T any](v T) *T { return &v }\n")
@@ -91,7 +116,14 @@ func Source(set *recipes.Set) ([]byte, error) {
 	return src, nil
 }
 
-var regexpType = reflect.TypeFor[*regexp.Regexp]()
+var (
+	regexpType = reflect.TypeFor[*regexp.Regexp]()
+	exprType   = reflect.TypeFor[hcl.Expression]()
+)
+
+// sources are the embedded recipe files, by name: an expression is
+// printed as its own source text, parsed again when the set loads.
+var sources = map[string][]byte{}
 
 // printer writes one value as a Go expression for package local.
 type printer struct {
@@ -99,6 +131,8 @@ type printer struct {
 	imports map[string]string // import path -> package name
 	b       bytes.Buffer
 	usesPtr bool
+	// usesExpr and usesAbsent: the helpers the printed HCL expressions need.
+	usesExpr, usesAbsent bool
 }
 
 func newPrinter(local string) *printer {
@@ -195,6 +229,9 @@ func elidable(t reflect.Type) bool {
 // value is printed in (field, element, key) gives the constant its type.
 func (p *printer) value(v reflect.Value, path string, elided bool) error {
 	t := v.Type()
+	if t == exprType {
+		return p.expr(v, path)
+	}
 	if t == regexpType {
 		if v.IsNil() {
 			p.b.WriteString("nil")
@@ -294,6 +331,39 @@ func (p *printer) value(v reflect.Value, path string, elided bool) error {
 		return nil
 	}
 	return fmt.Errorf("%s: a %s cannot be written as a Go literal; give recipes.Set a field gen can print", path, t)
+}
+
+// expr prints an HCL expression as a call that parses its source text
+// again at its original position (so ranges, and diagnostics, stay
+// those of the recipe file), or, for an optional attribute left out, the
+// null static expression gohcl gives it.
+func (p *printer) expr(v reflect.Value, path string) error {
+	if v.IsNil() {
+		p.b.WriteString("nil")
+		return nil
+	}
+	e := v.Interface().(hcl.Expression)
+	r := e.Range()
+	pos := fmt.Sprintf("%s, %d, %d, %d", strconv.Quote(r.Filename), r.Start.Line, r.Start.Column, r.Start.Byte)
+	if r.Start.Byte == r.End.Byte {
+		fmt.Fprintf(&p.b, "genAbsentExpr(%s, %d, %d, %d)", pos, r.End.Line, r.End.Column, r.End.Byte)
+		p.usesAbsent = true
+		p.imports["github.com/hashicorp/hcl/v2"] = "hcl"
+		p.imports["github.com/zclconf/go-cty/cty"] = "cty"
+		return nil
+	}
+	src, ok := sources[r.Filename]
+	if !ok {
+		return fmt.Errorf("%s: expression in %s, which is not an embedded recipe file", path, r.Filename)
+	}
+	if r.End.Byte > len(src) {
+		return fmt.Errorf("%s: expression range %s outside its file", path, r)
+	}
+	fmt.Fprintf(&p.b, "genExpr(%s, %s)", strconv.Quote(string(r.SliceBytes(src))), pos)
+	p.usesExpr = true
+	p.imports["github.com/hashicorp/hcl/v2"] = "hcl"
+	p.imports["github.com/hashicorp/hcl/v2/hclsyntax"] = "hclsyntax"
+	return nil
 }
 
 func (p *printer) typeName(t reflect.Type, path string, elided bool) error {
