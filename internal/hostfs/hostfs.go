@@ -83,7 +83,7 @@ var DefaultBudget = Budget{Files: 20000, Bytes: 512 << 20, LogFiles: 1000000}
 
 // FS is a host filesystem seen through a root directory.
 type FS struct {
-	root     string // absolute, cleaned; "/" for the live host
+	root string // absolute, cleaned; "/" for the live host
 	// rootFD is the root directory (O_PATH), opened once: every walk
 	// starts from a duplicate of it instead of resolving the root's path
 	// again, and a root renamed during the scan is not followed.
