@@ -35,6 +35,8 @@ type Input struct {
 	Inventory *inventory.Inventory
 	Recipes   *recipes.Set
 	Profile   Profile
+	// classified caches classify by issuer.
+	classified map[string]classified
 }
 
 // Result is one deviation as a check sees it; Evaluate turns it into a
