@@ -28,6 +28,10 @@ var audienceUnchecked = Check{
 		index := map[string]int{}
 		issuers := map[int][]string{}
 		ifPresent := map[int]bool{}
+		// What each result lists already, so that thousands of rules
+		// cost thousands of steps, not millions.
+		seenAlso := map[int]map[inventory.Source]bool{}
+		seenIssuer := map[int]map[string]bool{}
 		for _, g := range groupByAudience(svc) {
 			if g.checked {
 				continue
@@ -43,11 +47,14 @@ var audienceUnchecked = Check{
 					Actual:   "no audience restriction",
 				})
 				ifPresent[i] = g.ifPresent
-			} else if g.source != out[i].Source && !slices.Contains(out[i].Also, g.source) {
+				seenAlso[i], seenIssuer[i] = map[inventory.Source]bool{g.source: true}, map[string]bool{}
+			} else if !seenAlso[i][g.source] {
+				seenAlso[i][g.source] = true
 				out[i].Also = append(out[i].Also, g.source)
 			}
 			for _, iss := range g.issuers {
-				if !slices.Contains(issuers[i], iss) {
+				if !seenIssuer[i][iss] {
+					seenIssuer[i][iss] = true
 					issuers[i] = append(issuers[i], iss)
 				}
 			}

@@ -36,6 +36,8 @@ type Input struct {
 	Inventory *inventory.Inventory
 	Recipes   *recipes.Set
 	Profile   Profile
+	// classified caches classify by issuer.
+	classified map[string]classified
 	// refs caches each service's reference values on this host (what
 	// fixes and edits write), filled on first use.
 	refs map[string]*reference.Host

@@ -40,6 +40,21 @@ type classified struct {
 // checks agree: an issuer is exactly one of current, legacy, declared,
 // near miss or unknown, and never raises two of their findings.
 func classify(in *Input, iss string) classified {
+	// Several checks classify every trust's issuer, and a host may hold
+	// thousands of trusts of a few issuers: each issuer is classified
+	// once (a near miss costs an edit distance to every known issuer).
+	if c, ok := in.classified[iss]; ok {
+		return c
+	}
+	c := classifyOnce(in, iss)
+	if in.classified == nil {
+		in.classified = map[string]classified{}
+	}
+	in.classified[iss] = c
+	return c
+}
+
+func classifyOnce(in *Input, iss string) classified {
 	if vo, ok := in.Recipes.VOByIssuer(iss); ok {
 		return classified{kind: kindCurrent, vo: vo}
 	}

@@ -237,6 +237,9 @@ func Load(fsys fs.FS, prefix, source string) (*Set, error) {
 		if prefix != "" {
 			display = path.Join(prefix, name)
 		}
+		if line, col, deep := nestingTooDeep(data); deep {
+			return nil, nestingError(display, line, col)
+		}
 		file, d := parser.ParseHCL(data, display)
 		diags = append(diags, d...)
 		if d.HasErrors() {

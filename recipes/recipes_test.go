@@ -146,10 +146,46 @@ func FuzzLoad(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(minimal))
+	f.Add([]byte("x = " + strings.Repeat("[", maxNesting+1) + "\ny = \"${" + strings.Repeat("(", 10) + "\"\n")) // nesting past the guard
 	f.Fuzz(func(t *testing.T, data []byte) {
 		set, err := Load(fstest.MapFS{"f.hcl": {Data: data}}, "", "fuzz")
 		if err == nil && set == nil {
 			t.Fatal("nil set without error")
 		}
 	})
+}
+
+// TestNesting: a file nesting deeper than maxNesting is refused with its
+// position before HCL's recursive parser sees it; brackets in strings,
+// comments and heredocs do not count, interpolations do.
+func TestNesting(t *testing.T) {
+	deep := strings.Repeat("[", maxNesting+1)
+	tests := []struct {
+		name, src string
+		refused   bool
+	}{
+		{"lists", "x = " + deep, true},
+		{"100,000 brackets", "x = " + strings.Repeat("[", 100000), true},
+		{"interpolations", "x = " + strings.Repeat(`"${`, maxNesting/2+1), true},
+		{"at the limit", "x = " + strings.Repeat("[", maxNesting) + strings.Repeat("]", maxNesting), false},
+		{"in a string", `x = "` + deep + `"`, false},
+		{"in comments", "# " + deep + "\n// " + deep + "\n/* " + deep + " */\n", false},
+		{"in a heredoc", "x = <<EOT\n" + deep + "\nEOT\ny = [1]\n", false},
+		{"escaped interpolation", `x = "` + strings.Repeat("$${", maxNesting+1) + `"`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			line, _, refused := nestingTooDeep([]byte(tc.src))
+			if refused != tc.refused {
+				t.Fatalf("refused = %v, want %v", refused, tc.refused)
+			}
+			if refused && line != 1 {
+				t.Errorf("line %d, want 1", line)
+			}
+		})
+	}
+	_, err := Load(fstest.MapFS{"f.hcl": {Data: []byte("x = " + strings.Repeat("[", 100000))}}, "dir", "dir")
+	if err == nil || !strings.HasPrefix(err.Error(), "dir/f.hcl:1:") || !strings.Contains(err.Error(), "nested too deep") {
+		t.Errorf("Load = %v", err)
+	}
 }

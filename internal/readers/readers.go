@@ -5,6 +5,8 @@
 package readers
 
 import (
+	"errors"
+	"io/fs"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
@@ -232,4 +234,39 @@ func INISections(h Host, file string) []inventory.Section {
 		last.Lines = last.Lines[:len(last.Lines)-1]
 	}
 	return out
+}
+
+// Look tells which of the paths that decide whether a service is
+// installed the host has. A path that cannot be looked at (permission
+// denied, a symbolic-link loop, an I/O error) is not absent: it is a
+// Problem at that path, so that the service is reported as not judged
+// instead of silently taken for not installed. found is whether any path
+// exists; a reader whose paths are neither found nor unreadable reports
+// nothing.
+func Look(fsys *hostfs.FS, paths ...string) (found bool, problems []inventory.Problem) {
+	for _, p := range paths {
+		ok, err := fsys.Present(p)
+		if err != nil {
+			problems = append(problems, Unreadable(p, err))
+			continue
+		}
+		found = found || ok
+	}
+	return found, problems
+}
+
+// Unreadable is the problem of a path the reader could not read.
+func Unreadable(file string, err error) inventory.Problem {
+	return inventory.Problem{Source: inventory.Source{File: file}, Reason: "cannot read " + file + ": " + err.Error()}
+}
+
+// Missing reports whether err says a path does not exist, as opposed to
+// anything that stops it from being read.
+func Missing(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+// Absent reports whether path p surely does not exist on the host (it
+// can be looked at, and is not there).
+func Absent(fsys *hostfs.FS, p string) bool {
+	ok, err := fsys.Present(p)
+	return !ok && err == nil
 }

@@ -33,6 +33,7 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/logsearch"
 	"github.com/ttt-wg/ttt-check/internal/opfile"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 	"github.com/ttt-wg/ttt-check/internal/readers"
 	"github.com/ttt-wg/ttt-check/internal/readers/hostfacts"
 	"github.com/ttt-wg/ttt-check/internal/redact"
@@ -346,6 +347,7 @@ func (s *Scanner) Inventory() *inventory.Inventory {
 			found = []inventory.Service{{Name: svc.Name, Problems: []inventory.Problem{{Reason: err.Error()}}}}
 		}
 		for i := range found {
+			limitEntries(&found[i])
 			found[i].Kind = svc.Kind
 			found[i].PendingUpgrades = append(found[i].PendingUpgrades, leftovers(s.fsys, found[i].ConfigFiles)...)
 			facts.annotate(svc, h, &found[i])
@@ -357,6 +359,46 @@ func (s *Scanner) Inventory() *inventory.Inventory {
 	inv.HostFacts = facts.summary()
 	inv.Sort()
 	return inv
+}
+
+// limitEntries keeps at most budget.Entries of each list of a service,
+// whatever its reader, and records a problem for each list it cuts, at the
+// first entry left out: the checks judge every entry, so a hostile config
+// adding one per line must not cost the scan seconds and hundreds of MB.
+func limitEntries(s *inventory.Service) {
+	var over []inventory.Problem
+	note := func(what string, first inventory.Source) {
+		over = append(over, budget.EntriesProblem(first, what, s.Label()))
+	}
+	if len(s.Trusts) > budget.Entries {
+		note("trusts", s.Trusts[budget.Entries].Source)
+		s.Trusts = s.Trusts[:budget.Entries]
+	}
+	if len(s.Settings) > budget.Entries {
+		note("settings", s.Settings[budget.Entries].Source)
+		s.Settings = s.Settings[:budget.Entries]
+	}
+	if len(s.Bans) > budget.Entries {
+		note("bans", s.Bans[budget.Entries].Source)
+		s.Bans = s.Bans[:budget.Entries]
+	}
+	if len(s.Legacy) > budget.Entries {
+		note("legacy settings", s.Legacy[budget.Entries].Source)
+		s.Legacy = s.Legacy[:budget.Entries]
+	}
+	if len(s.Dangling) > budget.Entries {
+		note("dangling references", s.Dangling[budget.Entries].Source)
+		s.Dangling = s.Dangling[:budget.Entries]
+	}
+	if len(s.UnknownKeys) > budget.Entries {
+		note("unknown keys", s.UnknownKeys[budget.Entries].Source)
+		s.UnknownKeys = s.UnknownKeys[:budget.Entries]
+	}
+	if len(s.Problems) > budget.Entries {
+		note("problems", s.Problems[budget.Entries].Source)
+		s.Problems = s.Problems[:budget.Entries]
+	}
+	s.Problems = append(s.Problems, over...)
 }
 
 // facts are what runs on the host and which packages are installed, read

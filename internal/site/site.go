@@ -135,6 +135,9 @@ func (l *loader) err() error {
 // Load parses and validates a profile; file names it in errors. Every
 // error names file:line; several are joined by newlines.
 func Load(file string, data []byte) (*Profile, error) {
+	if line, deep := nestingTooDeep(string(data)); deep {
+		return nil, nestingError(file, line)
+	}
 	var raw rawProfile
 	md, err := toml.Decode(string(data), &raw)
 	if err != nil {

@@ -307,6 +307,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("waivers = [{check = \"a\", reason = \"r\", expires = 2027-01-31}, {x = {y = [1, {z = 2}]}}]\n"))
 	f.Add([]byte("[[waivers]]\nexpires = 1979-05-27T07:32:00Z\n[waivers.sub]\nq = '''a'''''\n"))
 	f.Add([]byte("a.\"b.c\".'d' = \"\"\"x\n\"\"\"\n[[hosts]]\nmatch = \"[\"\n"))
+	f.Add([]byte("x = " + strings.Repeat("[", maxNesting+1) + "\n")) // nesting past the guard
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Load("f.toml", data)
 		if err != nil {
@@ -320,4 +321,34 @@ func FuzzLoad(f *testing.F) {
 		p.References()
 		Apply(e, []finding.Finding{{Check: "audience-any", Service: "xrootd", File: "/etc/xrootd/x.cfg"}}, time.Now())
 	})
+}
+
+// TestNesting: a profile nesting deeper than maxNesting is refused with
+// its line before the decoder recurses into it; brackets in strings and
+// comments and table headers do not count.
+func TestNesting(t *testing.T) {
+	deep := strings.Repeat("[", maxNesting+1)
+	tests := []struct {
+		name, src string
+		line      int
+	}{
+		{"arrays", "site = \"x\"\nvos = " + deep, 2},
+		{"inline tables", "x = " + strings.Repeat("{a=", maxNesting+1), 1},
+		{"at the limit", "x = " + strings.Repeat("[", maxNesting) + strings.Repeat("]", maxNesting), 0},
+		{"in strings", "a = \"" + deep + "\"\nb = '" + deep + "'\nc = \"\"\"\n" + deep + "\n\"\"\"\nd = '''" + deep + "'''\n", 0},
+		{"escaped quote", `a = "\"` + deep + `"`, 0},
+		{"in a comment", "# " + deep + "\n", 0},
+		{"table headers", strings.Repeat("[[waivers]]\ncheck = \"x\"\n", maxNesting+1), 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			line, deep := nestingTooDeep(tc.src)
+			if deep != (tc.line > 0) || line != tc.line {
+				t.Fatalf("nestingTooDeep = %d %v, want line %d", line, deep, tc.line)
+			}
+		})
+	}
+	if _, err := Load("/etc/ttt-check/site.toml", []byte("x = "+strings.Repeat("[", 100000))); err == nil || !strings.Contains(err.Error(), "site.toml:1: arrays and inline tables nested") {
+		t.Errorf("Load = %v", err)
+	}
 }

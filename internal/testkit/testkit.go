@@ -231,3 +231,38 @@ func Host[C ~string | ~[]byte](t testing.TB, name string, files map[string]C) re
 	t.Helper()
 	return readers.Host{FS: HostFS(t, files), Name: name}
 }
+
+// FuzzTree is a host tree made once per fuzz worker and rewritten for each
+// input. A temporary tree per input costs a directory, its files and their
+// removal every time: fuzzing then crawls, and minimising a large
+// interesting input (thousands of runs) stalls it for minutes.
+type FuzzTree struct {
+	root string
+}
+
+// NewFuzzTree makes the tree's directory.
+func NewFuzzTree(f *testing.F) *FuzzTree {
+	f.Helper()
+	return &FuzzTree{root: f.TempDir()}
+}
+
+// Write replaces the files of the tree (host paths; contents written as
+// they are, never read as links) and opens it as the host filesystem, with
+// a fresh read budget.
+func (ft *FuzzTree) Write(t testing.TB, files map[string][]byte) *hostfs.FS {
+	t.Helper()
+	for p, content := range files {
+		real := filepath.Join(ft.root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(real, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys, err := hostfs.New(ft.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fsys
+}

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 )
 
 // Option is one option line.
@@ -92,11 +93,26 @@ func Parse(path string, data []byte) *Config {
 	c := &Config{Path: path, Commented: map[string]inventory.Source{}}
 	var cur *Block
 	skipping := false
-	for i, raw := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+	// at is where each block name is in c.Blocks, so that a repeated
+	// block is found without searching them all.
+	at := map[string]int{}
+	replaced := 0
+	statements := 0
+	// Lines one at a time (TrimSpace also drops a CRLF's CR): a slice of
+	// all the lines of a large file would hold it twice.
+	for i, rest := 0, string(data); rest != ""; i++ {
+		var raw string
+		raw, rest, _ = strings.Cut(rest, "\n")
 		src := inventory.Source{File: path, Line: i + 1}
 		line := strings.TrimSpace(raw)
-		if line == "" {
+		if line == "" || line[0] == '#' && len(c.Commented) >= budget.Statements {
 			continue
+		}
+		if line[0] != '#' {
+			if statements++; statements > budget.Statements {
+				c.Problems = append(c.Problems, budget.Problem(src, "the blocks and options of "+path, budget.Statements, "statements per file", "this line and the rest of the file are not read"))
+				break
+			}
 		}
 		if line[0] == '#' {
 			h := strings.TrimSpace(strings.TrimLeft(line, "#"))
@@ -115,17 +131,13 @@ func Parse(path string, data []byte) *Config {
 			b := &Block{Name: name, Source: src}
 			b.Kind, b.Label, _ = strings.Cut(name, ":")
 			skipping = false
-			replaced := false
-			for j, old := range c.Blocks {
-				if old.Name == name {
-					// arcconfig-parser: the later block replaces the earlier.
-					c.Problems = append(c.Problems, inventory.Problem{Source: src, Reason: fmt.Sprintf("block [%s] repeats the one at line %d; ARC keeps only this one", name, old.Source.Line)})
-					c.Blocks = append(c.Blocks[:j], c.Blocks[j+1:]...)
-					replaced = true
-					break
-				}
+			if j, ok := at[name]; ok {
+				// arcconfig-parser: the later block replaces the earlier.
+				c.Problems = append(c.Problems, inventory.Problem{Source: src, Reason: fmt.Sprintf("block [%s] repeats the one at line %d; ARC keeps only this one", name, c.Blocks[j].Source.Line)})
+				c.Blocks[j] = nil // dropped once the file is read
+				replaced++
 			}
-			_ = replaced
+			at[name] = len(c.Blocks)
 			c.Blocks = append(c.Blocks, b)
 			cur = b
 			continue
@@ -149,6 +161,15 @@ func Parse(path string, data []byte) *Config {
 			}
 		}
 		cur.Options = append(cur.Options, Option{Key: key, Value: value, Source: src})
+	}
+	if replaced > 0 {
+		kept := c.Blocks[:0]
+		for _, b := range c.Blocks {
+			if b != nil {
+				kept = append(kept, b)
+			}
+		}
+		c.Blocks = kept
 	}
 	return c
 }

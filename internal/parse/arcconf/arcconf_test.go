@@ -2,12 +2,15 @@ package arcconf
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
@@ -170,6 +173,10 @@ func FuzzParse(f *testing.F) {
 			f.Add(data)
 		}
 	}
+	// The hostile-input suite's shapes, small: repeated blocks, a nested
+	// authtokensgen.
+	f.Add([]byte(strings.Repeat("[authgroup:a]\n[authgroup:b]\nauthtokens = * i * * *\n", 50)))
+	f.Add([]byte("[authgroup:g]\nauthtokensgen = " + strings.Repeat(`(iss="a" | iss="b") & (`, 20) + `sub="x"` + strings.Repeat(")", 20) + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c := Parse("/etc/arc.conf", data)
 		for _, b := range c.Blocks {
@@ -188,6 +195,7 @@ func FuzzParse(f *testing.F) {
 func FuzzExpr(f *testing.F) {
 	f.Add(`(iss="https://a/") & (aud="x") & (scope~"(^|.* )(compute\.create)( .*|$)") | !(sub=y) ^ z=1`)
 	f.Add(`((((((((a=1))))))))`)
+	f.Add(strings.Repeat(`(iss="a" | iss="b") & (`, 40) + `sub="x"` + strings.Repeat(")", 40)) // 2^40 alternatives
 	f.Fuzz(func(t *testing.T, s string) {
 		if e, err := ParseExpr(s); err == nil {
 			if len(Alternatives(e)) > maxAlternatives {
@@ -195,4 +203,109 @@ func FuzzExpr(f *testing.F) {
 			}
 		}
 	})
+}
+
+// naiveDNF is the expansion as it was before each subexpression was
+// expanded once: the right side of & again for every left alternative.
+func naiveDNF(e Expr) [][]Cmp {
+	capped := func(a [][]Cmp) [][]Cmp {
+		if len(a) > maxAlternatives {
+			return a[:maxAlternatives]
+		}
+		return a
+	}
+	switch x := e.(type) {
+	case Cmp:
+		return [][]Cmp{{x}}
+	case Not:
+		return [][]Cmp{{}}
+	case Or:
+		return capped(append(naiveDNF(x.L), naiveDNF(x.R)...))
+	case Xor:
+		return capped(append(naiveDNF(x.L), naiveDNF(x.R)...))
+	case And:
+		var out [][]Cmp
+		for _, l := range naiveDNF(x.L) {
+			for _, r := range naiveDNF(x.R) {
+				out = append(out, append(append([]Cmp{}, l...), r...))
+			}
+		}
+		return capped(out)
+	}
+	return [][]Cmp{{}}
+}
+
+// TestDNFAgrees holds the expansion to the naive one over random
+// expressions small enough for it, including ones past the budget.
+func TestDNFAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var gen func(depth int) string
+	gen = func(depth int) string {
+		if depth == 0 || rng.IntN(4) == 0 {
+			return fmt.Sprintf(`%s=v%d`, []string{"iss", "sub", "aud", "scope", "groups", "x"}[rng.IntN(6)], rng.IntN(3))
+		}
+		switch rng.IntN(5) {
+		case 0:
+			return "!(" + gen(depth-1) + ")"
+		case 1:
+			return "(" + gen(depth-1) + ") | (" + gen(depth-1) + ")"
+		case 2:
+			return "(" + gen(depth-1) + ") ^ (" + gen(depth-1) + ")"
+		default:
+			return "(" + gen(depth-1) + ") & (" + gen(depth-1) + ")"
+		}
+	}
+	for n := 0; n < 3000; n++ {
+		src := gen(6)
+		e, err := ParseExpr(src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		var d dnf
+		got, want := d.of(e), naiveDNF(e)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s:\n got %v\nwant %v", src, got, want)
+		}
+		_, complete := AlternativesOf(e)
+		if n := countDNF(e); complete != (n <= maxAlternatives) {
+			t.Fatalf("%s: complete = %v with %d alternatives", src, complete, n)
+		}
+	}
+}
+
+// countDNF counts alternatives without the budget (saturating).
+func countDNF(e Expr) int {
+	const most = 1 << 20
+	switch x := e.(type) {
+	case Or:
+		return min(countDNF(x.L)+countDNF(x.R), most)
+	case Xor:
+		return min(countDNF(x.L)+countDNF(x.R), most)
+	case And:
+		return min(countDNF(x.L)*countDNF(x.R), most)
+	}
+	return 1
+}
+
+// TestDeepExpressionIsLinear: an expression whose right sides nest 90
+// deep has 2^90 alternatives; expanding it costs one pass over it and
+// says the alternatives returned are not all.
+func TestDeepExpressionIsLinear(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 90; i++ {
+		fmt.Fprintf(&b, `(iss="https://a%d/" | iss="https://b%d/") & (`, i, i)
+	}
+	b.WriteString(`sub="x"` + strings.Repeat(")", 90))
+	e, err := ParseExpr(b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	rules, complete := AlternativesOf(e)
+	if len(rules) != maxAlternatives || complete {
+		t.Errorf("%d alternatives, complete %v", len(rules), complete)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %s", d)
+	}
 }

@@ -3,6 +3,8 @@ package arcconf
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 )
 
 // TokenRule is what one authtokens or authtokensgen rule admits: one
@@ -223,15 +225,25 @@ func (p *exprParser) value() (string, error) {
 }
 
 // maxAlternatives bounds the expansion of an expression into alternatives.
-const maxAlternatives = 64
+const maxAlternatives = budget.Alternatives
 
 // Alternatives returns what each alternative of the expression admits:
 // the expression in disjunctive form, keeping only positive constraints.
 // A negation constrains nothing positively (it admits everything but its
-// operand), and `^` admits what either side admits.
+// operand), and `^` admits what either side admits. At most
+// maxAlternatives are returned; AlternativesOf says whether that is all.
 func Alternatives(e Expr) []TokenRule {
+	rules, _ := AlternativesOf(e)
+	return rules
+}
+
+// AlternativesOf is Alternatives, and whether the alternatives returned
+// are all of them (false when the expression has more than
+// budget.Alternatives).
+func AlternativesOf(e Expr) ([]TokenRule, bool) {
+	var d dnf
 	var out []TokenRule
-	for _, c := range dnf(e) {
+	for _, c := range d.of(e) {
 		r := TokenRule{Ops: map[string]string{}}
 		for _, cmp := range c {
 			claim := strings.ToLower(cmp.Claim)
@@ -254,33 +266,47 @@ func Alternatives(e Expr) []TokenRule {
 		}
 		out = append(out, r)
 	}
-	return out
+	return out, !d.truncated
 }
 
-func dnf(e Expr) [][]Cmp {
+// dnf turns an expression into its first maxAlternatives alternatives.
+// Each subexpression is expanded once: expanding the right side of `&`
+// again for every alternative of its left side would double the work with
+// every level of nesting.
+type dnf struct {
+	truncated bool
+}
+
+func (d *dnf) of(e Expr) [][]Cmp {
 	switch x := e.(type) {
 	case Cmp:
 		return [][]Cmp{{x}}
 	case Not:
 		return [][]Cmp{{}}
 	case Or:
-		return capAlt(append(dnf(x.L), dnf(x.R)...))
+		return d.limit(append(d.of(x.L), d.of(x.R)...))
 	case Xor:
-		return capAlt(append(dnf(x.L), dnf(x.R)...))
+		return d.limit(append(d.of(x.L), d.of(x.R)...))
 	case And:
+		left, right := d.of(x.L), d.of(x.R)
 		var out [][]Cmp
-		for _, l := range dnf(x.L) {
-			for _, r := range dnf(x.R) {
-				out = append(out, append(append([]Cmp{}, l...), r...))
+		for _, l := range left {
+			for _, r := range right {
+				if len(out) == maxAlternatives {
+					d.truncated = true
+					return out
+				}
+				out = append(out, append(append(make([]Cmp, 0, len(l)+len(r)), l...), r...))
 			}
 		}
-		return capAlt(out)
+		return out
 	}
 	return [][]Cmp{{}}
 }
 
-func capAlt(a [][]Cmp) [][]Cmp {
+func (d *dnf) limit(a [][]Cmp) [][]Cmp {
 	if len(a) > maxAlternatives {
+		d.truncated = true
 		return a[:maxAlternatives]
 	}
 	return a

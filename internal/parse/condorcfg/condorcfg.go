@@ -13,18 +13,36 @@
 package condorcfg
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 )
+
+// maxNesting is HTCondor's CONFIG_MAX_NESTING_DEPTH: a file read at depth
+// d may include another only while d+1 < 20, else HTCondor reports
+// "includes nested too deep" and refuses the configuration. The main
+// config is read at depth 0, config directories and LOCAL_CONFIG_FILE
+// entries at depth 1 (src/condor_includes/condor_config.h;
+// src/condor_utils/config.cpp Parse_macros and
+// src/condor_utils/condor_config.cpp process_config_source,
+// https://github.com/htcondor/htcondor/blob/v25.0.13/src/condor_utils/config.cpp).
+const maxNesting = 20
+
+// maxIfDepth is how deeply HTCondor nests if blocks: ConfigIfStack keeps
+// one bit per level in an unsigned long long, and the 64th nested if
+// fails with "if nesting too deep!", which refuses the configuration
+// (src/condor_utils/config.cpp ConfigIfStack::begin_if,
+// https://github.com/htcondor/htcondor/blob/v25.0.13/src/condor_utils/config.cpp).
+const maxIfDepth = 63
 
 // Assignment is the effective assignment of a name.
 type Assignment struct {
@@ -38,7 +56,11 @@ type Assignment struct {
 
 // Config is a read configuration.
 type Config struct {
-	vars     map[string]Assignment
+	vars map[string]Assignment
+	// expanded counts what expansions produced, against budget.Expansion;
+	// overAt are the places whose expansion went over a budget already.
+	expanded budget.Counter
+	overAt   map[inventory.Source]bool
 	Files    []string
 	Problems []inventory.Problem
 	// Templates records the metaknobs used, in order, with where.
@@ -96,13 +118,24 @@ type Parser struct {
 	fsys  *hostfs.FS
 	opt   Options
 	cfg   *Config
-	stack []string
-	depth int
+	stack []string // files being read, innermost last
+	// level is HTCondor's depth of each file of stack (see maxNesting).
+	level []int
+	depth int // metaknob nesting
+	// visits counts the files read, against budget.Visits, and spent is
+	// set once that budget stopped an include; statements counts the
+	// statements, against budget.Statements, and stopped is set once that
+	// budget ended the reading.
+	visits     int
+	statements int
+	spent      bool
+	stopped    bool
+	seen       map[inventory.Problem]bool
 }
 
 // NewParser starts an empty configuration.
 func NewParser(fsys *hostfs.FS, opt Options) *Parser {
-	p := &Parser{fsys: fsys, opt: opt, cfg: &Config{vars: map[string]Assignment{}}}
+	p := &Parser{fsys: fsys, opt: opt, seen: map[inventory.Problem]bool{}, cfg: &Config{vars: map[string]Assignment{}, overAt: map[inventory.Source]bool{}}}
 	for k, v := range opt.Defaults {
 		p.cfg.vars[strings.ToUpper(k)] = Assignment{Name: k, Raw: v, Source: inventory.Source{File: "(HTCondor default)"}}
 	}
@@ -112,16 +145,28 @@ func NewParser(fsys *hostfs.FS, opt Options) *Parser {
 // Config returns what was read so far.
 func (p *Parser) Config() *Config { return p.cfg }
 
+// problem records a problem once: a file read several times (a fan-out
+// of includes) would repeat its problems as often.
 func (p *Parser) problem(src inventory.Source, format string, a ...any) {
-	p.cfg.Problems = append(p.cfg.Problems, inventory.Problem{Source: src, Reason: fmt.Sprintf(format, a...)})
+	pr := inventory.Problem{Source: src, Reason: fmt.Sprintf(format, a...)}
+	if p.seen[pr] {
+		return
+	}
+	p.seen[pr] = true
+	p.cfg.Problems = append(p.cfg.Problems, pr)
 }
 
 // excluded are the files HTCondor skips in a config directory: its
 // default LOCAL_CONFIG_DIR_EXCLUDE_REGEXP (param_info.in).
-var excluded = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^((\..*)|(.*~)|(#.*)|(.*\.rpmsave)|(.*\.rpmnew))$`) })
+var excluded = regexp.MustCompile(`^((\..*)|(.*~)|(#.*)|(.*\.rpmsave)|(.*\.rpmnew))$`)
 
-// Dir reads the files of a config directory in lexical order.
+// Dir reads the files of a config directory in lexical order, as
+// HTCondor reads LOCAL_CONFIG_DIR (at depth 1).
 func (p *Parser) Dir(dir string, from inventory.Source) {
+	p.dir(dir, from, 1)
+}
+
+func (p *Parser) dir(dir string, from inventory.Source, level int) {
 	entries, err := p.fsys.ReadDir(dir)
 	if err != nil {
 		p.problem(orFile(from, dir), "cannot read config directory %s: %v", dir, err)
@@ -129,7 +174,7 @@ func (p *Parser) Dir(dir string, from inventory.Source) {
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
-		if !excluded().MatchString(e.Name()) {
+		if !excluded.MatchString(e.Name()) {
 			names = append(names, e.Name())
 		}
 	}
@@ -139,7 +184,9 @@ func (p *Parser) Dir(dir string, from inventory.Source) {
 		if st, err := p.fsys.Stat(full); err == nil && st.IsDir() {
 			continue
 		}
-		p.File(full, from)
+		if !p.file(full, from, level) {
+			return
+		}
 	}
 }
 
@@ -150,39 +197,72 @@ func orFile(src inventory.Source, file string) inventory.Source {
 	return src
 }
 
-// File reads one file; from is the include statement, if any.
+// File reads one file; from is the include statement, if any. The main
+// config is read this way, at HTCondor's depth 0.
 func (p *Parser) File(name string, from inventory.Source) {
+	p.file(name, from, 0)
+}
+
+// LocalFile reads a LOCAL_CONFIG_FILE entry, which HTCondor reads at
+// depth 1 (process_config_source).
+func (p *Parser) LocalFile(name string) {
+	p.file(name, inventory.Source{}, 1)
+}
+
+// file reads name at HTCondor's depth level. It reports false once the
+// visit budget is spent: the caller stops reading more.
+func (p *Parser) file(name string, from inventory.Source, level int) bool {
+	if p.stopped {
+		return false
+	}
 	for _, f := range p.stack {
 		if f == name {
 			p.problem(from, "include of %s loops back to a file being read", name)
-			return
+			return true
 		}
 	}
-	if len(p.stack) > 20 {
-		p.problem(from, "includes nested more than 20 deep")
-		return
+	if level >= maxNesting {
+		p.problem(from, "includes nested too deep: HTCondor reads includes at most %d deep (CONFIG_MAX_NESTING_DEPTH), reports \"includes nested too deep\" and refuses the configuration", maxNesting)
+		return true
 	}
+	if p.visits >= budget.Visits {
+		if !p.spent {
+			p.spent = true
+			p.cfg.Problems = append(p.cfg.Problems, budget.Problem(orFile(from, name), "the include fan-out", budget.Visits, "file reads per configuration", name+" and every file included after it are not read"))
+		}
+		return false
+	}
+	p.visits++
 	data, err := p.fsys.ReadFile(name)
 	if err != nil {
 		p.problem(orFile(from, name), "cannot read %s: %v", name, err)
-		return
+		return true
 	}
 	p.cfg.Files = append(p.cfg.Files, name)
-	if strings.IndexByte(string(data), 0) >= 0 {
+	if bytes.IndexByte(data, 0) >= 0 {
 		p.problem(inventory.Source{File: name}, "binary content (NUL bytes): not an HTCondor config")
-		return
+		return true
 	}
 	if !utf8.Valid(data) {
 		p.problem(inventory.Source{File: name}, "invalid UTF-8: values may not be what HTCondor reads")
 	}
-	if templateMarker().Match(data) {
+	if bytes.Contains(data, []byte("<%")) || bytes.Contains(data, []byte("{{")) || bytes.Contains(data, []byte("{%")) {
 		// A Puppet (ERB) or Ansible (Jinja) template that was never
 		// rendered: its values are placeholders, not configuration.
 		p.problem(inventory.Source{File: name}, "an unrendered ERB/Jinja template (<%%, {{ or {%% markers): values are placeholders")
 	}
-	p.stack = append(p.stack, name)
+	p.stack, p.level = append(p.stack, name), append(p.level, level)
 	p.lines(name, strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n"), nil)
-	p.stack = p.stack[:len(p.stack)-1]
+	p.stack, p.level = p.stack[:len(p.stack)-1], p.level[:len(p.level)-1]
+	return !p.spent && !p.stopped
+}
+
+// level is HTCondor's depth of the file being read.
+func (p *Parser) current() int {
+	if len(p.level) == 0 {
+		return 0
+	}
+	return p.level[len(p.level)-1]
 }
 
 type cond struct {
@@ -193,13 +273,9 @@ type cond struct {
 	sawElse  bool
 }
 
-// The expressions of this package are compiled on first use, not at
-// init: every ttt-check command links this parser, few read HTCondor
-// configs.
 var (
-	templateMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<%|\{\{|\{%`) })
-	assignRE       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9_.]+)\s*(=|@=)\s*(.*)$`) })
-	colonRE        = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i)(include|use)\b\s*([^:]*):\s*(.*)$`) })
+	assignRE = regexp.MustCompile(`^([A-Za-z0-9_.]+)\s*(=|@=)\s*(.*)$`)
+	colonRE  = regexp.MustCompile(`^(?i)(include|use)\b\s*([^:]*):\s*(.*)$`)
 )
 
 // lines processes config lines; args are a metaknob's arguments.
@@ -209,13 +285,29 @@ func (p *Parser) lines(file string, lines []string, args []string) {
 	for i := 0; i < len(lines); i++ {
 		start := i + 1
 		line := strings.TrimSpace(lines[i])
-		for strings.HasSuffix(line, "\\") && i+1 < len(lines) {
-			i++
-			line = strings.TrimSuffix(line, "\\") + strings.TrimSpace(lines[i])
+		if strings.HasSuffix(line, "\\") && i+1 < len(lines) {
+			// Joined in one buffer: concatenating line by line would
+			// copy the whole value again for every continuation line.
+			buf := []byte(line)
+			for len(buf) > 0 && buf[len(buf)-1] == '\\' && i+1 < len(lines) {
+				i++
+				buf = append(buf[:len(buf)-1], strings.TrimSpace(lines[i])...)
+			}
+			line = string(buf)
 		}
 		src := inventory.Source{File: file, Line: start}
 		if line == "" || line[0] == '#' {
 			continue
+		}
+		if p.stopped {
+			return
+		}
+		if args == nil {
+			if p.statements++; p.statements > budget.Statements {
+				p.stopped = true
+				p.cfg.Problems = append(p.cfg.Problems, budget.Problem(src, "the statements of this configuration", budget.Statements, "statements", "this line and everything after it are not read"))
+				return
+			}
 		}
 		if args != nil {
 			line = substArgs(line, args)
@@ -224,6 +316,10 @@ func (p *Parser) lines(file string, lines []string, args []string) {
 		rest = strings.TrimSpace(rest)
 		switch strings.ToLower(word) {
 		case "if":
+			if len(conds) >= maxIfDepth {
+				p.problem(src, "if nesting too deep: HTCondor nests at most %d if blocks, reports \"if nesting too deep!\" and refuses the configuration; the rest of %s is not read", maxIfDepth, file)
+				return
+			}
 			parent := on()
 			v := parent && p.condition(src, rest)
 			conds = append(conds, &cond{src: src, active: v, anyTaken: v, parentOn: parent})
@@ -259,7 +355,7 @@ func (p *Parser) lines(file string, lines []string, args []string) {
 			continue
 		}
 		// Multi-line values are consumed whether or not the branch is on.
-		if m := assignRE().FindStringSubmatch(line); m != nil && m[2] == "@=" {
+		if m := assignRE.FindStringSubmatch(line); m != nil && m[2] == "@=" {
 			tag := strings.TrimSpace(m[3])
 			var body []string
 			closed := false
@@ -282,16 +378,19 @@ func (p *Parser) lines(file string, lines []string, args []string) {
 		if !on() {
 			continue
 		}
-		if m := colonRE().FindStringSubmatch(line); m != nil {
+		if m := colonRE.FindStringSubmatch(line); m != nil {
 			p.directive(strings.ToLower(m[1]), strings.TrimSpace(m[2]), strings.TrimSpace(m[3]), src)
 			continue
 		}
-		if m := assignRE().FindStringSubmatch(line); m != nil {
+		if m := assignRE.FindStringSubmatch(line); m != nil {
 			p.assign(m[1], m[3], src)
 			continue
 		}
 		// HTCondor accepts `NAME value`-less lines only as errors.
 		p.problem(src, "not an assignment, include, use or conditional: %q", truncate(line))
+	}
+	if p.stopped {
+		return // the ifs were not closed because reading stopped
 	}
 	for _, c := range conds {
 		p.problem(c.src, "if without endif")
@@ -313,22 +412,71 @@ func (p *Parser) assign(name, value string, src inventory.Source) {
 	a := Assignment{Name: name, Source: src}
 	// Self-reference: $(NAME) in NAME's own value is the previous value.
 	if strings.Contains(strings.ToUpper(value), "$("+key) {
-		value = selfRef(value, key, p.cfg.vars[key].Raw)
+		b := budget.NewBuilder(&p.cfg.expanded)
+		value = selfRef(value, key, p.cfg.vars[key].Raw, b)
+		if b.Over {
+			p.cfg.over(src, b.Reason("the self-reference in "+name, "the value is cut there, and what it decides is not judged"))
+		}
 	}
 	a.Raw = value
 	p.cfg.vars[key] = a
 }
 
-func selfRef(value, key, prev string) string {
-	re := regexp.MustCompile(`(?i)\$\(` + regexp.QuoteMeta(key) + `(:[^)]*)?\)`)
-	return re.ReplaceAllStringFunc(value, func(m string) string {
-		if prev == "" {
-			if i := strings.Index(m, ":"); i >= 0 {
-				return m[i+1 : len(m)-1]
-			}
+// selfRef replaces $(KEY) and $(KEY:default) (KEY in any case) in value
+// with prev, or with the default when prev is empty, writing into b.
+func selfRef(value, key, prev string, b *budget.Builder) string {
+	last := 0
+	for i := 0; ; {
+		j := strings.Index(value[i:], "$(")
+		if j < 0 {
+			break
 		}
-		return prev
-	})
+		j += i
+		end, repl := refEnd(value, j+2, key, prev)
+		if end < 0 {
+			i = j + 1
+			continue
+		}
+		if !b.WriteString(value[last:j]) || !b.WriteString(repl) {
+			return b.String()
+		}
+		last, i = end, end
+	}
+	b.WriteString(value[last:])
+	return b.String()
+}
+
+// refEnd matches KEY) or KEY:default) at value[k:] and returns where the
+// reference ends and what replaces it, or -1.
+func refEnd(value string, k int, key, prev string) (int, string) {
+	e := k + len(key)
+	if e >= len(value) || !strings.EqualFold(value[k:e], key) {
+		return -1, ""
+	}
+	switch value[e] {
+	case ')':
+		return e + 1, prev
+	case ':':
+		m := strings.IndexByte(value[e+1:], ')')
+		if m < 0 {
+			return -1, ""
+		}
+		if prev == "" {
+			return e + 1 + m + 1, value[e+1 : e+1+m]
+		}
+		return e + 1 + m + 1, prev
+	}
+	return -1, ""
+}
+
+// over records that an expansion at src went over a budget, once per
+// place.
+func (c *Config) over(src inventory.Source, reason string) {
+	if c.overAt[src] {
+		return
+	}
+	c.overAt[src] = true
+	c.Problems = append(c.Problems, inventory.Problem{Source: src, Reason: reason})
 }
 
 func (p *Parser) directive(kind, qualifier, target string, src inventory.Source) {
@@ -339,7 +487,7 @@ func (p *Parser) directive(kind, qualifier, target string, src inventory.Source)
 			p.Command(target, "include command", src)
 			return
 		}
-		file := p.cfg.Expand(target)
+		file := p.cfg.expand(target, src)
 		st, err := p.fsys.Stat(file)
 		if err != nil {
 			if strings.Contains(q, "ifexist") {
@@ -349,10 +497,10 @@ func (p *Parser) directive(kind, qualifier, target string, src inventory.Source)
 			return
 		}
 		if st.IsDir() {
-			p.Dir(file, src)
+			p.dir(file, src, p.current()+1)
 			return
 		}
-		p.File(file, src)
+		p.file(file, src, p.current()+1)
 	case "use":
 		category := strings.ToUpper(strings.TrimSpace(qualifier))
 		for _, item := range splitUses(target) {
@@ -360,7 +508,7 @@ func (p *Parser) directive(kind, qualifier, target string, src inventory.Source)
 			if i := strings.IndexByte(item, '('); i >= 0 && strings.HasSuffix(item, ")") {
 				name = strings.TrimSpace(item[:i])
 				for _, a := range strings.Split(item[i+1:len(item)-1], ",") {
-					args = append(args, strings.TrimSpace(p.cfg.Expand(a)))
+					args = append(args, strings.TrimSpace(p.cfg.expand(a, src)))
 				}
 			}
 			p.use(category, name, args, src)
@@ -414,11 +562,11 @@ func (p *Parser) use(category, name string, args []string, src inventory.Source)
 }
 
 // substArgs replaces a metaknob's $(N), $(N:default), $(N+) and $(0).
-var argRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\((\d+)([+?]?)(?::([^)]*))?\)`) })
+var argRE = regexp.MustCompile(`\$\((\d+)([+?]?)(?::([^)]*))?\)`)
 
 func substArgs(line string, args []string) string {
-	return argRE().ReplaceAllStringFunc(line, func(m string) string {
-		sm := argRE().FindStringSubmatch(m)
+	return argRE.ReplaceAllStringFunc(line, func(m string) string {
+		sm := argRE.FindStringSubmatch(m)
 		n, _ := strconv.Atoi(sm[1])
 		if n == 0 {
 			return strings.Join(args, ",")
@@ -466,7 +614,7 @@ func (p *Parser) condition(src inventory.Source, text string) bool {
 		}
 		return compareVersion(p.opt.Version, fields[1:])
 	}
-	v := strings.ToLower(strings.TrimSpace(p.cfg.Expand(text)))
+	v := strings.ToLower(strings.TrimSpace(p.cfg.expand(text, src)))
 	switch v {
 	case "true", "yes", "1":
 		return true
@@ -556,25 +704,50 @@ func (c *Config) Names() []string {
 	return out
 }
 
-var macroRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\(([A-Za-z0-9_.]+)(?::([^()]*))?\)`) })
+var macroRE = regexp.MustCompile(`\$\(([A-Za-z0-9_.]+)(?::([^()]*))?\)`)
 
 // Expand replaces $(NAME) and $(NAME:default) with effective values,
 // recursively (bounded), as HTCondor does at lookup. Unknown names are
-// empty; $ENV(), $INT() and other functions are left as written.
-func (c *Config) Expand(s string) string {
+// empty; $ENV(), $INT() and other functions are left as written. A value
+// that grows past budget.Value is cut there, and once the configuration's
+// expansions have produced budget.Expansion bytes they yield nothing more;
+// either is recorded as a problem.
+func (c *Config) Expand(s string) string { return c.expand(s, inventory.Source{}) }
+
+// expand is Expand for a value set at src, where a budget problem is
+// recorded.
+func (c *Config) expand(s string, src inventory.Source) string {
 	for i := 0; i < 20 && strings.Contains(s, "$("); i++ {
-		next := macroRE().ReplaceAllStringFunc(s, func(m string) string {
-			sm := macroRE().FindStringSubmatch(m)
-			if a, ok := c.Lookup(sm[1]); ok && a.Raw != "" {
-				return a.Raw
-			}
-			return sm[2]
-		})
-		if next == s {
+		if macroRE.FindStringIndex(s) == nil {
 			break
 		}
-		if len(next) > 1<<16 {
-			return next[:1<<16]
+		b := budget.NewBuilder(&c.expanded)
+		rest := s
+		for rest != "" {
+			m := macroRE.FindStringSubmatchIndex(rest)
+			if m == nil {
+				b.WriteString(rest)
+				break
+			}
+			repl := ""
+			if m[4] >= 0 {
+				repl = rest[m[4]:m[5]]
+			}
+			if a, ok := c.Lookup(rest[m[2]:m[3]]); ok && a.Raw != "" {
+				repl = a.Raw
+			}
+			if !b.WriteString(rest[:m[0]]) || !b.WriteString(repl) {
+				break
+			}
+			rest = rest[m[1]:]
+		}
+		next := b.String()
+		if b.Over {
+			c.over(src, b.Reason("the expansion of this value", "the value is cut there, and what it decides is not judged"))
+			return next
+		}
+		if next == s {
+			break
 		}
 		s = next
 	}
@@ -587,5 +760,5 @@ func (c *Config) Value(name string) (string, inventory.Source, bool) {
 	if !ok {
 		return "", inventory.Source{}, false
 	}
-	return c.Expand(a.Raw), a.Source, true
+	return c.expand(a.Raw, a.Source), a.Source, true
 }

@@ -1,6 +1,7 @@
 package condorcfg
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
@@ -50,6 +52,14 @@ func TestLanguage(t *testing.T) {
 		{"garbage line", map[string]string{"/c.conf": "this is not config\n"}, "", "", 0, "not an assignment"},
 		{"include loop", map[string]string{"/c.conf": "include : /c.conf\n"}, "", "", 0, "loops back"},
 		{"CRLF", map[string]string{"/c.conf": "A = 1\r\nB = 2\r\n"}, "A", "1", 1, ""},
+		// A doubled backslash loses one to the join and still continues
+		// across a blank line, as the joined line still ends in one.
+		{"continuation across a blank line", map[string]string{"/c.conf": "A = a\\\\\n\nb\nB = 2\n"}, "A", "ab", 1, ""},
+		{"includes 19 deep from the main config", chain(19), "X", "deep", 1, ""},
+		{"includes 20 deep: HTCondor refuses", chain(20), "", "", 0, "includes nested too deep"},
+		{"63 nested ifs", map[string]string{"/c.conf": strings.Repeat("if true\n", 63) + "A = 1\n" + strings.Repeat("endif\n", 63)}, "A", "1", 64, ""},
+		{"64 nested ifs: HTCondor refuses", map[string]string{"/c.conf": strings.Repeat("if true\n", 64) + "A = 1\n"}, "A", "", 0, "if nesting too deep"},
+		{"self-reference bomb", map[string]string{"/c.conf": "X = ab\n" + strings.Repeat("X = $(X)$(X)\n", 20)}, "", "", 0, "exceeds ttt-check's budget of 65536 bytes per value"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -81,6 +91,61 @@ func TestLanguage(t *testing.T) {
 
 // TestSecurityTemplatesMatchHTCondor compares the embedded SECURITY
 // metaknobs with HTCondor's parameter table.
+// chain is a config that includes /i1.conf, which includes /i2.conf, and
+// so on, n deep; the last sets X.
+func chain(n int) map[string]string {
+	files := map[string]string{"/c.conf": "include : /i1.conf\n"}
+	for i := 1; i < n; i++ {
+		files[fmt.Sprintf("/i%d.conf", i)] = fmt.Sprintf("include : /i%d.conf\n", i+1)
+	}
+	files[fmt.Sprintf("/i%d.conf", n)] = "X = deep\n"
+	return files
+}
+
+// TestBudgets: an include fan-out and expansion bombs stop at their
+// budgets, with a problem at the line that went over.
+func TestBudgets(t *testing.T) {
+	fanout := map[string]string{"/c.conf": "include : /f0.conf\n"}
+	for i := 0; i < 15; i++ {
+		fanout[fmt.Sprintf("/f%d.conf", i)] = strings.Repeat(fmt.Sprintf("include : /f%d.conf\n", i+1), 2)
+	}
+	fanout["/f15.conf"] = "X = 1\n"
+	c := read(t, fanout)
+	if len(c.Problems) != 1 || !strings.Contains(c.Problems[0].Reason, "budget of 1000 file reads") || c.Problems[0].Source.Line == 0 {
+		t.Errorf("fan-out: problems = %+v", c.Problems)
+	}
+	if len(c.Files) != budget.Visits {
+		t.Errorf("fan-out: %d files read, want %d", len(c.Files), budget.Visits)
+	}
+
+	c = read(t, map[string]string{"/c.conf": "A0 = " + strings.Repeat("a", 1000) + "\nA1 = " + strings.Repeat("$(A0)", 100) + "\nA2 = " + strings.Repeat("$(A1)", 100) + "\n"})
+	v, _, _ := c.Value("A2")
+	if len(v) != budget.Value || len(c.Problems) != 1 || c.Problems[0].Source.String() != "/c.conf:3" || !strings.Contains(c.Problems[0].Reason, "per value") {
+		t.Errorf("lookup bomb: %d bytes, problems = %+v", len(v), c.Problems)
+	}
+	for i := 0; i < 2; i++ {
+		for _, n := range c.Names() {
+			c.Value(n)
+		}
+	}
+	if len(c.Problems) != 2 {
+		t.Errorf("want A1 and A2 over, each once: %+v", c.Problems)
+	}
+
+	var many strings.Builder
+	many.WriteString("A0 = " + strings.Repeat("a", 60000) + "\nA1 = $(A0)\n")
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&many, "B%d = $(A1)\n", i)
+	}
+	c = read(t, map[string]string{"/c.conf": many.String()})
+	for _, n := range c.Names() {
+		c.Value(n)
+	}
+	if len(c.Problems) == 0 || !strings.Contains(c.Problems[0].Reason, "bytes in all") {
+		t.Errorf("many values: problems = %+v", c.Problems)
+	}
+}
+
 func TestSecurityTemplatesMatchHTCondor(t *testing.T) {
 	data, err := os.ReadFile(testkit.SharedPath(t, "corpus", "htcondor-ce", "REFERENCE-htcondor-param_info.in"))
 	if err != nil {
@@ -165,8 +230,20 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte("A = $(A)$(A)\nif $(A)\nelif\nelse\nelse\nendif\nendif\nuse security:recommended($(1+), x\nB @=t\n"))
+	// The hostile-input suite's shapes, small: a self-reference bomb,
+	// a lookup bomb, an include of itself, nested ifs, a continuation.
+	f.Add([]byte("X = ab\n" + strings.Repeat("X = $(X)$(X)\n", 17) + "Y = $(X)\n"))
+	f.Add([]byte("A0 = " + strings.Repeat("a", 100) + "\nA1 = " + strings.Repeat("$(A0)", 30) + "\nA2 = " + strings.Repeat("$(A1)", 30) + "\nB = $(A2)$(A2)\n"))
+	f.Add([]byte("include : /c.conf\ninclude ifexist : /c.conf\nA = 1\n"))
+	f.Add([]byte(strings.Repeat("if true\n", 70) + "A = 1\n"))
+	f.Add([]byte("A = a \\\n" + strings.Repeat("  b \\\n", 200) + "  c\n"))
+	// One tree per worker, rewritten for each input: a temporary tree per
+	// input makes fuzzing, and the minimising of a large input, crawl.
+	tree := testkit.NewFuzzTree(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c := read(t, map[string]string{"/c.conf": string(data)})
+		p := NewParser(tree.Write(t, map[string][]byte{"/c.conf": data}), Options{})
+		p.File("/c.conf", inventory.Source{})
+		c := p.Config()
 		for _, n := range c.Names() {
 			c.Value(n)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 )
 
 // Rule is one mapping rule.
@@ -38,95 +39,138 @@ type Map struct {
 	Problems []inventory.Problem
 }
 
-// Read parses file and its includes.
+// Read parses file and its includes, as HTCondor's
+// MapFile::ParseCanonicalization does: the file may `@include` files and
+// directories (a relative path names a file beside it; a directory's
+// files are read in lexical order, its subdirectories skipped), but a
+// file read through `@include` may not include again: HTCondor reads it
+// with allow_include false, logs "@include directive not allowed" and
+// ignores the line
+// (https://github.com/htcondor/htcondor/blob/v25.0.13/src/condor_utils/MapFile.cpp,
+// ParseCanonicalization; get_config_dir_file_list in
+// src/condor_utils/condor_config.cpp). Reading stops at budget.Visits
+// file reads and budget.Rules rules, with a problem saying so.
 func Read(fsys *hostfs.FS, file string) *Map {
 	r := &reader{fsys: fsys, m: &Map{}}
-	r.file(file, inventory.Source{})
+	r.file(file, inventory.Source{}, true)
 	return r.m
 }
 
 type reader struct {
-	fsys  *hostfs.FS
-	m     *Map
-	stack []string
+	fsys   *hostfs.FS
+	m      *Map
+	visits int
+	// stopped is set once a budget ended the reading.
+	stopped bool
 }
 
 func (r *reader) problem(src inventory.Source, format string, a ...any) {
 	r.m.Problems = append(r.m.Problems, inventory.Problem{Source: src, Reason: fmt.Sprintf(format, a...)})
 }
 
-func (r *reader) file(name string, from inventory.Source) {
-	for _, f := range r.stack {
-		if f == name {
-			r.problem(from, "@include of %s loops back", name)
-			return
-		}
+// excluded are the names HTCondor skips in an included directory: its
+// default LOCAL_CONFIG_DIR_EXCLUDE_REGEXP (param_info.in), as for config
+// directories.
+func excluded(n string) bool {
+	return strings.HasPrefix(n, ".") || strings.HasSuffix(n, "~") || strings.HasSuffix(n, ".rpmsave") || strings.HasSuffix(n, ".rpmnew") || strings.HasPrefix(n, "#")
+}
+
+func orFile(src inventory.Source, file string) inventory.Source {
+	if src.IsZero() {
+		return inventory.Source{File: file}
+	}
+	return src
+}
+
+// file reads one mapfile, or the files of a directory; from is the
+// @include line. Only the top file may include (allowInclude).
+func (r *reader) file(name string, from inventory.Source, allowInclude bool) {
+	if r.stopped {
+		return
 	}
 	st, err := r.fsys.Stat(name)
 	if err != nil {
-		src := from
-		if src.IsZero() {
-			src = inventory.Source{File: name}
-		}
-		r.problem(src, "cannot read mapfile %s: %v", name, err)
+		r.problem(orFile(from, name), "cannot read mapfile %s: %v", name, err)
 		return
 	}
 	if st.IsDir() {
 		entries, err := r.fsys.ReadDir(name)
 		if err != nil {
-			r.problem(from, "cannot read mapfile directory %s: %v", name, err)
+			r.problem(orFile(from, name), "cannot read mapfile directory %s: %v", name, err)
 			return
 		}
 		var names []string
 		for _, e := range entries {
-			// HTCondor reads a directory's files in lexical order; it
-			// skips the same backup and leftover names as config dirs.
-			n := e.Name()
-			if strings.HasPrefix(n, ".") || strings.HasSuffix(n, "~") || strings.HasSuffix(n, ".rpmsave") || strings.HasSuffix(n, ".rpmnew") || strings.HasPrefix(n, "#") {
-				continue
+			if !excluded(e.Name()) {
+				names = append(names, e.Name())
 			}
-			names = append(names, n)
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			r.file(path.Join(name, n), from)
+			full := path.Join(name, n)
+			if st, err := r.fsys.Stat(full); err == nil && st.IsDir() {
+				continue // get_config_dir_file_list skips directories
+			}
+			r.file(full, from, false)
 		}
 		return
 	}
+	if r.visits >= budget.Visits {
+		r.stopped = true
+		r.m.Problems = append(r.m.Problems, budget.Problem(orFile(from, name), "the @include fan-out", budget.Visits, "file reads per mapfile",
+			name+" and every file included after it are not read"))
+		return
+	}
+	r.visits++
 	data, err := r.fsys.ReadFile(name)
 	if err != nil {
-		r.problem(from, "cannot read mapfile %s: %v", name, err)
+		r.problem(orFile(from, name), "cannot read mapfile %s: %v", name, err)
 		return
 	}
 	r.m.Files = append(r.m.Files, name)
-	if strings.IndexByte(string(data), 0) >= 0 {
+	text := string(data)
+	if strings.IndexByte(text, 0) >= 0 {
 		r.problem(inventory.Source{File: name}, "binary content (NUL bytes): not a mapfile")
 		return
 	}
-	if strings.Contains(string(data), "<%") || strings.Contains(string(data), "{{") {
+	if strings.Contains(text, "<%") || strings.Contains(text, "{{") {
 		r.problem(inventory.Source{File: name}, "an unrendered ERB/Jinja template: rules are placeholders")
 	}
-	r.stack = append(r.stack, name)
-	defer func() { r.stack = r.stack[:len(r.stack)-1] }()
-	for i, line := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
-		src := inventory.Source{File: name, Line: i + 1}
+	// Lines one at a time (TrimSpace also drops a CRLF's CR): a mapfile
+	// may be large, and a slice of all its lines would double it.
+	for n, rest := 1, text; rest != "" && !r.stopped; n++ {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		src := inventory.Source{File: name, Line: n}
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		if rest, ok := strings.CutPrefix(line, "@include"); ok {
-			target := strings.TrimSpace(rest)
-			if target == "" {
+		if after, ok := strings.CutPrefix(line, "@include"); ok {
+			target := strings.TrimSpace(after)
+			switch {
+			case target == "":
 				r.problem(src, "@include without a path")
-				continue
+			case !allowInclude:
+				r.problem(src, "@include in a file read through @include: HTCondor does not allow it (it logs \"@include directive not allowed in the map file\" and skips the line), so %s is not read", target)
+			default:
+				if !path.IsAbs(target) {
+					target = path.Join(path.Dir(name), target)
+				}
+				r.file(target, src, false)
 			}
-			r.file(target, src)
 			continue
 		}
 		rule, err := parseRule(line)
 		if err != nil {
 			r.problem(src, "%v", err)
 			continue
+		}
+		if len(r.m.Rules) >= budget.Rules {
+			r.stopped = true
+			r.m.Problems = append(r.m.Problems, budget.Problem(src, "the number of mapping rules", budget.Rules, "rules per mapfile",
+				"this rule and every one after it are not read"))
+			break
 		}
 		rule.Source = src
 		r.m.Rules = append(r.m.Rules, rule)

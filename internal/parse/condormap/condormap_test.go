@@ -1,11 +1,13 @@
 package condormap
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 	"github.com/ttt-wg/ttt-check/internal/testkit"
 )
 
@@ -43,7 +45,10 @@ func TestBadInput(t *testing.T) {
 		name, content, want string
 	}{
 		{"missing file", "", "cannot read mapfile"},
-		{"include loop", "@include /m\n", "loops back"},
+		// HTCondor reads an included file with allow_include false: a
+		// file including itself is read twice, the second time without
+		// its @include.
+		{"include loop", "@include /m\n", "@include in a file read through @include"},
 		{"unclosed regex", "SCITOKENS /abc user\n", "closing '/'"},
 		{"unclosed quote", "SCITOKENS \"abc user\n", "closing quote"},
 		{"no canonical", "SCITOKENS /abc/\n", "no canonical"},
@@ -99,12 +104,73 @@ func FuzzRead(f *testing.F) {
 		}
 	}
 	f.Add([]byte("SCITOKENS /\\/ x\n@include\n@include /m\nGSI \"a\\\"b\" c\n"))
+	// The hostile-input suite's shapes, small: an include of a directory
+	// holding itself, many includes, many bans.
+	f.Add([]byte("@include /\n@include d\n" + strings.Repeat("@include /m\n", 50)))
+	f.Add([]byte(strings.Repeat("SCITOKENS /^https\\:\\/\\/a\\.example\\/,s$/ x@banned.htcondor.org\n", 100)))
+	// One tree per worker, rewritten for each input: a temporary tree per
+	// input makes fuzzing, and the minimising of a large input, crawl.
+	tree := testkit.NewFuzzTree(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m := Read(testkit.HostFS(t, map[string]string{"/m": string(data)}), "/m")
+		m := Read(tree.Write(t, map[string][]byte{"/m": data}), "/m")
 		for _, r := range m.Rules {
 			if r.Canonical == "" || r.Source.Line < 1 {
 				t.Fatalf("rule without canonical or line: %+v", r)
 			}
 		}
 	})
+}
+
+// TestIncludeDepth pins HTCondor's rules for @include: a relative path
+// names a file beside the including one, a directory's subdirectories are
+// skipped, and a file read through @include cannot include again.
+func TestIncludeDepth(t *testing.T) {
+	m := Read(testkit.HostFS(t, map[string]string{
+		"/etc/m":          "@include inc\n@include /etc/d\nSCITOKENS /x/ top\n",
+		"/etc/inc":        "@include /etc/never\nSCITOKENS /i/ inc\n",
+		"/etc/never":      "SCITOKENS /n/ never\n",
+		"/etc/d/10.conf":  "SCITOKENS /d/ d\n",
+		"/etc/d/sub/a":    "SCITOKENS /s/ sub\n",
+		"/etc/d/self":     "->.",
+		"/etc/d/x.rpmnew": "SCITOKENS /r/ rpmnew\n",
+	}), "/etc/m")
+	var got []string
+	for _, r := range m.Rules {
+		got = append(got, r.Canonical+"@"+r.Source.String())
+	}
+	if want := "inc@/etc/inc:2 d@/etc/d/10.conf:1 top@/etc/m:3"; strings.Join(got, " ") != want {
+		t.Errorf("rules = %v, want %s", got, want)
+	}
+	if len(m.Problems) != 1 || m.Problems[0].Source.String() != "/etc/inc:1" || !strings.Contains(m.Problems[0].Reason, "/etc/never is not read") {
+		t.Errorf("problems = %+v", m.Problems)
+	}
+}
+
+// TestBudgets: reading stops at the budgets of file reads and rules, with
+// a problem naming the line where it stopped.
+func TestBudgets(t *testing.T) {
+	var fanout, rules strings.Builder
+	for i := 0; i < budget.Visits+5; i++ {
+		fanout.WriteString("@include /d\n")
+	}
+	for i := 0; i < budget.Rules+5; i++ {
+		fmt.Fprintf(&rules, "SCITOKENS /r%d/ u\n", i)
+	}
+	for _, tc := range []struct {
+		name, content, src string
+	}{
+		// /m is the first read: the include on line Visits is one too many.
+		{"visits", fanout.String(), fmt.Sprintf("/m:%d", budget.Visits)},
+		{"rules", rules.String(), fmt.Sprintf("/m:%d", budget.Rules+1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := Read(testkit.HostFS(t, map[string]string{"/m": tc.content, "/d/a": "SCITOKENS /a/ a\n"}), "/m")
+			if len(m.Problems) != 1 || m.Problems[0].Source.String() != tc.src || !strings.Contains(m.Problems[0].Reason, "ttt-check's budget") {
+				t.Fatalf("problems = %+v, want one at %s", m.Problems, tc.src)
+			}
+			if len(m.Rules) > budget.Rules {
+				t.Errorf("%d rules read", len(m.Rules))
+			}
+		})
+	}
 }

@@ -9,9 +9,9 @@ package dcacheprops
 import (
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 )
 
 // Property is one assignment.
@@ -24,21 +24,26 @@ type Property struct {
 	Source inventory.Source
 }
 
-// annotationRE and refRE are compiled on first use: every command links
-// this parser, few read dCache layouts.
-var annotationRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\(([^)]*)\)`) })
+var annotationRE = regexp.MustCompile(`^\(([^)]*)\)`)
 
-// Parse reads one file.
-func Parse(path string, data []byte) []Property {
+// Parse reads one file. It stops at budget.Statements properties, with a
+// problem at the first one left out.
+func Parse(path string, data []byte) ([]Property, []inventory.Problem) {
 	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
 	var out []Property
 	scope := ""
 	for i := 0; i < len(lines); i++ {
 		start := i + 1
 		line := strings.TrimSpace(lines[i])
-		for strings.HasSuffix(line, "\\") && i+1 < len(lines) {
-			i++
-			line = strings.TrimSuffix(line, "\\") + strings.TrimSpace(lines[i])
+		if strings.HasSuffix(line, "\\") && i+1 < len(lines) {
+			// Joined in one buffer: concatenating line by line would
+			// copy the whole value again for every continuation line.
+			buf := []byte(line)
+			for len(buf) > 0 && buf[len(buf)-1] == '\\' && i+1 < len(lines) {
+				i++
+				buf = append(buf[:len(buf)-1], strings.TrimSpace(lines[i])...)
+			}
+			line = string(buf)
 		}
 		if line == "" || line[0] == '#' {
 			continue
@@ -48,28 +53,40 @@ func Parse(path string, data []byte) []Property {
 			continue
 		}
 		p := Property{Scope: scope, Source: inventory.Source{File: path, Line: start}}
-		if m := annotationRE().FindStringSubmatch(line); m != nil {
+		if m := annotationRE.FindStringSubmatch(line); m != nil {
 			p.Annotation, line = m[1], strings.TrimSpace(line[len(m[0]):])
 		}
 		key, value, ok := strings.Cut(line, "=")
 		if !ok {
 			continue
 		}
+		if len(out) >= budget.Statements {
+			return out, []inventory.Problem{budget.Problem(p.Source, "the properties of "+path, budget.Statements, "statements", "this property and the ones after it are not read")}
+		}
 		p.Key, p.Value = strings.TrimSpace(key), strings.TrimSpace(value)
 		out = append(out, p)
 	}
-	return out
+	return out, nil
 }
 
 // Set is the effective properties of one service, last assignment wins.
 type Set struct {
 	props map[string]Property
 	order []string
+	// expanded counts what expansions produced (budget.Expansion);
+	// problems are the expansions that went over a budget, once per
+	// property.
+	expanded budget.Counter
+	problems []inventory.Problem
+	over     map[inventory.Source]bool
 }
+
+// Problems are the expansions that went over a budget so far.
+func (s *Set) Problems() []inventory.Problem { return s.problems }
 
 // NewSet starts with defaults (name → value).
 func NewSet(defaults map[string]string) *Set {
-	s := &Set{props: map[string]Property{}}
+	s := &Set{props: map[string]Property{}, over: map[inventory.Source]bool{}}
 	for k, v := range defaults {
 		s.props[k] = Property{Key: k, Value: v}
 	}
@@ -97,7 +114,7 @@ func (s *Set) Get(key string) (string, Property, bool) {
 	if !ok {
 		return "", Property{}, false
 	}
-	return s.Expand(p.Value), p, true
+	return s.expand(p.Value, p.Source), p, true
 }
 
 // Keys returns the keys with the given prefix in first-assignment order.
@@ -111,17 +128,43 @@ func (s *Set) Keys(prefix string) []string {
 	return out
 }
 
-var refRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^}]+)\}`) })
+var refRE = regexp.MustCompile(`\$\{([^}]+)\}`)
 
-// Expand replaces ${key} with effective values (bounded recursion).
-func (s *Set) Expand(v string) string {
+// Expand replaces ${key} with effective values (bounded recursion). A
+// value that grows past budget.Value is cut there, and once the expansions
+// of the set have produced budget.Expansion bytes they yield nothing
+// more: dCache itself bounds neither (dmg.util.Formats.replaceKeywords
+// only stops a key from expanding inside itself), so a few hundred bytes
+// of nested references would otherwise expand into gigabytes.
+func (s *Set) Expand(v string) string { return s.expand(v, inventory.Source{}) }
+
+func (s *Set) expand(v string, src inventory.Source) string {
 	for i := 0; i < 10 && strings.Contains(v, "${"); i++ {
-		next := refRE().ReplaceAllStringFunc(v, func(m string) string {
-			if p, ok := s.props[m[2:len(m)-1]]; ok {
-				return p.Value
+		b := budget.NewBuilder(&s.expanded)
+		rest := v
+		for rest != "" {
+			m := refRE.FindStringSubmatchIndex(rest)
+			if m == nil {
+				b.WriteString(rest)
+				break
 			}
-			return m
-		})
+			repl := rest[m[0]:m[1]]
+			if p, ok := s.props[rest[m[2]:m[3]]]; ok {
+				repl = p.Value
+			}
+			if !b.WriteString(rest[:m[0]]) || !b.WriteString(repl) {
+				break
+			}
+			rest = rest[m[1]:]
+		}
+		next := b.String()
+		if b.Over {
+			if !s.over[src] {
+				s.over[src] = true
+				s.problems = append(s.problems, inventory.Problem{Source: src, Reason: b.Reason("the expansion of this property", "the value is cut there, and what it decides is not judged")})
+			}
+			return next
+		}
 		if next == v {
 			break
 		}

@@ -2,6 +2,7 @@ package dcacheprops
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/ttt-wg/ttt-check/internal/testkit"
@@ -9,7 +10,7 @@ import (
 
 func TestParseAndScopes(t *testing.T) {
 	text := "# c\na = 1\n(deprecated)b = old\n(one-of?x|y)c = x\nlong = one \\\n  two\n[dom]\na = 2\n[dom/gplazma]\ngplazma.oidc.provider!atlas = https://atlas-auth.cern.ch/ -prefix=${base}/atlas\nbase = /pnfs\n[other/pool]\na = 9\n"
-	props := Parse("/l.conf", []byte(text))
+	props, _ := Parse("/l.conf", []byte(text))
 	if props[1].Annotation != "deprecated" || props[2].Annotation != "one-of?x|y" || props[3].Value != "one two" || props[3].Source.Line != 5 {
 		t.Errorf("props = %+v", props)
 	}
@@ -38,8 +39,12 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte("a=${a}${a}\n[x/y]\n(z\nb=${b\n"))
+	// The hostile-input suite's shapes, small: nested references that
+	// multiply, a long continuation.
+	f.Add([]byte("p0 = xxxxxxxxxx\np1 = ${p0}${p0}${p0}${p0}${p0}${p0}${p0}${p0}\np2 = ${p1}${p1}${p1}${p1}${p1}${p1}${p1}${p1}\np3 = ${p2}${p2}${p2}${p2}${p2}${p2}${p2}${p2}\nq = ${p3}${p3}${p3}${p3}${p3}${p3}${p3}${p3}\n"))
+	f.Add([]byte("a = x \\\n" + strings.Repeat("  b \\\n", 200) + "  c\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		props := Parse("/f", data)
+		props, _ := Parse("/f", data)
 		s := NewSet(nil)
 		s.Apply(props, "")
 		for _, p := range props {

@@ -55,11 +55,27 @@ func Parse(path string, data []byte) ([]Stanza, []inventory.Problem) {
 	var out []Stanza
 	var problems []inventory.Problem
 	var cur *Stanza
+	names := map[string]bool{} // the current stanza's field names, lower case
+	// cont are the continuation lines of the stanza's last field, joined
+	// once it is complete (appending each to the value would copy the
+	// whole value again for every line).
+	var cont []string
+	settle := func() {
+		if len(cont) > 0 {
+			f := &cur.Fields[len(cur.Fields)-1]
+			f.Value += "\n" + strings.Join(cont, "\n")
+			cont = cont[:0]
+		}
+	}
 	flush := func() {
+		if cur != nil {
+			settle()
+		}
 		if cur != nil && len(cur.Fields) > 0 {
 			out = append(out, *cur)
 		}
 		cur = nil
+		clear(names)
 	}
 	lines := strings.Split(string(data), "\n")
 	for i, l := range lines {
@@ -75,8 +91,7 @@ func Parse(path string, data []byte) ([]Stanza, []inventory.Problem) {
 					Reason: "continuation line without a field before it"})
 				continue
 			}
-			f := &cur.Fields[len(cur.Fields)-1]
-			f.Value += "\n" + strings.TrimRight(l[1:], " \t")
+			cont = append(cont, strings.TrimRight(l[1:], " \t"))
 			continue
 		}
 		name, value, ok := strings.Cut(l, ":")
@@ -88,11 +103,13 @@ func Parse(path string, data []byte) ([]Stanza, []inventory.Problem) {
 		if cur == nil {
 			cur = &Stanza{Line: n}
 		}
-		if _, dup := cur.Get(name); dup {
+		settle()
+		if names[strings.ToLower(name)] {
 			problems = append(problems, inventory.Problem{Source: inventory.Source{File: path, Line: n},
 				Reason: "duplicate field " + name + " in one stanza"})
 			continue
 		}
+		names[strings.ToLower(name)] = true
 		cur.Fields = append(cur.Fields, Field{Name: name, Value: strings.Trim(value, " \t"), Line: n})
 	}
 	flush()

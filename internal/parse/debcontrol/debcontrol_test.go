@@ -71,7 +71,8 @@ func TestGetIsCaseInsensitive(t *testing.T) {
 // FuzzParse checks that any input parses without panicking, with every
 // field and problem on a line of the input and no empty stanza.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"Package: a\nStatus: install ok installed\nVersion: 1:2-3\n\nPackage: b\n x\n", " x\n:\n#a: b\n-a: b\nA:\r\n"} {
+	for _, s := range []string{"Package: a\nStatus: install ok installed\nVersion: 1:2-3\n\nPackage: b\n x\n", " x\n:\n#a: b\n-a: b\nA:\r\n",
+		"Package: a\nDescription: x\n" + strings.Repeat(" more\n", 200) + "Package: a\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 )
 
 // Entry is one key with its value and where it was set.
@@ -18,20 +19,31 @@ type Entry struct {
 }
 
 // Parse returns the entries in file order, a repeated key once, at its
-// last assignment.
-func Parse(path string, data []byte) []Entry {
+// last assignment. It stops at budget.Statements lines, with a problem at
+// the first one left out.
+func Parse(path string, data []byte) ([]Entry, []inventory.Problem) {
 	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
 	var out []Entry
 	index := map[string]int{}
+	statements := 0
 	for i := 0; i < len(lines); i++ {
 		start := i + 1
 		line := strings.TrimLeft(lines[i], " \t\f")
 		if line == "" || line[0] == '#' || line[0] == '!' {
 			continue
 		}
-		for continued(line) && i+1 < len(lines) {
-			i++
-			line = line[:len(line)-1] + strings.TrimLeft(lines[i], " \t\f")
+		if continued(line) && i+1 < len(lines) {
+			// Joined in one buffer: concatenating line by line would
+			// copy the whole value again for every continuation line.
+			buf := []byte(line)
+			for continued(buf) && i+1 < len(lines) {
+				i++
+				buf = append(buf[:len(buf)-1], strings.TrimLeft(lines[i], " \t\f")...)
+			}
+			line = string(buf)
+		}
+		if statements++; statements > budget.Statements {
+			return out, []inventory.Problem{budget.Problem(inventory.Source{File: path, Line: start}, "the properties of "+path, budget.Statements, "statements", "this line and the ones after it are not read")}
 		}
 		key, value := split(line)
 		e := Entry{Key: key, Value: value, Source: inventory.Source{File: path, Line: start}}
@@ -42,11 +54,11 @@ func Parse(path string, data []byte) []Entry {
 		index[key] = len(out)
 		out = append(out, e)
 	}
-	return out
+	return out, nil
 }
 
 // continued reports an odd number of trailing backslashes.
-func continued(line string) bool {
+func continued[S ~string | ~[]byte](line S) bool {
 	n := 0
 	for i := len(line) - 1; i >= 0 && line[i] == '\\'; i-- {
 		n++

@@ -11,7 +11,8 @@ import (
 func TestParse(t *testing.T) {
 	text := "# c\n! c\nname=atlas\nrootPath : /storage/atlas\naccessPoints /atlas\norgs=https://a/,\\\n    https://b/\nname=again\nkey\\ with\\ space=v\nempty=\n  indented=yes\r\n"
 	got := map[string]Entry{}
-	for _, e := range Parse("/sa.properties", []byte(text)) {
+	entries, _ := Parse("/sa.properties", []byte(text))
+	for _, e := range entries {
 		got[e.Key] = e
 	}
 	tests := []struct {
@@ -36,8 +37,10 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte("a=b\\\n\\\nc\\"))
+	f.Add([]byte("orgs=a, \\\n" + strings.Repeat("  x, \\\n", 200) + "  y\n")) // a long continuation
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, e := range Parse("/f", data) {
+		entries, _ := Parse("/f", data)
+		for _, e := range entries {
 			if e.Source.Line < 1 || strings.ContainsRune(e.Key, '\n') && !strings.Contains(string(data), "\\n") {
 				t.Fatalf("bad entry %+v", e)
 			}

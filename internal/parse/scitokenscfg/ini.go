@@ -3,9 +3,12 @@ package scitokenscfg
 import (
 	"bytes"
 	"fmt"
+	"iter"
+	"sort"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 )
 
 // The INI reader is a port of inih as XRootD vendors it
@@ -70,6 +73,9 @@ type File struct {
 	// Notes are lines the plugin reads differently from how they look
 	// (a continuation line replacing a value, a cut line, a NUL byte).
 	Notes []inventory.Problem
+	// Unread is set when a budget ended the reading: the problem says
+	// where, and Interpret reports it.
+	Unread *inventory.Problem
 }
 
 // Section returns the section named name (case-insensitive), if any.
@@ -136,22 +142,25 @@ type chunk struct {
 }
 
 // chunks cuts data as fgets(buf, maxLine) does: at most maxLine-1 bytes,
-// ending after a newline.
-func chunks(data []byte, maxLine int) []chunk {
-	var out []chunk
-	line := 1
-	for len(data) > 0 {
-		n := bytes.IndexByte(data, '\n') + 1
-		if n == 0 || n > maxLine-1 {
-			n = min(len(data), maxLine-1)
+// ending after a newline. It yields them one by one, numbered from 0: a
+// slice of them all would hold the file twice over.
+func chunks(data []byte, maxLine int) iter.Seq2[int, chunk] {
+	return func(yield func(int, chunk) bool) {
+		line := 1
+		for i := 0; len(data) > 0; i++ {
+			n := bytes.IndexByte(data, '\n') + 1
+			if n == 0 || n > maxLine-1 {
+				n = min(len(data), maxLine-1)
+			}
+			if !yield(i, chunk{text: string(data[:n]), line: line}) {
+				return
+			}
+			if data[n-1] == '\n' {
+				line++
+			}
+			data = data[n:]
 		}
-		out = append(out, chunk{text: string(data[:n]), line: line})
-		if data[n-1] == '\n' {
-			line++
-		}
-		data = data[n:]
 	}
-	return out
 }
 
 // ParseINI reads a scitokens.cfg as the plugin of XRootD 5.6.2 and later
@@ -169,12 +178,17 @@ func ParseINIWith(path string, data []byte, lim Limits) (*File, error) {
 	note := func(line int, format string, a ...any) {
 		f.Notes = append(f.Notes, inventory.Problem{Source: inventory.Source{File: path, Line: line}, Reason: fmt.Sprintf(format, a...)})
 	}
-	for i, l := range strings.Split(string(data), "\n") {
-		if len(l) >= maxLine-1 {
+	for i, rest := 0, data; len(rest) > 0; i++ {
+		n := bytes.IndexByte(rest, '\n')
+		if n < 0 {
+			n = len(rest)
+		}
+		if n >= maxLine-1 {
 			note(i+1, "line longer than %d bytes: the plugin's INI reader reads it as several lines", maxLine-2)
-		} else if maxLine > Legacy.Line && len(l) >= Legacy.Line-1 {
+		} else if maxLine > Legacy.Line && n >= Legacy.Line-1 {
 			note(i+1, "line longer than %d bytes: XRootD before 5.6.2 reads it as several lines (inih INI_MAX_LINE %d)", Legacy.Line-2, Legacy.Line)
 		}
+		rest = rest[min(n+1, len(rest)):]
 	}
 	byLower := map[string]*Section{}
 	spelled := map[string]bool{}
@@ -200,7 +214,7 @@ func ParseINIWith(path string, data []byte, lim Limits) (*File, error) {
 		}
 		if !spelled[section] {
 			spelled[section] = true
-			cur.Spellings = insertSorted(cur.Spellings, section)
+			cur.Spellings = append(cur.Spellings, section) // sorted at the end
 		}
 		key := strings.ToLower(name)
 		old, seen := cur.Keys[key]
@@ -214,6 +228,7 @@ func ParseINIWith(path string, data []byte, lim Limits) (*File, error) {
 		}
 		cur.Keys[key] = Value{Key: name, Value: value, Source: src}
 	}
+	statements := 0
 	for n, c := range chunks(data, maxLine) {
 		n++ // inih counts from 1
 		text := c.text
@@ -230,6 +245,13 @@ func ParseINIWith(path string, data []byte, lim Limits) (*File, error) {
 		trimmed := lskip(start)
 		indented = indented || len(trimmed) < len(start)
 		start = trimmed
+		if start != "" && start[0] != ';' && start[0] != '#' {
+			if statements++; statements > budget.Statements {
+				p := budget.Problem(inventory.Source{File: path, Line: c.line}, "the sections and keys of "+path, budget.Statements, "statements", "this line and the ones after it are not read")
+				f.Unread = &p
+				break
+			}
+		}
 		switch {
 		case start == "":
 		case start[0] == ';' || start[0] == '#':
@@ -277,16 +299,10 @@ func ParseINIWith(path string, data []byte, lim Limits) (*File, error) {
 	if perr != nil {
 		return nil, perr
 	}
-	return f, nil
-}
-
-// insertSorted adds s to a byte-ordered list.
-func insertSorted(list []string, s string) []string {
-	i := 0
-	for i < len(list) && list[i] < s {
-		i++
+	for _, s := range f.Sections {
+		sort.Strings(s.Spellings)
 	}
-	return append(list[:i], append([]string{s}, list[i:]...)...)
+	return f, nil
 }
 
 func truncate(s string) string {

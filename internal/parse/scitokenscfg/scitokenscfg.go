@@ -158,6 +158,9 @@ func InterpretRelease(f *File, readFile ReadFile, release string) *Config {
 		problem(src, format, a...)
 		c.Fatal = true
 	}
+	if f.Unread != nil {
+		c.Problems = append(c.Problems, *f.Unread)
+	}
 	byIssuer := map[string]string{}
 	seenAud := map[string]bool{}
 	addAudience := func(a string, src inventory.Source) {

@@ -310,6 +310,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("[Global]\naudience_json = [\"a\", 1]\nonmissing = x\n[Issuer A]\nissuer = i\nbase_path = , ,\n  cont\nname_mapfile = /m\n"))
 	f.Add([]byte("\xef\xbb\xbf[Issuer \x00]\r\n ; x\n[x;]\n"))
+	// Many spellings of one section and many keys, as the hostile-input
+	// suite has them.
+	f.Add([]byte("[Issuer a]\nissuer = i\n[ISSUER a]\nbase_path = /\n[issuer A]\nx = 1\n" + strings.Repeat("k = v\n", 200)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := ParseINI(file, data)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 )
 
 // ParseEnvFile reads an environment file the way systemd's load_env_file
@@ -45,6 +46,8 @@ func ParseEnvFile(path string, data []byte) (env []EnvAssignment, problems []inv
 		comment
 		commentEscape
 	)
+	var vars envList
+	assignments, full := 0, false // budget.Statements
 	state := preKey
 	line := 1
 	start := 1
@@ -68,10 +71,15 @@ func ParseEnvFile(path string, data []byte) (env []EnvAssignment, problems []inv
 				Reason: "invalid environment assignment " + quote(name) + ": systemd ignores it"})
 			return true
 		}
-		env = setEnv(env, EnvAssignment{Name: name, Value: val, Source: src})
+		if assignments++; assignments > budget.Statements {
+			problems = append(problems, budget.Problem(src, "the assignments of "+path, budget.Statements, "statements", "this line and the ones after it are not read"))
+			full = true
+			return true
+		}
+		vars.set(EnvAssignment{Name: name, Value: val, Source: src})
 		return true
 	}
-	for i := 0; i < len(data); i++ {
+	for i := 0; i < len(data) && !full; i++ {
 		c := data[i]
 		if c == 0 {
 			// systemd reads the file as a C string: a NUL ends it.
@@ -188,8 +196,9 @@ func ParseEnvFile(path string, data []byte) (env []EnvAssignment, problems []inv
 			line++
 		}
 	}
-	switch state {
-	case preValue, value, valueEscape, singleQuote, doubleQuote, doubleQuoteEscape:
+	switch {
+	case full:
+	case state == preValue, state == value, state == valueEscape, state == singleQuote, state == doubleQuote, state == doubleQuoteEscape:
 		if state == value && lastValueWS >= 0 {
 			v = v[:lastValueWS]
 		}
@@ -197,5 +206,5 @@ func ParseEnvFile(path string, data []byte) (env []EnvAssignment, problems []inv
 			return nil, problems, true
 		}
 	}
-	return env, problems, false
+	return vars.list, problems, false
 }

@@ -266,12 +266,12 @@ func validEnvAssignment(s string) (name, value string, ok bool) {
 // A syntax error ignores the rest of that line. The result is in the
 // order names were first set, each with its last value and source.
 func Environment(files []File, section string, expand func(string) (string, error)) ([]EnvAssignment, []inventory.Problem) {
-	var env []EnvAssignment
+	var env envList
 	var problems []inventory.Problem
 	for _, f := range files {
 		for _, a := range f.Values(section, "Environment") {
 			if a.Value == "" {
-				env = nil
+				env.reset()
 				continue
 			}
 			words, err := SplitWords(a.Value)
@@ -295,11 +295,11 @@ func Environment(files []File, section string, expand func(string) (string, erro
 						Reason: "Environment=: invalid assignment " + quote(envNameOf(w)) + ": systemd ignores it"})
 					continue
 				}
-				env = setEnv(env, EnvAssignment{Name: name, Value: value, Source: a.Source})
+				env.set(EnvAssignment{Name: name, Value: value, Source: a.Source})
 			}
 		}
 	}
-	return env, problems
+	return env.list, problems
 }
 
 // envNameOf returns the part of an assignment before "=", so that a
@@ -309,16 +309,30 @@ func envNameOf(w string) string {
 	return name
 }
 
-func setEnv(env []EnvAssignment, a EnvAssignment) []EnvAssignment {
-	for i := range env {
-		if env[i].Name == a.Name {
-			// strv_env_replace_consume replaces in place.
-			env[i] = a
-			return env
-		}
-	}
-	return append(env, a)
+// envList is an environment in the order names were first set, with an
+// index of where each name is: replacing by a search through the list
+// would cost the square of a long environment.
+type envList struct {
+	list []EnvAssignment
+	at   map[string]int
 }
+
+// set replaces an earlier assignment of the name in place, as
+// strv_env_replace_consume does, or appends.
+func (e *envList) set(a EnvAssignment) {
+	if i, ok := e.at[a.Name]; ok {
+		e.list[i] = a
+		return
+	}
+	if e.at == nil {
+		e.at = map[string]int{}
+	}
+	e.at[a.Name] = len(e.list)
+	e.list = append(e.list, a)
+}
+
+// reset empties the environment (an empty Environment=).
+func (e *envList) reset() { *e = envList{} }
 
 // EnvironmentFiles applies the EnvironmentFile= assignments across files
 // in order, as config_parse_unit_env_file (src/core/load-fragment.c)

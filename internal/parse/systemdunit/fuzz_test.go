@@ -21,6 +21,10 @@ func FuzzParse(f *testing.F) {
 	for _, s := range unitSeeds {
 		f.Add([]byte(s))
 	}
+	// The hostile-input suite's shapes, small: a long continuation, an
+	// environment of many names.
+	f.Add([]byte("[Service]\nEnvironment=A=b \\\n" + strings.Repeat("  C=d \\\n", 200) + "  E=f\n"))
+	f.Add([]byte("[Service]\n" + strings.Repeat("Environment=A=1 B=2 C=3\n", 100)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		u := Parse("/f", data)
 		lines := len(splitLines(string(data))) + 1
@@ -64,7 +68,7 @@ func FuzzSplitWords(f *testing.F) {
 // FuzzParseEnvFile checks that environment files parse without
 // panicking and that only valid names come out, each once.
 func FuzzParseEnvFile(f *testing.F) {
-	for _, s := range []string{"A=1\nexport B=2\n# c\\\nC='x\ny' \"z\"\\\n", "A=\"\\", "=\n==\nA", "A=\xff"} {
+	for _, s := range []string{"A=1\nexport B=2\n# c\\\nC='x\ny' \"z\"\\\n", "A=\"\\", "=\n==\nA", "A=\xff", strings.Repeat("A=1\nB=2\n", 200)} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

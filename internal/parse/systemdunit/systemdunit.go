@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 )
 
 // Assignment is one Key=value line of a unit file or drop-in.
@@ -83,7 +84,10 @@ func Parse(path string, data []byte) File {
 	f := File{Path: path}
 	lines := splitLines(string(data))
 	section := ""
-	var cont strings.Builder
+	// cont is the continued line so far. It always ends unescaped (its
+	// last backslash became a blank), so whether a physical line continues
+	// it depends on that line alone, and the joined line is built once.
+	var cont []byte
 	inCont := false
 	contStart := 0
 	for i, raw := range lines {
@@ -97,28 +101,28 @@ func Parse(path string, data []byte) File {
 		if !inCont {
 			contStart = lineNo
 		}
-		cont.WriteString(raw)
-		p := cont.String()
-		if endsEscaped(p) {
-			cont.Reset()
-			cont.WriteString(p[:len(p)-1] + " ")
+		cont = append(cont, raw...)
+		if endsEscaped(raw) {
+			cont[len(cont)-1] = ' '
 			inCont = true
 			continue
 		}
-		cont.Reset()
+		p := string(cont)
+		cont = cont[:0]
 		inCont = false
 		if !f.parseLine(p, contStart, &section) {
 			return f
 		}
 	}
 	if inCont {
-		f.parseLine(cont.String(), contStart, &section)
+		f.parseLine(string(cont), contStart, &section)
 	}
 	return f
 }
 
 // parseLine is conf-parser.c parse_line for one logical line; it returns
-// false when the line makes systemd reject the file.
+// false when the line makes systemd reject the file, or when the file has
+// more than budget.Statements assignments and the rest is not read.
 func (f *File) parseLine(l string, line int, section *string) bool {
 	src := inventory.Source{File: f.Path, Line: line}
 	l = strings.Trim(l, whitespace)
@@ -154,6 +158,10 @@ func (f *File) parseLine(l string, line int, section *string) bool {
 	if k == "" {
 		f.warn(src, "missing key name before '=': systemd ignores the line")
 		return true
+	}
+	if len(f.Assignments) >= budget.Statements {
+		f.Problems = append(f.Problems, budget.Problem(src, "the assignments of "+f.Path, budget.Statements, "statements", "this line and the ones after it are not read"))
+		return false
 	}
 	f.Assignments = append(f.Assignments, Assignment{
 		Section: *section,

@@ -60,6 +60,15 @@ type DB struct {
 	// Problems are records XrdAcc would refuse or read otherwise than
 	// they look.
 	Problems []inventory.Problem
+	// byID indexes Rules by type and identity, built on the first Find:
+	// looking every identity up in every rule would cost the square of a
+	// large database.
+	byID map[ruleKey][]int
+}
+
+type ruleKey struct {
+	t  byte
+	id string
 }
 
 // Parse reads an acc.authdb.
@@ -107,11 +116,16 @@ func truncate(s string) string {
 
 // Find returns the rules of type t naming id.
 func (db *DB) Find(t byte, id string) []Rule {
-	var out []Rule
-	for _, r := range db.Rules {
-		if r.Type == t && r.ID == id {
-			out = append(out, r)
+	if db.byID == nil {
+		db.byID = map[ruleKey][]int{}
+		for i, r := range db.Rules {
+			k := ruleKey{r.Type, r.ID}
+			db.byID[k] = append(db.byID[k], i)
 		}
+	}
+	var out []Rule
+	for _, i := range db.byID[ruleKey{t, id}] {
+		out = append(out, db.Rules[i])
 	}
 	return out
 }

@@ -47,6 +47,7 @@ func TestParse(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("u xrootd /data a\n= g o: x g: y\nx g /d r\n"))
 	f.Add([]byte("u\n=\nx a b c\n\\\n\x00"))
+	f.Add([]byte(strings.Repeat("= g o: x\nx g /d r\n", 100))) // many compound identities
 	f.Fuzz(func(t *testing.T, data []byte) {
 		db := Parse("/f", data)
 		for _, r := range db.Rules {

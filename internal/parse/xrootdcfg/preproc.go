@@ -9,6 +9,7 @@ import (
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 )
 
 // This file is a port of XrdOucStream::GetMyFirstWord and what it calls
@@ -37,6 +38,11 @@ type parser struct {
 	skpel   bool // a branch was taken: skip the else branches
 	stopped bool
 	noFi    bool // a missing fi was reported already
+	// substituted counts the bytes variable values put into words,
+	// against budget.Expansion, and words the words read, against
+	// budget.Words.
+	substituted int
+	words       int
 
 	directives []Directive
 	files      []string
@@ -163,6 +169,12 @@ func (p *parser) nextDirective() (string, bool) {
 			p.set(word)
 			continue
 		}
+		if len(p.directives) >= budget.Statements {
+			p.problems = append(p.problems, budget.Problem(p.s.line, "the directives of this configuration", budget.Statements, "statements",
+				"this directive and the ones after it are not read"))
+			p.stopped = true
+			return "", false
+		}
 		return word, true
 	}
 }
@@ -273,7 +285,14 @@ func (p *parser) doContinue() bool {
 	return p.continueTo(target, suffixes, src)
 }
 
-// continueTo is the second half of docont.
+// continueTo is the second half of docont. It is also xrootd's own bound
+// on includes: a file or directory reached by `continue` may not continue
+// again ("'continue' in a continuation is not allowed."), so a
+// configuration is at most its main file and one continuation, the files
+// of a directory included
+// (https://github.com/xrootd/xrootd/blob/v5.5.3/src/XrdOuc/XrdOucStream.cc,
+// XrdOucStream::docont, unchanged in v6.1.0). A directory's files are not
+// bounded there; the scan reads at most budget.Visits of them.
 func (p *parser) continueTo(target string, suffixes []string, src inventory.Source) bool {
 	if p.s.inDir || p.s.contAdd {
 		p.problem(src, "'continue' in a file reached by 'continue': xrootd reports \"'continue' in a continuation is not allowed.\", stops reading here and does not start")
@@ -305,6 +324,11 @@ func (p *parser) continueTo(target string, suffixes []string, src inventory.Sour
 	files, ok := p.dirFiles(target, suffixes, src)
 	if !ok {
 		return false
+	}
+	if len(files) > budget.Visits {
+		p.problems = append(p.problems, budget.Problem(src, "continue "+target, budget.Visits, "files per configuration",
+			fmt.Sprintf("%s and the files after it are not read", files[budget.Visits])))
+		files = files[:budget.Visits]
 	}
 	if len(files) == 0 {
 		// docontD returns false without an error: the configuration
@@ -364,6 +388,9 @@ func (p *parser) dirFiles(dir string, suffixes []string, src inventory.Source) (
 			continue
 		}
 		out = append(out, full)
+		if len(out) > budget.Visits {
+			break // one more than the budget: the caller says so
+		}
 	}
 	// ReadDir sorts by name; std::set<std::string> of full paths gives the
 	// same byte order within one directory.

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 )
 
 // This file is a port of how XrdOucStream (src/XrdOuc/XrdOucStream.cc,
@@ -19,7 +20,11 @@ import (
 const maxLine = 2047
 
 // maxSubst is vSubs' output limit (maxVLen-1): a longer word is an error
-// and is dropped; a longer variable value is cut silently.
+// and is dropped; a longer variable value is cut silently
+// (https://github.com/xrootd/xrootd/blob/v5.5.3/src/XrdOuc/XrdOucStream.cc,
+// XrdOucStream::vSubs). It bounds each word; the words of a whole
+// configuration are bounded by budget.Expansion bytes of substitutions and
+// budget.Words words, which xrootd does not bound.
 const maxSubst = 511
 
 // physLine is one record as GetLine returns it.
@@ -48,6 +53,9 @@ func splitLines(data []byte, notabs bool) (lines []physLine, nulAt int) {
 	if notabs {
 		text = strings.ReplaceAll(text, "\t", " ")
 	}
+	// One allocation for the records: growing the slice line by line
+	// would allocate about twice over for a large file.
+	lines = make([]physLine, 0, strings.Count(text, "\n")+1)
 	for n := 1; text != ""; n++ {
 		line, rest, found := strings.Cut(text, "\n")
 		lines = append(lines, physLine{text: line, num: n})
@@ -176,6 +184,18 @@ func (s *stream) token() (string, bool) {
 // continuation lines (and skipping blank and comment lines between them).
 // At the end of a directive it reports false once.
 func (s *stream) word() (string, bool) {
+	if s.p.stopped {
+		// A budget ended the reading in the middle of a directive.
+		s.toks, s.xline = nil, false
+		return "", false
+	}
+	if s.p.words++; s.p.words > budget.Words {
+		s.p.problems = append(s.p.problems, budget.Problem(s.line, "the words of this configuration", budget.Words, "words",
+			"the rest of the configuration, from this directive on, is not read"))
+		s.p.stopped = true
+		s.toks, s.xline = nil, false
+		return "", false
+	}
 	s.xline = true
 	for len(s.toks) > 0 {
 		w := s.toks[0]
@@ -298,11 +318,14 @@ func (s *stream) vsubs(w string) string {
 		if !ok && closer != ']' {
 			s.p.undefined(s.line, name)
 		}
-		copied := 0
-		for copied < len(v) && n > 0 {
-			out = append(out, v[copied])
-			copied++
-			n--
+		copied := min(len(v), n)
+		out = append(out, v[:copied]...)
+		n -= copied
+		if s.p.substituted += copied; s.p.substituted > budget.Expansion {
+			s.p.problems = append(s.p.problems, budget.Problem(s.line, "the variable substitutions of this configuration", budget.Expansion, "bytes in all",
+				"the rest of the configuration, from this directive on, is not read"))
+			s.p.stopped = true
+			return ""
 		}
 		if copied < len(v) {
 			// The value did not fit: vSubs stops, keeping what it has,

@@ -482,8 +482,16 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("set x = $(x)$(x)\nif $(x) named\nelse if\nelse\nelse\nfi\nfi\ncontinue /f.cfg\n\\"))
 	f.Add([]byte("all.a ${unterminated $( $\nset a\\ = \\\n"))
+	// The hostile-input suite's shapes, small: substitutions of a long
+	// value, a continued directive, a continued directory.
+	f.Add([]byte("set a = " + strings.Repeat("x", 500) + "\nall.export" + strings.Repeat(" $a", 300) + " \\\n $a $(a)\n"))
+	f.Add([]byte("all.export /a \\\n" + strings.Repeat("  /b \\\n", 200) + "  /c\n"))
+	f.Add([]byte("continue /d/\nall.x 2\n"))
+	// One tree per worker, rewritten for each input: a temporary tree per
+	// input makes fuzzing, and the minimising of a large input, crawl.
+	tree := testkit.NewFuzzTree(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fsys := root(t, map[string]string{"/f.cfg": string(data), "/d/x.cfg": "continue /f.cfg\nall.x 1\n"})
+		fsys := tree.Write(t, map[string][]byte{"/f.cfg": data, "/d/x.cfg": []byte("continue /f.cfg\nall.x 1\n")})
 		cfg := Parse(fsys, "/f.cfg", Options{Host: "h", Instance: "i", Program: "xrootd"})
 		for _, d := range cfg.Directives {
 			if d.Source.Line < 1 || d.Source.File == "" {

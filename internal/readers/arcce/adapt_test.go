@@ -228,7 +228,7 @@ func TestTokenTrusts(t *testing.T) {
 			cfg := parse(tc.conf)
 			svc := &inventory.Service{}
 			groups, order := readAuthgroups(cfg, svc)
-			tokenTrusts(cfg, tc.version, groups, order, mappingAccounts(cfg.Block("mapping")), svc)
+			tokenTrusts(cfg, tc.version, groups, order, mappingAccounts(cfg.Block("mapping")), newShadows(), svc)
 			if got := fmt.Sprintf("%v@%s", svc.TokensEnabled, svc.TokensSource); got != tc.tokens {
 				t.Errorf("tokens = %q, want %q", got, tc.tokens)
 			}
@@ -338,7 +338,7 @@ denyaccess = c
 `)
 	svc := &inventory.Service{}
 	groups, order := readAuthgroups(cfg, svc)
-	access(cfg, groups, order, svc)
+	access(cfg, groups, order, newShadows(), svc)
 	if got, want := settingList(svc.Settings), "authgroup.all=b,c@/etc/arc.conf:3; arex/ws/jobs.access=allowaccess:b,allowaccess:a,denyaccess:a,denyaccess:gone,denyaccess:nowhere@/etc/arc.conf:10; queue:q.access=@/etc/arc.conf:11; queue:r.access=denyaccess:c@/etc/arc.conf:13"; got != want {
 		t.Errorf("settings =\n %s\nwant\n %s", got, want)
 	}

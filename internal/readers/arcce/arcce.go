@@ -4,12 +4,13 @@
 package arcce
 
 import (
+	"bytes"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/parse/arcconf"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 	"github.com/ttt-wg/ttt-check/internal/readers"
 	"github.com/ttt-wg/ttt-check/internal/version"
 )
@@ -19,16 +20,18 @@ const ConfigFile = "/etc/arc.conf"
 
 // Read returns the ARC CE service, or nothing when /etc/arc.conf is absent.
 func Read(h readers.Host) ([]inventory.Service, error) {
-	if !h.FS.Exists(ConfigFile) {
-		return nil, nil
-	}
 	svc := inventory.Service{Name: name, ConfigFiles: []string{ConfigFile}}
 	data, err := h.FS.ReadFile(ConfigFile)
 	if err != nil {
+		// Only a missing file means no ARC CE: one that cannot be read
+		// (permission denied, a link loop) is a CE not judged.
+		if readers.Missing(err) {
+			return nil, nil
+		}
 		svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: ConfigFile}, Reason: err.Error()})
 		return []inventory.Service{svc}, nil
 	}
-	if strings.Contains(string(data), "{{") || strings.Contains(string(data), "<%") {
+	if bytes.Contains(data, []byte("{{")) || bytes.Contains(data, []byte("<%")) {
 		svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: ConfigFile}, Reason: "an unrendered ERB/Jinja template: values are placeholders"})
 	}
 	cfg := arcconf.Parse(ConfigFile, data)
@@ -47,6 +50,9 @@ type rule struct {
 	src      inventory.Source
 	tokens   []arcconf.TokenRule
 	matchAll bool // `all = yes`
+	// truncated is set when tokens holds only the first of the rule's
+	// alternatives (budget.Alternatives).
+	truncated bool
 }
 
 // adapt turns arc.conf into the inventory. The order of the steps is the
@@ -59,8 +65,9 @@ func adapt(h readers.Host, cfg *arcconf.Config, svc *inventory.Service) {
 	}
 	groups, order := readAuthgroups(cfg, svc)
 	legacy(cfg, version, svc)
-	tokenTrusts(cfg, version, groups, order, mappingAccounts(cfg.Block("mapping")), svc)
-	access(cfg, groups, order, svc)
+	sh := newShadows()
+	tokenTrusts(cfg, version, groups, order, mappingAccounts(cfg.Block("mapping")), sh, svc)
+	access(cfg, groups, order, sh, svc)
 	danglingMappings(cfg, svc)
 	logging(cfg, svc)
 }
@@ -79,6 +86,10 @@ func readAuthgroups(cfg *arcconf.Config, svc *inventory.Service) (map[string][]r
 			if problem != nil {
 				svc.Problems = append(svc.Problems, *problem)
 				continue
+			}
+			if r.truncated {
+				svc.Problems = append(svc.Problems, budget.Problem(o.Source, "authtokensgen's alternatives (the expression in disjunctive form)", budget.Alternatives, "alternatives per rule",
+					"the alternatives after those are not judged"))
 			}
 			groups[b.Label] = append(groups[b.Label], r)
 		}
@@ -103,7 +114,9 @@ func parseRule(group string, o arcconf.Option) (rule, *inventory.Problem) {
 		if err != nil {
 			return rule{}, &inventory.Problem{Source: o.Source, Reason: "authtokensgen: " + err.Error()}
 		}
-		r.tokens = arcconf.Alternatives(e)
+		var complete bool
+		r.tokens, complete = arcconf.AlternativesOf(e)
+		r.truncated = !complete
 	case "all":
 		r.matchAll = o.Value == "" || strings.EqualFold(o.Value, "yes")
 	}
@@ -189,11 +202,12 @@ func mappingAccounts(mapping *arcconf.Block) map[string]groupAccount {
 // `+` rules) and bans (for `-` rules), in the order of the blocks and
 // rules. Tokens are on with an [authtokens] block, on ARC 7 with any
 // token rule.
-func tokenTrusts(cfg *arcconf.Config, version string, groups map[string][]rule, order []string, accounts map[string]groupAccount, svc *inventory.Service) {
+func tokenTrusts(cfg *arcconf.Config, version string, groups map[string][]rule, order []string, accounts map[string]groupAccount, sh *shadows, svc *inventory.Service) {
 	authtokens := cfg.Block("authtokens")
 	if authtokens != nil {
 		svc.TokensEnabled, svc.TokensSource = true, authtokens.Source
 	}
+	cut := false // budget.Entries trusts were made
 	for _, g := range order {
 		for i, r := range groups[g] {
 			if len(r.tokens) == 0 {
@@ -204,7 +218,11 @@ func tokenTrusts(cfg *arcconf.Config, version string, groups map[string][]rule, 
 			}
 			switch r.sign {
 			case '-':
-				svc.Bans = append(svc.Bans, ruleBans(groups[g][:i], r)...)
+				if bans, ok := sh.ruleBans(groups[g][:i], r); ok {
+					svc.Bans = append(svc.Bans, bans...)
+				} else {
+					sh.stop(r.src, svc)
+				}
 			case '+':
 				acct := accounts[g]
 				if acct.lcmaps {
@@ -213,6 +231,15 @@ func tokenTrusts(cfg *arcconf.Config, version string, groups map[string][]rule, 
 					svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "LCMAPS mapping plugin", Source: acct.src})
 				}
 				for _, t := range r.tokens {
+					if len(svc.Trusts) >= budget.Entries {
+						// The scan keeps no more; building them would
+						// cost most of what a huge arc.conf costs.
+						if !cut {
+							cut = true
+							svc.Problems = append(svc.Problems, budget.EntriesProblem(r.src, "trusts", svc.Label()))
+						}
+						break
+					}
 					svc.Trusts = append(svc.Trusts, ruleTrust(g, r, t, acct))
 				}
 			}
@@ -220,22 +247,65 @@ func tokenTrusts(cfg *arcconf.Config, version string, groups map[string][]rule, 
 	}
 }
 
+// shadows decides which earlier rules shadow bans, within budget.Matches
+// comparisons of token rules for the whole arc.conf: the search is the
+// product of bans, earlier rules and their alternatives, so a hostile
+// file of thousands of each would cost minutes. Patterns are compiled once
+// each.
+type shadows struct {
+	compared int
+	stopped  bool
+	patterns map[string]*regexp.Regexp
+}
+
+func newShadows() *shadows { return &shadows{patterns: map[string]*regexp.Regexp{}} }
+
+// spend counts n comparisons and reports whether they are within budget.
+func (sh *shadows) spend(n int) bool {
+	sh.compared += n
+	return sh.compared <= budget.Matches
+}
+
+// stop records, once, that the budget ended the search at src.
+func (sh *shadows) stop(src inventory.Source, svc *inventory.Service) {
+	if sh.stopped {
+		return
+	}
+	sh.stopped = true
+	svc.Problems = append(svc.Problems, budget.Problem(src, "the search for rules that shadow bans", budget.Matches, "comparisons of token rules",
+		"the bans from here on are not recorded nor checked"))
+}
+
+// ruleBans are the bans of a `-` rule, with a fresh budget (tests).
+func ruleBans(earlier []rule, r rule) []inventory.Ban {
+	bans, _ := newShadows().ruleBans(earlier, r)
+	return bans
+}
+
 // ruleBans are the bans of a `-` rule. Rules apply in order and the first
 // match decides, so an earlier `+` rule admitting the same tokens shadows
-// the ban.
-func ruleBans(earlier []rule, r rule) []inventory.Ban {
-	var bans []inventory.Ban
+// the ban. ok is false once the budget is spent.
+func (sh *shadows) ruleBans(earlier []rule, r rule) (bans []inventory.Ban, ok bool) {
+	if sh.stopped {
+		return nil, false
+	}
 	for _, t := range r.tokens {
 		b := inventory.Ban{Identity: identity(t), Source: r.src}
 		for _, e := range earlier {
-			if e.sign == '+' && shadow(&b, e, t) {
+			if e.sign != '+' {
+				continue
+			}
+			if !sh.spend(len(e.tokens) + 1) {
+				return nil, false
+			}
+			if sh.shadow(&b, e, t) {
 				b.ShadowedBy = e.src
 				break
 			}
 		}
 		bans = append(bans, b)
 	}
-	return bans
+	return bans, true
 }
 
 // ruleTrust is what one alternative of a `+` token rule of group g admits,
@@ -278,7 +348,7 @@ func ruleTrust(g string, r rule, t arcconf.TokenRule, acct groupAccount) invento
 // authgroups that admit everyone (`all`), each block's allowaccess and
 // denyaccess statements in order, statements naming no authgroup, and
 // denies an earlier allow shadows.
-func access(cfg *arcconf.Config, groups map[string][]rule, order []string, svc *inventory.Service) {
+func access(cfg *arcconf.Config, groups map[string][]rule, order []string, sh *shadows, svc *inventory.Service) {
 	all := allGroups(groups, order)
 	if len(all) > 0 {
 		svc.Settings = append(svc.Settings, inventory.Setting{Key: "authgroup.all", Values: all, Source: cfg.Block("authgroup:" + all[0]).Source})
@@ -288,8 +358,12 @@ func access(cfg *arcconf.Config, groups map[string][]rule, order []string, svc *
 	// (ARexConfigContext::GetRutimeConfiguration, job.cpp); the
 	// [arex/ws/jobs] lists are not consulted by ARC 6.9-6.21 nor by ARC
 	// 7's REST handlers (docs/services/arc-ce.md, access-open).
+	inAll := map[string]bool{}
+	for _, g := range all {
+		inAll[g] = true
+	}
 	for g, a := range mappingAccounts(cfg.Block("mapping")) {
-		if slices.Contains(all, g) && (a.user != "" || a.mapfile != "") {
+		if inAll[g] && (a.user != "" || a.mapfile != "") {
 			to := a.user
 			if to == "" {
 				to = "the accounts of " + a.mapfile
@@ -319,7 +393,7 @@ func access(cfg *arcconf.Config, groups map[string][]rule, order []string, svc *
 			last = b.Source
 		}
 		svc.Settings = append(svc.Settings, inventory.Setting{Key: b.Name + ".access", Values: stmts, Source: last})
-		shadowedDenies(b, groups, svc)
+		shadowedDenies(b, groups, sh, svc)
 	}
 }
 
@@ -391,7 +465,7 @@ func logging(cfg *arcconf.Config, svc *inventory.Service) {
 // shadowedDenies records denyaccess statements that come after an
 // allowaccess admitting the same tokens: processing stops at the first
 // matching statement, so the deny is never reached.
-func shadowedDenies(b *arcconf.Block, groups map[string][]rule, svc *inventory.Service) {
+func shadowedDenies(b *arcconf.Block, groups map[string][]rule, sh *shadows, svc *inventory.Service) {
 	type stmt struct {
 		allow bool
 		group string
@@ -415,13 +489,23 @@ func shadowedDenies(b *arcconf.Block, groups map[string][]rule, svc *inventory.S
 				continue
 			}
 			for _, t := range r.tokens {
+				if sh.stopped {
+					return
+				}
 				ban := inventory.Ban{Identity: "denyaccess " + s.group + ": " + identity(t), Source: s.src}
 				for _, e := range stmts[:i] {
 					if !e.allow {
 						continue
 					}
 					for _, er := range groups[e.group] {
-						if er.sign == '+' && shadow(&ban, er, t) {
+						if er.sign != '+' {
+							continue
+						}
+						if !sh.spend(len(er.tokens) + 1) {
+							sh.stop(s.src, svc)
+							return
+						}
+						if sh.shadow(&ban, er, t) {
 							ban.ShadowedBy = e.src
 							break
 						}
@@ -452,19 +536,19 @@ func identity(t arcconf.TokenRule) string {
 // in order and stops at the first that matches ("processing STOPS within
 // that authgroup", arc.conf.reference [authgroup]), and access statements
 // likewise: a ban is dead for every token an earlier rule already decided.
-func shadow(b *inventory.Ban, e rule, t arcconf.TokenRule) bool {
+func (sh *shadows) shadow(b *inventory.Ban, e rule, t arcconf.TokenRule) bool {
 	if e.matchAll {
 		b.Partly, b.SlipsThrough = false, tokenText(t, arcconf.TokenRule{})
 		return true
 	}
 	for _, er := range e.tokens {
-		if covers([]arcconf.TokenRule{er}, t) {
+		if sh.covers([]arcconf.TokenRule{er}, t) {
 			b.Partly, b.SlipsThrough = false, tokenText(t, er)
 			return true
 		}
 	}
 	for _, er := range e.tokens {
-		if overlaps(er, t) {
+		if sh.overlaps(er, t) {
 			b.Partly, b.SlipsThrough = true, tokenText(t, er)
 			return true
 		}
@@ -480,7 +564,7 @@ var claims = []string{"sub", "iss", "aud", "scope", "wlcg.groups"}
 // both constrain can take one value for both (equal literals, or a
 // literal the other's pattern matches). Two patterns on one claim are
 // not decided, so they do not count as an overlap.
-func overlaps(a, b arcconf.TokenRule) bool {
+func (sh *shadows) overlaps(a, b arcconf.TokenRule) bool {
 	for _, c := range claims {
 		oa, ob := a.Ops[c], b.Ops[c]
 		if oa == "" || ob == "" {
@@ -493,11 +577,11 @@ func overlaps(a, b arcconf.TokenRule) bool {
 				return false
 			}
 		case oa == "=" && ob == "~":
-			if !patternMatches(vb, va) {
+			if !sh.matches(vb, va) {
 				return false
 			}
 		case oa == "~" && ob == "=":
-			if !patternMatches(va, vb) {
+			if !sh.matches(va, vb) {
 				return false
 			}
 		default:
@@ -507,9 +591,13 @@ func overlaps(a, b arcconf.TokenRule) bool {
 	return true
 }
 
-func patternMatches(pattern, s string) bool {
-	re, err := regexp.Compile(pattern)
-	return err == nil && re.MatchString(s)
+func (sh *shadows) matches(pattern, s string) bool {
+	re, ok := sh.patterns[pattern]
+	if !ok {
+		re, _ = regexp.Compile(pattern) // nil: never matches
+		sh.patterns[pattern] = re
+	}
+	return re != nil && re.MatchString(s)
 }
 
 // tokenText names a token both rules admit: each claim's literal from
@@ -533,15 +621,13 @@ func tokenText(ban, earlier arcconf.TokenRule) string {
 
 // covers reports whether one of rules admits every token t admits: each
 // of its constraints is absent or equal to t's.
-func covers(rules []arcconf.TokenRule, t arcconf.TokenRule) bool {
+func (sh *shadows) covers(rules []arcconf.TokenRule, t arcconf.TokenRule) bool {
 	for _, r := range rules {
 		ok := true
 		for claim, op := range r.Ops {
 			if op != "=" || t.Ops[claim] != "=" || value(r, claim) != value(t, claim) {
-				if op == "~" && t.Ops[claim] == "=" {
-					if re, err := regexp.Compile(value(r, claim)); err == nil && re.MatchString(value(t, claim)) {
-						continue
-					}
+				if op == "~" && t.Ops[claim] == "=" && sh.matches(value(r, claim), value(t, claim)) {
+					continue
 				}
 				ok = false
 				break

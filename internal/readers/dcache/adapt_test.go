@@ -2,6 +2,10 @@ package dcache
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,7 +23,8 @@ func propSet(conf string) *dcacheprops.Set {
 		"gplazma.multimap.file":      "${dcache.paths.etc}/multi-mapfile",
 		"gplazma.banfile.path":       "${dcache.paths.etc}/ban.conf",
 	})
-	set.Apply(dcacheprops.Parse(DcacheConf, []byte(conf)), "")
+	props, _ := dcacheprops.Parse(DcacheConf, []byte(conf))
+	set.Apply(props, "")
 	return set
 }
 
@@ -222,13 +227,26 @@ func TestProviderTrust(t *testing.T) {
 
 func TestParseMultimap(t *testing.T) {
 	const f = "/etc/dcache/multi-mapfile"
-	got := parseMultimap(f, []byte("# comment\n\"op:atlas\" username:atlas uid:1\n\noidcgrp:/cms/pilots\t\"username:cms x\"\n"))
+	got, problems := parseMultimap(f, []byte("# comment\n\"op:atlas\" username:atlas uid:1\n\noidcgrp:/cms/pilots\t\"username:cms x\"\n"+
+		"op:x -opt=1 username:x -- gid:2,true\n"+
+		"garbage with a s3cr3t-value-here\nop:y\nop:y user:y\nop:y uid:one\ngid:x,true uid:1\nop:y oidc:sub\n"))
 	var s []string
 	for _, m := range got {
 		s = append(s, fmt.Sprintf("%s|%s|%s@%s", m.kind, m.value, m.target, m.src))
 	}
-	if want := "op|atlas|username:atlas uid:1@/etc/dcache/multi-mapfile:2; oidcgrp|/cms/pilots|\"username:cms x\"@/etc/dcache/multi-mapfile:4"; strings.Join(s, "; ") != want {
+	if want := "op|atlas|username:atlas uid:1@/etc/dcache/multi-mapfile:2; oidcgrp|/cms/pilots|\"username:cms x\"@/etc/dcache/multi-mapfile:4; op|x|username:x gid:2,true@/etc/dcache/multi-mapfile:5"; strings.Join(s, "; ") != want {
 		t.Errorf("parseMultimap =\n %s\nwant\n %s", strings.Join(s, "; "), want)
+	}
+	var ps []string
+	for _, p := range problems {
+		if strings.Contains(p.Reason, "s3cr3t") {
+			t.Errorf("the problem repeats a secret: %s", p.Reason)
+		}
+		ps = append(ps, fmt.Sprintf("%d: %s", p.Source.Line, p.Reason[strings.Index(p.Reason, "read: ")+6:strings.Index(p.Reason, ";")]))
+	}
+	want := "6: the predicate has no ':'|7: no mapped principals|8: the principal type is not one dCache knows|9: the principal's uid is not a number|10: the predicate's gid is not a number|11: the oidc principal has no '@'"
+	if strings.Join(ps, "|") != want {
+		t.Errorf("problems =\n %s\nwant\n %s", strings.Join(ps, "|"), want)
 	}
 }
 
@@ -256,7 +274,7 @@ func TestReadMultimaps(t *testing.T) {
 }
 
 func TestDanglingOPs(t *testing.T) {
-	maps := parseMultimap("/m", []byte("op:atlas uid:1\nop:ghost:x uid:2\noidcgrp:/ghost uid:3\n"))
+	maps, _ := parseMultimap("/m", []byte("op:atlas uid:1\nop:ghost:x uid:2\noidcgrp:/ghost uid:3\n"))
 	refs := danglingOPs(maps, map[string]provider{"atlas": {}})
 	if len(refs) != 1 || refs[0].Name != "OP alias ghost" || refs[0].Source.String() != "/m:2" || refs[0].Note != "no gplazma.oidc.provider!ghost defines it" {
 		t.Errorf("danglingOPs = %+v", refs)
@@ -264,7 +282,7 @@ func TestDanglingOPs(t *testing.T) {
 }
 
 func TestMapStrategies(t *testing.T) {
-	maps := parseMultimap("/m", []byte("op:atlas username:first\nop:atlas \"username:second\"\noidcgrp:/cms/pilots uid:3\noidcgrp:/atlas uid:4\noidcgrp:/atlas/x uid:5\n"))
+	maps, _ := parseMultimap("/m", []byte("op:atlas username:first\nop:atlas \"username:second\"\noidcgrp:/cms/pilots uid:3\noidcgrp:/atlas uid:4\noidcgrp:/atlas/x uid:5\n"))
 	src := at(DcacheConf, 1)
 	tests := []struct {
 		name, alias, url string
@@ -292,7 +310,7 @@ func TestMapStrategies(t *testing.T) {
 }
 
 func TestParseBanfile(t *testing.T) {
-	bans := parseBanfile("/etc/dcache/ban.conf", []byte("# ban x\nban  uid:0 \n  ban dn:\"/CN=x y\"\nbanned z\nalias a=b\n"))
+	bans, _ := parseBanfile("/etc/dcache/ban.conf", []byte("# ban x\nban  uid:0 \n  ban dn:\"/CN=x y\"\nbanned z\nalias a=b\n"))
 	var got []string
 	for _, b := range bans {
 		got = append(got, b.Identity+"@"+b.Source.String())
@@ -320,4 +338,94 @@ func TestReadBans(t *testing.T) {
 	if want := "/etc/dcache/ban.conf /etc/dcache/other"; strings.Join(svc.ConfigFiles, " ") != want || len(svc.Problems) != 0 {
 		t.Errorf("config files = %v, problems = %+v (a missing banfile is an empty one)", svc.ConfigFiles, svc.Problems)
 	}
+}
+
+// naiveStrategies is mapStrategies as it was before the index: every
+// line tested for every provider. TestMapIndexAgrees holds the index to it.
+func naiveStrategies(t *inventory.Trust, p provider, maps []mapEntry) {
+	before := t.StrategySource
+	for _, m := range maps {
+		switch m.kind {
+		case "op":
+			a, _, _ := strings.Cut(m.value, ":")
+			if a == p.alias {
+				t.Strategies = append(t.Strategies, inventory.StrategyIssuerWide)
+				t.StrategySource, t.Account, t.AccountSource = m.src, account(m.target), m.src
+				if t.HasStrategy(inventory.StrategyCapability) {
+					t.ScopeLimit = inventory.ScopesConfine
+				}
+			}
+		case "oidcgrp":
+			root := strings.Split(strings.TrimPrefix(m.value, "/"), "/")[0]
+			if strings.EqualFold(root, p.alias) || strings.Contains(strings.ToLower(p.url), "/"+strings.ToLower(root)+"-auth") || strings.Contains(strings.ToLower(p.url), "//"+strings.ToLower(root)+"-auth") {
+				if !t.HasStrategy(inventory.StrategyGroup) {
+					t.Strategies = append(t.Strategies, inventory.StrategyGroup)
+					t.StrategySource = m.src
+				}
+			}
+		}
+	}
+	if t.HasStrategy(inventory.StrategyGroup) && !t.HasStrategy(inventory.StrategyIssuerWide) {
+		kept := t.Strategies[:0]
+		for _, s := range t.Strategies {
+			if s != inventory.StrategyGroup {
+				kept = append(kept, s)
+			}
+		}
+		t.Strategies = kept
+		t.StrategySource = before
+	}
+}
+
+func TestMapIndexAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := []string{"atlas", "ATLAS", "cms", "Cms", "x", "", "ſx", "Sx", "atlas-auth"}
+	pick := func() string { return words[rng.IntN(len(words))] }
+	for n := 0; n < 2000; n++ {
+		var maps []mapEntry
+		for i := rng.IntN(8); i > 0; i-- {
+			e := mapEntry{kind: []string{"op", "oidcgrp", "uid"}[rng.IntN(3)], target: "username:" + pick(), src: inventory.Source{File: "/m", Line: len(maps) + 1}}
+			if e.kind == "oidcgrp" {
+				e.value = "/" + pick() + "/" + pick()
+			} else {
+				e.value = pick() + ":" + pick()
+			}
+			maps = append(maps, e)
+		}
+		p := provider{alias: pick(), url: "https://" + pick() + "-auth.example/" + pick() + "-auth/", profile: []string{"wlcg", "oidc"}[rng.IntN(2)]}
+		want := providerTrust(p, nil, inventory.Source{})
+		got := want
+		got.Strategies = slices.Clone(want.Strategies)
+		naiveStrategies(&want, p, maps)
+		mapStrategies(&got, p, maps)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("provider %+v, maps %+v:\n got %+v\nwant %+v", p, maps, got, want)
+		}
+	}
+}
+
+// FuzzParseMultimap: no multimap file makes the reader panic, every entry
+// and problem names a line of the file, and no problem repeats a whole
+// line (it may hold a secret).
+func FuzzParseMultimap(f *testing.F) {
+	f.Add([]byte("op:wlcg username:wlcg\noidcgrp:/atlas gid:1000\n"))
+	f.Add([]byte("this line is garbage and has a s3cr3t at its end\nop:y\nop:y user:y\nuid:x gid:1,true\nop:x -o=1 -- oidc:a\n\"op:q r\" \"username:a b\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, problems := parseMultimap("/m", data)
+		lines := strings.Count(string(data), "\n") + 1
+		for _, e := range entries {
+			if e.src.Line < 1 || e.src.Line > lines {
+				t.Fatalf("entry %+v outside the file", e)
+			}
+		}
+		all := strings.Split(string(data), "\n")
+		for _, p := range problems {
+			if p.Source.Line < 1 || p.Source.Line > lines {
+				t.Fatalf("problem %+v outside the file", p)
+			}
+			if l := strings.TrimSpace(all[p.Source.Line-1]); l != "" && strings.Contains(p.Reason, strconv.Quote(l)) {
+				t.Fatalf("problem repeats the whole line %q: %s", l, p.Reason)
+			}
+		}
+	})
 }

@@ -5,10 +5,15 @@
 package dcache
 
 import (
+	"fmt"
 	"path"
+	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 	"github.com/ttt-wg/ttt-check/internal/parse/dcacheprops"
 	"github.com/ttt-wg/ttt-check/internal/readers"
 )
@@ -25,10 +30,11 @@ const (
 
 // Read returns the dCache gPlazma service, or nothing without dCache.
 func Read(h readers.Host) ([]inventory.Service, error) {
-	if !h.FS.Exists(DcacheConf) && !h.FS.Exists("/etc/dcache/gplazma.conf") {
+	found, unreadable := readers.Look(h.FS, DcacheConf, "/etc/dcache/gplazma.conf")
+	if !found && len(unreadable) == 0 {
 		return nil, nil
 	}
-	svc := inventory.Service{Name: name}
+	svc := inventory.Service{Name: name, Problems: unreadable}
 	short, _, _ := strings.Cut(h.Name, ".")
 	set := dcacheprops.NewSet(map[string]string{
 		"host.name": short, "host.fqdn": h.Name, "dcache.paths.etc": "/etc/dcache",
@@ -40,8 +46,10 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 	read := func(file string) []dcacheprops.Property {
 		data, err := h.FS.ReadFile(file)
 		if err != nil {
-			if h.FS.Exists(file) {
-				svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: file}, Reason: err.Error()})
+			// A missing file sets nothing; one that cannot be read may
+			// set anything.
+			if !readers.Missing(err) {
+				unreadableFile(&svc, file, err)
 			}
 			return nil
 		}
@@ -49,15 +57,18 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 		if readers.UnrenderedTemplate(data) {
 			svc.Problems = append(svc.Problems, readers.TemplateProblem(file))
 		}
-		return dcacheprops.Parse(file, data)
+		props, problems := dcacheprops.Parse(file, data)
+		svc.Problems = append(svc.Problems, problems...)
+		return props
 	}
 	conf := read(DcacheConf)
 	set.Apply(conf, "")
 	layoutName, _, _ := set.Get("dcache.layout")
 	layoutDir, _, _ := set.Get("dcache.layout.dir")
 	layoutFile := path.Join(layoutDir, layoutName+".conf")
-	if !h.FS.Exists(layoutFile) {
-		if alt := path.Join(layoutDir, h.Name+".conf"); h.FS.Exists(alt) {
+	if ok, err := h.FS.Present(layoutFile); !ok && err == nil {
+		// An alternative that cannot be looked at is read, to say why.
+		if alt := path.Join(layoutDir, h.Name+".conf"); !readers.Absent(h.FS, alt) {
 			layoutFile = alt
 		}
 	}
@@ -87,7 +98,19 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 		set.Apply(layout, domain+"/gplazma")
 	}
 	adapt(h, set, &svc)
+	svc.Problems = append(svc.Problems, set.Problems()...)
 	return []inventory.Service{svc}, nil
+}
+
+// unreadableFile records a file that exists but cannot be read, once: the
+// paths that decide whether dCache is there were looked at already.
+func unreadableFile(svc *inventory.Service, file string, err error) {
+	for _, p := range svc.Problems {
+		if p.Source == (inventory.Source{File: file}) {
+			return
+		}
+	}
+	svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: file}, Reason: err.Error()})
 }
 
 type provider struct {
@@ -174,9 +197,10 @@ func adapt(h readers.Host, set *dcacheprops.Set, svc *inventory.Service) {
 	providers, order := readProviders(set)
 	maps := readMultimaps(h, set, lines, svc)
 	svc.Dangling = append(svc.Dangling, danglingOPs(maps, providers)...)
+	idx := newMapIndex(maps)
 	for _, alias := range order {
 		t := providerTrust(providers[alias], targets, audSrc)
-		mapStrategies(&t, providers[alias], maps)
+		idx.strategies(&t, providers[alias])
 		svc.Trusts = append(svc.Trusts, t)
 	}
 	readBans(h, set, lines, svc)
@@ -189,8 +213,8 @@ func readGplazmaConf(h readers.Host, set *dcacheprops.Set, svc *inventory.Servic
 	file, _, _ := set.Get("gplazma.configuration.file")
 	data, err := h.FS.ReadFile(file)
 	if err != nil {
-		if h.FS.Exists(file) {
-			svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: file}, Reason: err.Error()})
+		if !readers.Missing(err) {
+			unreadableFile(svc, file, err)
 		}
 		return nil
 	}
@@ -210,8 +234,12 @@ func parseGplazmaConf(file string, data []byte) ([]gplazmaLine, []inventory.Prob
 		if l == "" || l[0] == '#' {
 			continue
 		}
-		f := readers.Fields(l, " \t", readers.KeepQuotes)
 		src := inventory.Source{File: file, Line: i + 1}
+		if len(lines)+len(problems) >= budget.Statements {
+			problems = append(problems, budget.Problem(src, "the lines of "+file, budget.Statements, "statements", "this line and the ones after it are not read"))
+			break
+		}
+		f := readers.Fields(l, " \t", readers.KeepQuotes)
 		if len(f) < 3 {
 			problems = append(problems, inventory.Problem{Source: src, Reason: "gplazma.conf line needs phase, control flag and plugin"})
 			continue
@@ -348,25 +376,97 @@ func readMultimaps(h readers.Host, set *dcacheprops.Set, lines []gplazmaLine, sv
 			continue
 		}
 		svc.ConfigFiles = append(svc.ConfigFiles, file)
-		maps = append(maps, parseMultimap(file, data)...)
+		entries, problems := parseMultimap(file, data)
+		maps = append(maps, entries...)
+		svc.Problems = append(svc.Problems, problems...)
 	}
 	return maps
 }
 
 // parseMultimap reads a multimap file: a predicate kind:value (quoted or
-// not), then the principals it adds.
-func parseMultimap(file string, data []byte) []mapEntry {
+// not), then the principals it adds. A line dCache cannot read is a
+// problem and left out, as GplazmaMultiMapFile.parseMapFile skips it with
+// a warning: a line without principals, a predicate or principal without
+// ':' or of a type dCache does not know, a uid or gid that is not a
+// number, an oidc principal without '@'
+// (https://github.com/dCache/dcache/blob/11.2.5/modules/gplazma2-multimap/src/main/java/org/dcache/gplazma/plugins/GplazmaMultiMapFile.java).
+// The problem shows the start of the line only: a broken line may hold a
+// secret.
+func parseMultimap(file string, data []byte) ([]mapEntry, []inventory.Problem) {
 	var maps []mapEntry
+	var problems []inventory.Problem
 	for i, l := range strings.Split(string(data), "\n") {
 		l = strings.TrimSpace(l)
 		if l == "" || l[0] == '#' {
 			continue
 		}
-		f := readers.Fields(l, " \t", readers.KeepQuotes)
+		src := inventory.Source{File: file, Line: i + 1}
+		if len(maps)+len(problems) >= budget.Statements {
+			problems = append(problems, budget.Problem(src, "the lines of "+file, budget.Statements, "statements", "this line and the ones after it are not read"))
+			break
+		}
+		f := arguments(readers.Fields(l, " \t", readers.KeepQuotes))
+		if why := multimapFault(f); why != "" {
+			problems = append(problems, inventory.Problem{Source: src,
+				Reason: fmt.Sprintf("multimap line %q cannot be read: %s; gPlazma skips it with a warning, so whatever it was meant to map is not mapped", budget.Excerpt(l, 40), why)})
+			continue
+		}
 		k, v, _ := strings.Cut(strings.Trim(f[0], `"`), ":")
-		maps = append(maps, mapEntry{kind: k, value: v, target: strings.Join(f[1:], " "), src: inventory.Source{File: file, Line: i + 1}})
+		maps = append(maps, mapEntry{kind: k, value: v, target: strings.Join(f[1:], " "), src: src})
 	}
-	return maps
+	return maps, problems
+}
+
+// principalTypes are the labels of GplazmaMultiMapFile.MappablePrincipal.
+var principalTypes = map[string]bool{"dn": true, "email": true, "gid": true, "group": true, "fqan": true, "kerberos": true, "oidc": true,
+	"oidcgrp": true, "uid": true, "username": true, "entitlement": true, "op": true, "roles": true}
+
+// multimapFault says why dCache refuses a multimap line split into words,
+// or "".
+func multimapFault(words []string) string {
+	if len(words) < 2 {
+		return "no mapped principals"
+	}
+	for i, w := range words {
+		what := "principal"
+		if i == 0 {
+			what = "predicate"
+		}
+		k, v, ok := strings.Cut(strings.Trim(w, `"`), ":")
+		switch {
+		case !ok:
+			return fmt.Sprintf("the %s has no ':'", what)
+		case !principalTypes[k]:
+			return fmt.Sprintf("the %s type is not one dCache knows", what)
+		case k == "uid" && !numeric(v), k == "gid" && !numeric(strings.SplitN(v, ",", 2)[0]):
+			return fmt.Sprintf("the %s's %s is not a number", what, k)
+		case k == "oidc" && i > 0 && !strings.Contains(v, "@"):
+			return "the oidc principal has no '@'"
+		}
+	}
+	return ""
+}
+
+// arguments drops the options dCache's Args takes out of a line (-name,
+// -name=value, anywhere up to a "--"; a lone "-" is an argument).
+func arguments(words []string) []string {
+	out := words[:0:0]
+	options := true
+	for _, w := range words {
+		switch {
+		case options && w == "--":
+			options = false
+		case options && len(w) > 1 && w[0] == '-':
+		default:
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func numeric(s string) bool {
+	_, err := strconv.ParseInt(s, 10, 64)
+	return err == nil
 }
 
 // danglingOPs are op:ALIAS predicates naming no provider: they match no
@@ -385,30 +485,110 @@ func danglingOPs(maps []mapEntry, providers map[string]provider) []inventory.Ref
 	return refs
 }
 
-// mapStrategies adds what the multimap lines do to the provider's tokens:
-// op:ALIAS maps every token of the provider to one account (the last such
-// line wins), oidcgrp: maps by group, guessed from the group's root
-// matching the alias or the issuer's host (atlas → atlas-auth).
+// mapStrategies is mapIndex.strategies over maps indexed for one provider.
 func mapStrategies(t *inventory.Trust, p provider, maps []mapEntry) {
-	before := t.StrategySource
-	for _, m := range maps {
+	newMapIndex(maps).strategies(t, p)
+}
+
+// mapIndex finds the multimap lines that concern a provider without
+// reading every line for every provider: op: lines by alias, oidcgrp:
+// lines by the root of their group, each root with its first line (only
+// the first matching one counts).
+type mapIndex struct {
+	maps    []mapEntry
+	ops     map[string][]int // alias → op: lines, in order
+	byFold  map[string]int   // root, case folded → first oidcgrp: line
+	byLower map[string]int   // root, lower case → first oidcgrp: line
+}
+
+func newMapIndex(maps []mapEntry) *mapIndex {
+	x := &mapIndex{maps: maps, ops: map[string][]int{}, byFold: map[string]int{}, byLower: map[string]int{}}
+	for i, m := range maps {
 		switch m.kind {
 		case "op":
 			a, _, _ := strings.Cut(m.value, ":")
-			if a == p.alias {
-				t.Strategies = append(t.Strategies, inventory.StrategyIssuerWide)
-				t.StrategySource, t.Account, t.AccountSource = m.src, account(m.target), m.src
-				if t.HasStrategy(inventory.StrategyCapability) {
-					t.ScopeLimit = inventory.ScopesConfine
-				}
-			}
+			x.ops[a] = append(x.ops[a], i)
 		case "oidcgrp":
 			root := strings.Split(strings.TrimPrefix(m.value, "/"), "/")[0]
-			if strings.EqualFold(root, p.alias) || strings.Contains(strings.ToLower(p.url), "/"+strings.ToLower(root)+"-auth") || strings.Contains(strings.ToLower(p.url), "//"+strings.ToLower(root)+"-auth") {
-				if !t.HasStrategy(inventory.StrategyGroup) {
-					t.Strategies = append(t.Strategies, inventory.StrategyGroup)
-					t.StrategySource = m.src
-				}
+			if _, ok := x.byFold[foldKey(root)]; !ok {
+				x.byFold[foldKey(root)] = i
+			}
+			if _, ok := x.byLower[strings.ToLower(root)]; !ok {
+				x.byLower[strings.ToLower(root)] = i
+			}
+		}
+	}
+	return x
+}
+
+// firstGroup is the first oidcgrp: line whose group root is the
+// provider's alias (in any case) or the host part before "-auth" in its
+// URL (https://atlas-auth.cern.ch/ for /atlas), or -1.
+func (x *mapIndex) firstGroup(p provider) int {
+	first := -1
+	better := func(i int, ok bool) {
+		if ok && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	i, ok := x.byFold[foldKey(p.alias)]
+	better(i, ok)
+	// The URL names a root R where it holds "/R-auth": R is what lies
+	// between a "-auth" and the last '/' before it.
+	url := strings.ToLower(p.url)
+	for j := strings.Index(url, "-auth"); j >= 0; {
+		if k := strings.LastIndexByte(url[:j], '/'); k >= 0 {
+			i, ok := x.byLower[url[k+1:j]]
+			better(i, ok)
+		}
+		next := strings.Index(url[j+1:], "-auth")
+		if next < 0 {
+			break
+		}
+		j += 1 + next
+	}
+	return first
+}
+
+// foldKey maps s to one spelling per class of strings strings.EqualFold
+// holds equal: each rune becomes the least rune of its case-folding orbit.
+func foldKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
+}
+
+// strategies adds what the multimap lines do to the provider's tokens:
+// op:ALIAS maps every token of the provider to one account (the last such
+// line wins), oidcgrp: maps by group, guessed from the group's root
+// matching the alias or the issuer's host (atlas → atlas-auth). The lines
+// that concern the provider are applied in file order.
+func (x *mapIndex) strategies(t *inventory.Trust, p provider) {
+	before := t.StrategySource
+	lines := append([]int{}, x.ops[p.alias]...)
+	if g := x.firstGroup(p); g >= 0 {
+		lines = append(lines, g)
+		sort.Ints(lines)
+	}
+	for _, i := range lines {
+		m := x.maps[i]
+		switch m.kind {
+		case "op":
+			t.Strategies = append(t.Strategies, inventory.StrategyIssuerWide)
+			t.StrategySource, t.Account, t.AccountSource = m.src, account(m.target), m.src
+			if t.HasStrategy(inventory.StrategyCapability) {
+				t.ScopeLimit = inventory.ScopesConfine
+			}
+		case "oidcgrp":
+			if !t.HasStrategy(inventory.StrategyGroup) {
+				t.Strategies = append(t.Strategies, inventory.StrategyGroup)
+				t.StrategySource = m.src
 			}
 		}
 	}
@@ -444,21 +624,34 @@ func readBans(h readers.Host, set *dcacheprops.Set, lines []gplazmaLine, svc *in
 		if err != nil {
 			// "The plugin assumes that a missing file is equivalent to a
 			// file with no contents"
-			// (https://github.com/dCache/dcache/blob/master/docs/TheBook/src/main/markdown/config-gplazma.md).
+			// (https://github.com/dCache/dcache/blob/master/docs/TheBook/src/main/markdown/config-gplazma.md);
+			// one that cannot be read may ban anyone.
+			if !readers.Missing(err) {
+				svc.Problems = append(svc.Problems, inventory.Problem{Source: g.src, Reason: "cannot read banfile " + file + ": " + err.Error()})
+			}
 			continue
 		}
 		svc.ConfigFiles = append(svc.ConfigFiles, file)
-		svc.Bans = append(svc.Bans, parseBanfile(file, data)...)
+		bans, problem := parseBanfile(file, data)
+		svc.Bans = append(svc.Bans, bans...)
+		if problem != nil {
+			svc.Problems = append(svc.Problems, *problem)
+		}
 	}
 }
 
-// parseBanfile reads the `ban PRINCIPAL` lines of a banfile.
-func parseBanfile(file string, data []byte) []inventory.Ban {
-	var bans []inventory.Ban
+// parseBanfile reads the `ban PRINCIPAL` lines of a banfile, up to
+// budget.Statements of them (problem says where it stopped).
+func parseBanfile(file string, data []byte) (bans []inventory.Ban, problem *inventory.Problem) {
 	for i, l := range strings.Split(string(data), "\n") {
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "ban "); ok {
-			bans = append(bans, inventory.Ban{Identity: strings.TrimSpace(rest), Source: inventory.Source{File: file, Line: i + 1}})
+			src := inventory.Source{File: file, Line: i + 1}
+			if len(bans) >= budget.Statements {
+				p := budget.Problem(src, "the bans of "+file, budget.Statements, "statements", "this ban and the ones after it are not read")
+				return bans, &p
+			}
+			bans = append(bans, inventory.Ban{Identity: strings.TrimSpace(rest), Source: src})
 		}
 	}
-	return bans
+	return bans, nil
 }

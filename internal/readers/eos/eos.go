@@ -17,8 +17,13 @@ const MGMConfig = "/etc/xrd.cf.mgm"
 
 // Read returns the EOS MGM service, or nothing when there is no MGM config.
 func Read(h readers.Host) ([]inventory.Service, error) {
-	if !h.FS.Exists(MGMConfig) {
-		return nil, nil
+	found, unreadable := readers.Look(h.FS, MGMConfig)
+	if !found {
+		if len(unreadable) == 0 {
+			return nil, nil
+		}
+		// The MGM config is there but cannot be read: an MGM not judged.
+		return []inventory.Service{{Name: name, ConfigFiles: []string{MGMConfig}, Problems: unreadable}}, nil
 	}
 	cfg := xrootdcfg.Parse(h.FS, MGMConfig, xrootdcfg.Options{Host: h.Name, Instance: "mgm", Program: "xrootd"})
 	svc := xrootd.Adapt(h, name, "", cfg)

@@ -2,6 +2,7 @@ package htcondorce
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
@@ -281,10 +282,80 @@ func TestSCITokensTrustsAndBans(t *testing.T) {
 		t.Errorf("trusts = %v, want %s", trusts, want)
 	}
 	var bans []string
-	for _, b := range scitokensBans(rules, compiled) {
+	for _, b := range scitokensBans(rules, compiled, &inventory.Service{}) {
 		bans = append(bans, b.Identity+"@"+b.Source.String()+" shadowed by "+b.ShadowedBy.String())
 	}
 	if want := "https://a/,bad@" + DefaultMapfile + ":2 shadowed by " + DefaultMapfile + ":1|https://c/,bad@" + DefaultMapfile + ":6 shadowed by "; strings.Join(bans, "|") != want {
 		t.Errorf("bans =\n %s\nwant\n %s", strings.Join(bans, "|"), want)
+	}
+}
+
+// naiveFirst is how bans found their shadowing rule before the index:
+// every earlier rule of the method tested in order.
+func naiveFirst(rules []condormap.Rule, compiled []*regexp.Regexp, method, identity string, i int) int {
+	for j := 0; j < i; j++ {
+		e := rules[j]
+		if e.Method != method {
+			continue
+		}
+		if (e.Regex && compiled[j] != nil && compiled[j].MatchString(identity)) || (!e.Regex && e.Principal == identity) {
+			return j
+		}
+	}
+	return -1
+}
+
+// TestShadowIndexAgrees holds the ban index to the test of every earlier
+// rule, over rule sets mixing literals, anchored and unanchored patterns,
+// case-folded ones, uncompilable ones and other methods.
+func TestShadowIndexAgrees(t *testing.T) {
+	patterns := []string{
+		`^https\:\/\/a\.example\/,alice$`, `^https://a\.example/,`, `^https://a\.example/`, `^https://b\.example/,.*`,
+		`https://a\.example/,alice`, `(?i)^HTTPS://A\.EXAMPLE/,`, `.*`, `^(https://a\.example/),bob$`, `^https://a\.example/,(alice|bob)$`,
+		`(?!x)`, `^https://a\.examplex/,`, `^$`, `^https://b\.example/,bob$`, `^https://a\.example/,al`, `\Ahttps://a`,
+	}
+	literals := []string{"https://a.example/,alice", "https://b.example/,bob", "https://a.example/,carol"}
+	identities := append([]string{"https://a.example/," + probeSubject, "https://b.example/,x", "https://c.example/,alice"}, literals...)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n < 3000; n++ {
+		var rules []condormap.Rule
+		for k := rng.IntN(12) + 1; k > 0; k-- {
+			r := condormap.Rule{Method: []string{"SCITOKENS", "SCITOKENS", "SCITOKENS", "GSI"}[rng.IntN(4)], Canonical: "u", Source: at(len(rules) + 1)}
+			if rng.IntN(3) == 0 {
+				r.Principal = literals[rng.IntN(len(literals))]
+			} else {
+				r.Principal, r.Regex = patterns[rng.IntN(len(patterns))], true
+			}
+			rules = append(rules, r)
+		}
+		compiled := compileRules(rules, &inventory.Service{})
+		idx := newShadowIndex(rules, compiled)
+		tests := 0
+		for i := range rules {
+			for _, id := range identities {
+				for _, method := range []string{"SCITOKENS", "GSI"} {
+					if got, want := idx.first(method, id, i, &tests), naiveFirst(rules, compiled, method, id, i); got != want {
+						t.Fatalf("rules %+v: first %s rule before %d matching %q = %d, want %d", rules, method, i, id, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestBanBudget: past budget.Matches pattern tests the bans left are a
+// problem, not silently taken as working.
+func TestBanBudget(t *testing.T) {
+	var rules []condormap.Rule
+	for i := 0; i < 600; i++ {
+		rules = append(rules, condormap.Rule{Method: "SCITOKENS", Principal: fmt.Sprintf(`x%d$`, i), Regex: true, Canonical: "u", Source: at(i + 1)})
+	}
+	for i := 0; i < 400; i++ {
+		rules = append(rules, condormap.Rule{Method: "SCITOKENS", Principal: fmt.Sprintf("https://b/,s%d", i), Canonical: "x@banned.htcondor.org", Source: at(600 + i + 1)})
+	}
+	svc := &inventory.Service{}
+	bans := scitokensBans(rules, compileRules(rules, svc), svc)
+	if len(bans) == 0 || len(bans) == 400 || len(svc.Problems) != 1 || !strings.Contains(svc.Problems[0].Reason, "budget of 100000 pattern tests") {
+		t.Errorf("%d bans, problems %+v", len(bans), svc.Problems)
 	}
 }

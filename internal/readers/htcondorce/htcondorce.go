@@ -6,10 +6,14 @@ package htcondorce
 
 import (
 	"regexp"
+	"regexp/syntax"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 	"github.com/ttt-wg/ttt-check/internal/parse/condorcfg"
 	"github.com/ttt-wg/ttt-check/internal/parse/condormap"
 	"github.com/ttt-wg/ttt-check/internal/readers"
@@ -41,7 +45,8 @@ const probeSubject = "ttt-check-probe-subject"
 
 // Read returns the HTCondor-CE service, or nothing when it is not installed.
 func Read(h readers.Host) ([]inventory.Service, error) {
-	if !h.FS.Exists(MainConfig) && !h.FS.Exists("/etc/condor-ce/config.d") {
+	found, unreadable := readers.Look(h.FS, MainConfig, "/etc/condor-ce/config.d")
+	if !found && len(unreadable) == 0 {
 		return nil, nil
 	}
 	short, _, _ := strings.Cut(h.Name, ".")
@@ -49,18 +54,23 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 	p := condorcfg.NewParser(h.FS, condorcfg.Options{Defaults: map[string]string{
 		"FULL_HOSTNAME": h.Name, "HOSTNAME": short, "LOG": "/var/log/condor-ce",
 	}})
+	p.Config().Problems = append(p.Config().Problems, unreadable...)
 	dirs := defaultConfigDirs
-	if h.FS.Exists(MainConfig) {
+	switch main, err := h.FS.Present(MainConfig); {
+	case main:
 		p.File(MainConfig, inventory.Source{})
 		if v, _, ok := p.Config().Value("LOCAL_CONFIG_DIR"); ok && strings.TrimSpace(v) != "" {
 			dirs = splitList(v)
 		}
-	} else {
+	case err == nil:
 		p.Config().Problems = append(p.Config().Problems, inventory.Problem{Source: inventory.Source{File: MainConfig}, Reason: "missing; read the config directories HTCondor-CE uses by default"})
 	}
 	for _, d := range dirs {
-		if h.FS.Exists(d) {
+		switch ok, err := h.FS.Present(d); {
+		case ok:
 			p.Dir(d, inventory.Source{})
+		case err != nil && d != "/etc/condor-ce/config.d":
+			p.Config().Problems = append(p.Config().Problems, readers.Unreadable(d, err))
 		}
 	}
 	// process_locals: a value that is a piped command is one source, any
@@ -71,7 +81,7 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 			p.Command(v, "LOCAL_CONFIG_FILE", src)
 		} else {
 			for _, f := range splitList(v) {
-				p.File(f, inventory.Source{})
+				p.LocalFile(f)
 			}
 		}
 	}
@@ -117,6 +127,7 @@ var settingKeys = []string{"SCITOKENS_SERVER_AUDIENCE", "ALLOW_WRITE", "ALLOW_AD
 // steps is the order in which their entries appear in each list of the
 // inventory, which the reports print as is.
 func adapt(h readers.Host, cfg *condorcfg.Config) inventory.Service {
+	read := len(cfg.Problems)
 	svc := inventory.Service{Name: name, ConfigFiles: append([]string{}, cfg.Files...), Problems: append([]inventory.Problem{}, cfg.Problems...)}
 	authentication(cfg, &svc)
 	m := readMapfile(h, cfg, &svc)
@@ -125,7 +136,10 @@ func adapt(h readers.Host, cfg *condorcfg.Config) inventory.Service {
 	anonymousIdentities(m.Rules, compiled, &svc)
 	audiences, audSrc := serverAudience(cfg)
 	svc.Trusts = append(svc.Trusts, scitokensTrusts(m.Rules, compiled, audiences, audSrc)...)
-	svc.Bans = append(svc.Bans, scitokensBans(m.Rules, compiled)...)
+	svc.Bans = append(svc.Bans, scitokensBans(m.Rules, compiled, &svc)...)
+	// Looking values up expands them, which may go over a budget: those
+	// problems come after the ones of reading.
+	svc.Problems = append(svc.Problems, cfg.Problems[read:]...)
 	return svc
 }
 
@@ -312,13 +326,28 @@ func scitokensTrust(r condormap.Rule, re *regexp.Regexp, audiences []string, aud
 }
 
 // scitokensBans are the SCITOKENS rules mapping to @banned.htcondor.org,
-// each with the earlier rule that shadows it, if any.
-func scitokensBans(rules []condormap.Rule, compiled []*regexp.Regexp) []inventory.Ban {
+// each with the earlier rule that shadows it, if any. The earlier rules
+// are found through an index (shadowIndex), so that a mapfile of many
+// bans costs about one regex test per ban instead of one per earlier
+// rule; at budget.Matches tests in all the analysis stops, and the bans
+// left are a problem.
+func scitokensBans(rules []condormap.Rule, compiled []*regexp.Regexp, svc *inventory.Service) []inventory.Ban {
 	var bans []inventory.Ban
+	var idx *shadowIndex
+	tests := 0
 	for i, r := range rules {
-		if banned(r) {
-			bans = append(bans, ban(rules, compiled, i))
+		if !banned(r) {
+			continue
 		}
+		if idx == nil {
+			idx = newShadowIndex(rules, compiled)
+		}
+		if tests >= budget.Matches {
+			svc.Problems = append(svc.Problems, budget.Problem(r.Source, "the search for rules that shadow bans", budget.Matches, "pattern tests",
+				"this ban and the ones after it are not checked for earlier rules that decide their tokens first"))
+			break
+		}
+		bans = append(bans, ban(rules, idx, i, &tests))
 	}
 	return bans
 }
@@ -333,8 +362,9 @@ func writeMethods(cfg *condorcfg.Config) ([]string, inventory.Source) {
 	return nil, inventory.Source{}
 }
 
-// ban describes the ban rule at i and the earlier rule that shadows it.
-func ban(rules []condormap.Rule, compiled []*regexp.Regexp, i int) inventory.Ban {
+// ban describes the ban rule at i and the earlier rule that shadows it;
+// tests counts the pattern tests made.
+func ban(rules []condormap.Rule, idx *shadowIndex, i int, tests *int) inventory.Ban {
 	r := rules[i]
 	b := inventory.Ban{Identity: r.Principal, Source: r.Source}
 	identity := r.Principal
@@ -352,22 +382,120 @@ func ban(rules []condormap.Rule, compiled []*regexp.Regexp, i int) inventory.Ban
 	}
 	// First match wins per method: an earlier SCITOKENS rule matching the
 	// same identity decides it before the ban is reached.
-	for j := 0; j < i; j++ {
-		e := rules[j]
-		if e.Method != r.Method {
-			continue
+	if j := idx.first(r.Method, identity, i, tests); j >= 0 {
+		b.ShadowedBy = rules[j].Source
+		iss, sub, _ := strings.Cut(identity, ",")
+		if sub == probeSubject {
+			sub = "any"
 		}
-		if (e.Regex && compiled[j] != nil && compiled[j].MatchString(identity)) || (!e.Regex && e.Principal == identity) {
-			b.ShadowedBy = e.Source
-			iss, sub, _ := strings.Cut(identity, ",")
-			if sub == probeSubject {
-				sub = "any"
-			}
-			b.SlipsThrough = "issuer " + iss + ", subject " + sub
-			break
-		}
+		b.SlipsThrough = "issuer " + iss + ", subject " + sub
 	}
 	return b
+}
+
+// shadowIndex finds the first rule of a method that matches an identity
+// without testing every rule: literal principals by value, patterns
+// anchored at the start (^https\:\/\/iss…) by the literal text they
+// begin with, so that only the patterns whose prefix the identity has are
+// tested; the rest (unanchored, case-folded or uncompilable patterns) are
+// tested in order. The answer is the one a test of every earlier rule in
+// order gives.
+type shadowIndex struct {
+	rules    []condormap.Rule
+	compiled []*regexp.Regexp
+	byMethod map[string]*methodIndex
+}
+
+type methodIndex struct {
+	literal  map[string][]int // principal → rules, ascending
+	prefixed map[string][]int // literal prefix of an anchored pattern → rules
+	lengths  []int            // the lengths of those prefixes, ascending
+	other    []int            // patterns tested for every identity
+}
+
+func newShadowIndex(rules []condormap.Rule, compiled []*regexp.Regexp) *shadowIndex {
+	x := &shadowIndex{rules: rules, compiled: compiled, byMethod: map[string]*methodIndex{}}
+	for j, r := range rules {
+		m := x.byMethod[r.Method]
+		if m == nil {
+			m = &methodIndex{literal: map[string][]int{}, prefixed: map[string][]int{}}
+			x.byMethod[r.Method] = m
+		}
+		switch {
+		case !r.Regex:
+			m.literal[r.Principal] = append(m.literal[r.Principal], j)
+		case compiled[j] == nil:
+			// Never matches here: its problem says it is not judged.
+		default:
+			if p := anchoredPrefix(r.Principal); p != "" {
+				if _, ok := m.prefixed[p]; !ok {
+					m.lengths = append(m.lengths, len(p))
+				}
+				m.prefixed[p] = append(m.prefixed[p], j)
+			} else {
+				m.other = append(m.other, j)
+			}
+		}
+	}
+	for _, m := range x.byMethod {
+		sort.Ints(m.lengths)
+		m.lengths = slices.Compact(m.lengths)
+	}
+	return x
+}
+
+// first returns the first rule of method before rule i that matches
+// identity, or -1.
+func (x *shadowIndex) first(method, identity string, i int, tests *int) int {
+	m := x.byMethod[method]
+	if m == nil {
+		return -1
+	}
+	best := i
+	if l := m.literal[identity]; len(l) > 0 && l[0] < best {
+		best = l[0]
+	}
+	try := func(list []int) {
+		for _, j := range list {
+			if j >= best {
+				return
+			}
+			*tests++
+			if x.compiled[j].MatchString(identity) {
+				best = j
+				return
+			}
+		}
+	}
+	for _, n := range m.lengths {
+		if n > len(identity) {
+			break
+		}
+		try(m.prefixed[identity[:n]])
+	}
+	try(m.other)
+	if best == i {
+		return -1
+	}
+	return best
+}
+
+// anchoredPrefix is the literal text every match of pattern begins with
+// when the pattern is anchored at the start of the text ("" when it is
+// not, or its first element is not a case-sensitive literal).
+func anchoredPrefix(pattern string) string {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil || re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
+		return ""
+	}
+	var b strings.Builder
+	for _, sub := range re.Sub[1:] {
+		if sub.Op != syntax.OpLiteral || sub.Flags&syntax.FoldCase != 0 {
+			break
+		}
+		b.WriteString(string(sub.Rune))
+	}
+	return b.String()
 }
 
 type identity struct {

@@ -26,13 +26,13 @@ type principal struct {
 }
 
 // readPolicies reads storm.authz.policies in order.
-func readPolicies(list *yaml.Node, env map[string]string, at func(*yaml.Node) inventory.Source) []policy {
+func readPolicies(list *yaml.Node, env *resolver, at func(*yaml.Node) inventory.Source) []policy {
 	var out []policy
 	for _, p := range list.Content {
 		pol := policy{src: at(p)}
 		str := func(key string) string {
 			if n := lookup(p, key); n != nil {
-				return resolve(n.Value, env)
+				return env.resolve(n.Value, at(n))
 			}
 			return ""
 		}
@@ -40,7 +40,7 @@ func readPolicies(list *yaml.Node, env map[string]string, at func(*yaml.Node) in
 			var v []string
 			if n := lookup(p, key); n != nil {
 				for _, c := range n.Content {
-					v = append(v, resolve(c.Value, env))
+					v = append(v, env.resolve(c.Value, at(c)))
 				}
 			}
 			return v
@@ -55,7 +55,7 @@ func readPolicies(list *yaml.Node, env map[string]string, at func(*yaml.Node) in
 				}
 				if ps := lookup(pr, "params"); ps != nil && ps.Kind == yaml.MappingNode {
 					for i := 0; i+1 < len(ps.Content); i += 2 {
-						x.params[ps.Content[i].Value] = resolve(ps.Content[i+1].Value, env)
+						x.params[ps.Content[i].Value] = env.resolve(ps.Content[i+1].Value, at(ps.Content[i+1]))
 					}
 				}
 				pol.principals = append(pol.principals, x)

@@ -11,12 +11,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/agext/levenshtein"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
+	"github.com/ttt-wg/ttt-check/internal/parse/budget"
 	"github.com/ttt-wg/ttt-check/internal/parse/javaprops"
 	"github.com/ttt-wg/ttt-check/internal/readers"
 )
@@ -47,11 +47,12 @@ const DefaultMaxTokenLifetime = 43200
 
 // Read returns the StoRM WebDAV service, or nothing when it is absent.
 func Read(h readers.Host) ([]inventory.Service, error) {
-	if !h.FS.Exists(ApplicationYML) && !h.FS.Exists(SADir) {
+	found, unreadable := readers.Look(h.FS, ApplicationYML, SADir)
+	if !found && len(unreadable) == 0 {
 		return nil, nil
 	}
-	svc := inventory.Service{Name: name}
-	env := environment(h, &svc)
+	svc := inventory.Service{Name: name, Problems: unreadable}
+	env := &resolver{env: environment(h, &svc), svc: &svc, over: map[inventory.Source]bool{}}
 	issuers, policies := readApplication(h, env, &svc)
 	fineGrained := readAreas(h, issuers, &svc)
 	judgePolicies(policies, fineGrained, &svc)
@@ -134,7 +135,10 @@ func environment(h readers.Host, svc *inventory.Service) map[string]string {
 			}
 		}
 	}
-	dropins, _ := h.FS.Glob(SystemdDropIns, "*.conf")
+	dropins, err := h.FS.Glob(SystemdDropIns, "*.conf")
+	if err != nil {
+		svc.Problems = append(svc.Problems, readers.Unreadable(SystemdDropIns, err))
+	}
 	for _, f := range dropins {
 		data, err := h.FS.ReadFile(f)
 		if err != nil {
@@ -162,19 +166,51 @@ func environment(h readers.Host, svc *inventory.Service) map[string]string {
 	return env
 }
 
-// placeholder is compiled on first use, when a StoRM config is read.
-var placeholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^:}]+)(?::([^}]*))?\}`) })
+var placeholder = regexp.MustCompile(`\$\{([^:}]+)(?::([^}]*))?\}`)
+
+// resolver resolves Spring placeholders from the service's environment,
+// within the expansion budgets (budget.Value per value, budget.Expansion
+// for the whole application.yml): an environment value that names itself
+// several times would otherwise grow a hundredfold with every pass.
+type resolver struct {
+	env      map[string]string
+	expanded budget.Counter
+	svc      *inventory.Service
+	over     map[inventory.Source]bool
+}
 
 // resolve replaces Spring placeholders: the environment, else the default.
-func resolve(s string, env map[string]string) string {
+// src is where the value is, for the problem of a value over budget.
+func (r *resolver) resolve(s string, src inventory.Source) string {
 	for i := 0; i < 5 && strings.Contains(s, "${"); i++ {
-		s = placeholder().ReplaceAllStringFunc(s, func(m string) string {
-			sm := placeholder().FindStringSubmatch(m)
-			if v, ok := env[sm[1]]; ok {
-				return v
+		b := budget.NewBuilder(&r.expanded)
+		rest := s
+		for rest != "" {
+			m := placeholder.FindStringSubmatchIndex(rest)
+			if m == nil {
+				b.WriteString(rest)
+				break
 			}
-			return sm[2]
-		})
+			repl := ""
+			if m[4] >= 0 {
+				repl = rest[m[4]:m[5]]
+			}
+			if v, ok := r.env[rest[m[2]:m[3]]]; ok {
+				repl = v
+			}
+			if !b.WriteString(rest[:m[0]]) || !b.WriteString(repl) {
+				break
+			}
+			rest = rest[m[1]:]
+		}
+		s = b.String()
+		if b.Over {
+			if !r.over[src] {
+				r.over[src] = true
+				r.svc.Problems = append(r.svc.Problems, inventory.Problem{Source: src, Reason: b.Reason("the placeholders of this value", "the value is cut there, and what it decides is not judged")})
+			}
+			return s
+		}
 	}
 	return s
 }
@@ -186,12 +222,12 @@ type issuer struct {
 	src, enforceAt inventory.Source
 }
 
-func readApplication(h readers.Host, env map[string]string, svc *inventory.Service) (map[string]issuer, []policy) {
+func readApplication(h readers.Host, env *resolver, svc *inventory.Service) (map[string]issuer, []policy) {
 	issuers := map[string]issuer{}
 	var policies []policy
 	data, err := h.FS.ReadFile(ApplicationYML)
 	if err != nil {
-		if h.FS.Exists(ApplicationYML) {
+		if !readers.Missing(err) && !reported(svc, ApplicationYML) {
 			svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: ApplicationYML}, Reason: err.Error()})
 		}
 		return issuers, policies
@@ -214,17 +250,17 @@ func readApplication(h readers.Host, env map[string]string, svc *inventory.Servi
 		for _, item := range list.Content {
 			is := issuer{src: at(item)}
 			if n := lookup(item, "name"); n != nil {
-				is.name = resolve(n.Value, env)
+				is.name = env.resolve(n.Value, at(n))
 			}
 			if n := lookup(item, "issuer"); n != nil {
-				is.url, is.src = resolve(n.Value, env), at(n)
+				is.url, is.src = env.resolve(n.Value, at(n)), at(n)
 			}
 			if n := lookup(item, "enforce-audience-checks"); n != nil {
-				is.enforce, is.enforceAt = strings.EqualFold(resolve(n.Value, env), "true"), at(n)
+				is.enforce, is.enforceAt = strings.EqualFold(env.resolve(n.Value, at(n)), "true"), at(n)
 			}
 			if n := lookup(item, "audiences"); n != nil {
 				for _, a := range n.Content {
-					is.audiences = append(is.audiences, resolve(a.Value, env))
+					is.audiences = append(is.audiences, env.resolve(a.Value, at(a)))
 				}
 			}
 			if is.url != "" {
@@ -233,10 +269,10 @@ func readApplication(h readers.Host, env map[string]string, svc *inventory.Servi
 		}
 	}
 	// The built-in authorization server issues tokens of its own.
-	if n := lookup(doc, "storm", "authz-server", "enabled"); n != nil && strings.EqualFold(resolve(n.Value, env), "true") {
+	if n := lookup(doc, "storm", "authz-server", "enabled"); n != nil && strings.EqualFold(env.resolve(n.Value, at(n)), "true") {
 		life, src := DefaultMaxTokenLifetime, at(n)
 		if m := lookup(doc, "storm", "authz-server", "max-token-lifetime-sec"); m != nil {
-			if v, err := strconv.Atoi(resolve(m.Value, env)); err == nil {
+			if v, err := strconv.Atoi(env.resolve(m.Value, at(m))); err == nil {
 				life, src = v, at(m)
 			}
 		}
@@ -277,9 +313,16 @@ func lookup(n *yaml.Node, keys ...string) *yaml.Node {
 
 func readAreas(h readers.Host, issuers map[string]issuer, svc *inventory.Service) map[string]area {
 	areas := map[string]area{}
-	files, _ := h.FS.Glob(SADir, "*.properties")
+	files, err := h.FS.Glob(SADir, "*.properties")
+	if err != nil && !reported(svc, SADir) {
+		svc.Problems = append(svc.Problems, readers.Unreadable(SADir, err))
+	}
 	sort.Strings(files)
-	for _, f := range files {
+	for i, f := range files {
+		if i == budget.Visits {
+			svc.Problems = append(svc.Problems, budget.Problem(inventory.Source{File: f}, "the storage areas in "+SADir, budget.Visits, "files", f+" and the files after it are not read"))
+			break
+		}
 		data, err := h.FS.ReadFile(f)
 		if err != nil {
 			svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: f}, Reason: err.Error()})
@@ -289,7 +332,8 @@ func readAreas(h readers.Host, issuers map[string]issuer, svc *inventory.Service
 		if readers.UnrenderedTemplate(data) {
 			svc.Problems = append(svc.Problems, readers.TemplateProblem(f))
 		}
-		entries := javaprops.Parse(f, data)
+		entries, problems := javaprops.Parse(f, data)
+		svc.Problems = append(svc.Problems, problems...)
 		props := map[string]javaprops.Entry{}
 		for _, e := range entries {
 			props[e.Key] = e
@@ -384,6 +428,17 @@ func readAreas(h readers.Host, issuers map[string]issuer, svc *inventory.Service
 		}
 	}
 	return areas
+}
+
+// reported says whether the file already has a problem of its own (one
+// of the paths looked at first).
+func reported(svc *inventory.Service, file string) bool {
+	for _, p := range svc.Problems {
+		if p.Source == (inventory.Source{File: file}) {
+			return true
+		}
+	}
+	return false
 }
 
 func nearest(key string) string {

@@ -5,12 +5,15 @@
 package xrootd
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"strings"
 
+	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/parse/scitokenscfg"
 	"github.com/ttt-wg/ttt-check/internal/parse/xrdauthdb"
@@ -29,7 +32,9 @@ const DefaultSciTokensConfig = "/etc/xrootd/scitokens.cfg"
 func Read(h readers.Host) ([]inventory.Service, error) {
 	candidates, err := h.FS.Glob(ConfigDir, "*.cfg")
 	if err != nil {
-		return nil, err
+		// The instances cannot be listed: not "no xrootd", but xrootd
+		// not judged.
+		return []inventory.Service{{Name: name, Problems: []inventory.Problem{readers.Unreadable(ConfigDir, err)}}}, nil
 	}
 	type parsed struct {
 		file, instance string
@@ -61,13 +66,23 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 // iniLike tells a SciTokens-style INI file (first meaningful line a
 // [section]) from an xrootd config, so that a scitokens.cfg under another
 // name is not taken for an instance.
+//
+// Only the lines up to that one are read (the parse reads the file
+// anyway): reading a config of several MB in full just to look at its
+// first line would double what the scan holds.
 func iniLike(h readers.Host, file string) bool {
-	data, err := h.FS.ReadFile(file)
+	f, st, err := h.FS.Open(file)
 	if err != nil {
 		return false
 	}
-	for _, l := range strings.Split(string(data), "\n") {
-		l = strings.TrimSpace(l)
+	defer f.Close()
+	if st.Size() > hostfs.MaxFileSize {
+		return false // the parse says it is too large
+	}
+	sc := bufio.NewScanner(io.LimitReader(f, hostfs.MaxFileSize))
+	sc.Buffer(make([]byte, 0, 4096), hostfs.MaxFileSize)
+	for sc.Scan() {
+		l := strings.TrimSpace(sc.Text())
 		if l == "" || l[0] == '#' || l[0] == ';' {
 			continue
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ttt-wg/ttt-check/internal/readers"
+
 	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/parse/xrootdcfg"
 	"github.com/ttt-wg/ttt-check/internal/testkit"
@@ -210,8 +212,14 @@ func TestCorpusConfigs(t *testing.T) {
 func FuzzRead(f *testing.F) {
 	f.Add([]byte("acc.authdb /etc/xrootd/auth_file\nofs.authlib ++ libXrdAccSciTokens.so\n"), []byte(sci), []byte("u xrootd /data a\nu * /x -rw\n"))
 	f.Add([]byte("sec.protocol ztn\nofs.authlib libXrdAccSciTokens.so config=/etc/xrootd/scitokens.cfg\n"), []byte("[Issuer A]\nissuer=x\nbase_path=,\n"), []byte("u"))
+	// The hostile-input suite's shapes, small: a substitution bomb, an
+	// authdb of many compound identities.
+	f.Add([]byte("set a = "+strings.Repeat("x", 500)+"\nacc.authdb /etc/xrootd/auth_file\nofs.authlib ++ libXrdAccSciTokens.so\nall.export"+strings.Repeat(" $a", 300)+"\n"), []byte(sci), []byte(strings.Repeat("= g o: https://a/\nx g /d a\n", 100)))
+	// One tree per worker, rewritten for each input: a temporary tree per
+	// input makes fuzzing, and the minimising of a large input, crawl.
+	tree := testkit.NewFuzzTree(f)
 	f.Fuzz(func(t *testing.T, cfg, st, authdb []byte) {
-		h := testkit.Host(t, "xrd.example.org", map[string]string{"/etc/xrootd/xrootd-f.cfg": string(cfg), "/etc/xrootd/scitokens.cfg": string(st), "/etc/xrootd/auth_file": string(authdb)})
+		h := readers.Host{Name: "xrd.example.org", FS: tree.Write(t, map[string][]byte{"/etc/xrootd/xrootd-f.cfg": cfg, "/etc/xrootd/scitokens.cfg": st, "/etc/xrootd/auth_file": authdb})}
 		svcs, err := Read(h)
 		if err != nil {
 			t.Fatal(err)
