@@ -2,6 +2,7 @@ package dcache
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -256,10 +257,88 @@ func TestReadMultimaps(t *testing.T) {
 }
 
 func TestDanglingOPs(t *testing.T) {
-	maps := parseMultimap("/m", []byte("op:atlas uid:1\nop:ghost:x uid:2\noidcgrp:/ghost uid:3\n"))
-	refs := danglingOPs(maps, map[string]provider{"atlas": {}})
-	if len(refs) != 1 || refs[0].Name != "OP alias ghost" || refs[0].Source.String() != "/m:2" || refs[0].Note != "no gplazma.oidc.provider!ghost defines it" {
-		t.Errorf("danglingOPs = %+v", refs)
+	maps := parseMultimap("/m", []byte("op:atlas uid:1\nop:ghost:x uid:2\noidcgrp:/ghost uid:3\nop:wlcg uid:4\n"))
+	tests := []struct {
+		name               string
+		providers, issuers map[string]provider
+		want               string
+	}{
+		{"oidc providers only", map[string]provider{"atlas": {}}, nil,
+			"OP alias ghost@/m:2 (no gplazma.oidc.provider!ghost defines it); OP alias wlcg@/m:4 (no gplazma.oidc.provider!wlcg defines it)"},
+		// The scitoken plugin gives its tokens op:NAME too (Issuer.java).
+		{"a scitoken issuer defines an alias", map[string]provider{"atlas": {}}, map[string]provider{"wlcg": {}},
+			"OP alias ghost@/m:2 (no gplazma.oidc.provider!ghost or gplazma.scitoken.issuer!ghost defines it)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, r := range danglingOPs(maps, tc.providers, tc.issuers) {
+				got = append(got, fmt.Sprintf("%s@%s (%s)", r.Name, r.Source, r.Note))
+			}
+			if strings.Join(got, "; ") != tc.want {
+				t.Errorf("danglingOPs =\n %s\nwant\n %s", strings.Join(got, "; "), tc.want)
+			}
+		})
+	}
+}
+
+// TestSciTokenIssuers: the WG's dCache 7.2 recipe runs the scitoken
+// plugin; its issuers are trusts, their names OP aliases, and an op:
+// line maps every scope-less token of the issuer to one account.
+func TestSciTokenIssuers(t *testing.T) {
+	layout := "[centralDomain/gplazma]\ngplazma.scitoken.issuer!wlcg = https://wlcg.cloud.cnaf.infn.it/ /wlcg\ngplazma.scitoken.issuer!cms = https://cms-auth.cern.ch/ /cms username:cms_sci\ngplazma.scitoken.audience-targets = https://wlcg.cern.ch/jwt/v1/any https://dcache.example.com\n"
+	tests := []struct {
+		name, gplazma string
+		want          string
+	}{
+		{"scitoken plugin", "auth optional scitoken\nmap sufficient multimap gplazma.multimap.file=/etc/dcache/mm\n",
+			"scitoken issuer cms https://cms-auth.cern.ch/ paths=[/cms] aud=[https://wlcg.cern.ch/jwt/v1/any https://dcache.example.com] account=cms_sci strategies=[capability]; " +
+				"scitoken issuer wlcg https://wlcg.cloud.cnaf.infn.it/ paths=[/wlcg] aud=[https://wlcg.cern.ch/jwt/v1/any https://dcache.example.com] account=wlcg_oidc strategies=[capability issuer-wide]"},
+		{"oidc plugin only: scitoken issuers are not read", "auth optional oidc\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := testkit.Host(t, "dcache.example.com", map[string]string{
+				"/etc/dcache/gplazma.conf":        tc.gplazma,
+				"/etc/dcache/layouts/dcache.conf": layout,
+				"/etc/dcache/mm":                  "op:wlcg uid:1999 gid:1999,true username:wlcg_oidc\n",
+			})
+			svcs, err := Read(h)
+			if err != nil || len(svcs) != 1 {
+				t.Fatalf("Read = %v, %v", svcs, err)
+			}
+			var got []string
+			for _, tr := range svcs[0].Trusts {
+				got = append(got, fmt.Sprintf("%s %s paths=%v aud=%v account=%s strategies=%v", tr.Name, tr.Issuer, tr.BasePaths, tr.Audiences, tr.Account, tr.Strategies))
+			}
+			sort.Strings(got)
+			if strings.Join(got, "; ") != tc.want {
+				t.Errorf("trusts =\n %s\nwant\n %s", strings.Join(got, "; "), tc.want)
+			}
+			if len(svcs[0].Dangling) != 0 {
+				t.Errorf("dangling = %+v", svcs[0].Dangling)
+			}
+		})
+	}
+}
+
+// TestUnresolvedProvider: a provider whose issuer is a ${…} reference
+// dCache cannot resolve (an envsubst template copied as is) is a problem,
+// not the trust of an issuer named "${OIDC_ISSUER}".
+func TestUnresolvedProvider(t *testing.T) {
+	h := testkit.Host(t, "dcache.example.org", map[string]string{
+		"/etc/dcache/gplazma.conf":        "auth sufficient oidc\n",
+		"/etc/dcache/layouts/dcache.conf": "[d/gplazma]\ngplazma.oidc.provider!AS = ${OIDC_ISSUER}\ngplazma.oidc.provider!atlas = https://atlas-auth.cern.ch/ -profile=wlcg\n",
+	})
+	svcs, err := Read(h)
+	if err != nil || len(svcs) != 1 {
+		t.Fatalf("Read = %v, %v", svcs, err)
+	}
+	if len(svcs[0].Trusts) != 1 || svcs[0].Trusts[0].Issuer != "https://atlas-auth.cern.ch/" {
+		t.Errorf("trusts = %+v", svcs[0].Trusts)
+	}
+	if got := problemList(svcs[0].Problems); !strings.Contains(got, "/etc/dcache/layouts/dcache.conf:2: gplazma.oidc.provider!AS names its issuer \"${OIDC_ISSUER}\"") {
+		t.Errorf("problems = %s", got)
 	}
 }
 

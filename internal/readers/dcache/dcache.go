@@ -5,6 +5,7 @@
 package dcache
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -172,11 +173,24 @@ func adapt(h readers.Host, set *dcacheprops.Set, svc *inventory.Service) {
 	logLevels(set, svc)
 	targets, audSrc := audienceTargets(set)
 	providers, order := readProviders(set)
+	issuers, issuerOrder := sciTokenIssuers(lines, set)
 	maps := readMultimaps(h, set, lines, svc)
-	svc.Dangling = append(svc.Dangling, danglingOPs(maps, providers)...)
+	svc.Dangling = append(svc.Dangling, danglingOPs(maps, providers, issuers)...)
 	for _, alias := range order {
-		t := providerTrust(providers[alias], targets, audSrc)
-		mapStrategies(&t, providers[alias], maps)
+		p := providers[alias]
+		if unresolved(p.url) {
+			svc.Problems = append(svc.Problems, inventory.Problem{Source: p.src, Reason: fmt.Sprintf("gplazma.oidc.provider!%s names its issuer %q, a ${…} reference to a property dCache does not define: dCache keeps the text as it is (Formats.replaceKeywords) and refuses it as a URI, so the oidc plugin does not start", alias, p.url)})
+			continue
+		}
+		t := providerTrust(p, targets, audSrc)
+		mapStrategies(&t, p, maps)
+		svc.Trusts = append(svc.Trusts, t)
+	}
+	sciTargets, sciAudSrc := sciTokenAudienceTargets(set)
+	for _, alias := range issuerOrder {
+		p := issuers[alias]
+		t := sciTokenTrust(p, sciTargets, sciAudSrc)
+		mapStrategies(&t, p, maps)
 		svc.Trusts = append(svc.Trusts, t)
 	}
 	readBans(h, set, lines, svc)
@@ -369,20 +383,111 @@ func parseMultimap(file string, data []byte) []mapEntry {
 	return maps
 }
 
-// danglingOPs are op:ALIAS predicates naming no provider: they match no
-// token, so whatever they were meant to map is not mapped.
-func danglingOPs(maps []mapEntry, providers map[string]provider) []inventory.Reference {
+// danglingOPs are op:ALIAS predicates naming no provider and no issuer of
+// the scitoken plugin (which gives its tokens the principal op:NAME of
+// gplazma.scitoken.issuer!NAME, Issuer.java): they match no token, so
+// whatever they were meant to map is not mapped.
+func danglingOPs(maps []mapEntry, providers, issuers map[string]provider) []inventory.Reference {
 	var refs []inventory.Reference
 	for _, m := range maps {
 		if m.kind != "op" {
 			continue
 		}
 		alias, _, _ := strings.Cut(m.value, ":")
-		if _, ok := providers[alias]; !ok {
-			refs = append(refs, inventory.Reference{Name: "OP alias " + alias, Source: m.src, Note: "no gplazma.oidc.provider!" + alias + " defines it"})
+		_, provider := providers[alias]
+		_, issuer := issuers[alias]
+		if !provider && !issuer {
+			note := "no gplazma.oidc.provider!" + alias + " defines it"
+			if len(issuers) > 0 {
+				note = "no gplazma.oidc.provider!" + alias + " or gplazma.scitoken.issuer!" + alias + " defines it"
+			}
+			refs = append(refs, inventory.Reference{Name: "OP alias " + alias, Source: m.src, Note: note})
 		}
 	}
 	return refs
+}
+
+// unresolved reports a value that still holds a ${…} reference: dCache
+// replaces only references to properties it defines and keeps the others
+// as text (Formats.replaceKeywords,
+// https://github.com/dCache/dcache/blob/11.2.5/modules/cells/src/main/java/dmg/util/Formats.java#L125-L131).
+func unresolved(v string) bool { return strings.Contains(v, "${") }
+
+// sciTokenIssuers returns the issuers of the scitoken plugin, by name, when
+// gplazma.conf runs it: gplazma.scitoken.issuer!NAME = URL PREFIX
+// [principals] (SciTokenPlugin.buildIssuer,
+// https://github.com/dCache/dcache/blob/11.2.5/modules/gplazma2-scitoken/src/main/java/org/dcache/gplazma/scitoken/SciTokenPlugin.java#L96-L112).
+// The principals are kept as authzID: the plugin adds them only to tokens
+// with scopes.
+func sciTokenIssuers(lines []gplazmaLine, set *dcacheprops.Set) (map[string]provider, []string) {
+	runs := false
+	for _, g := range lines {
+		runs = runs || g.plugin == "scitoken"
+	}
+	if !runs {
+		return nil, nil
+	}
+	issuers := map[string]provider{}
+	var order []string
+	for _, k := range set.Keys("gplazma.scitoken.issuer!") {
+		v, p, _ := set.Get(k)
+		alias := strings.TrimPrefix(k, "gplazma.scitoken.issuer!")
+		words := readers.Fields(v, " \t", readers.KeepQuotes)
+		is := provider{alias: alias, src: p.Source, profile: "scitoken"}
+		var principals []string
+		for i, w := range words {
+			switch {
+			case i == 0:
+				is.url = w
+			case i == 1:
+				is.prefix = w
+			case !strings.HasPrefix(w, "-"):
+				principals = append(principals, w)
+			}
+		}
+		is.authzID = strings.Join(principals, " ")
+		issuers[alias] = is
+		order = append(order, alias)
+	}
+	return issuers, order
+}
+
+// sciTokenAudienceTargets returns gplazma.scitoken.audience-targets and
+// where it is set.
+func sciTokenAudienceTargets(set *dcacheprops.Set) ([]string, inventory.Source) {
+	aud, p, ok := set.Get("gplazma.scitoken.audience-targets")
+	if !ok {
+		return nil, inventory.Source{}
+	}
+	return strings.Fields(aud), p.Source
+}
+
+// sciTokenTrust is what one issuer of the scitoken plugin admits: every
+// subject of its issuer; a token with scopes is held to them under the
+// issuer's prefix and gets the issuer's principals, one without scopes
+// (WLCG profile only) gets op:NAME, its sub and its groups, which a
+// multimap may turn into an account (SciTokenPlugin.authenticate,
+// https://github.com/dCache/dcache/blob/11.2.5/modules/gplazma2-scitoken/src/main/java/org/dcache/gplazma/scitoken/SciTokenPlugin.java#L128-L180).
+// A token without aud passes whatever the targets; one with aud must
+// name a target (checkValid, L231-233).
+func sciTokenTrust(p provider, targets []string, audSrc inventory.Source) inventory.Trust {
+	t := inventory.Trust{
+		Service: name, Name: "scitoken issuer " + p.alias, Issuer: p.url, AnySubject: true, Source: p.src,
+		AudienceChecked: len(targets) > 0, AudienceIfPresent: len(targets) == 0, AudienceSource: audSrc,
+		StrategySource: p.src, PathSource: p.src, AccountSource: p.src,
+		Strategies: []inventory.Strategy{inventory.StrategyCapability},
+		Account:    account(p.authzID),
+	}
+	if t.AudienceSource.IsZero() {
+		t.AudienceSource = p.src
+	}
+	if t.AudienceChecked {
+		t.Audiences = targets
+	}
+	if p.prefix != "" {
+		t.BasePaths = []string{p.prefix}
+	}
+	return t
 }
 
 // mapStrategies adds what the multimap lines do to the provider's tokens:
