@@ -12,13 +12,13 @@ import (
 )
 
 // generatedSet returns the recipe set 2026.11.0 as go generate loaded it from
-// the embedded *.hcl files (sha256:b2b3ae7e40a899afde13d589f307dca9ef1366ee565f8d9872ff17976e724451);
+// the embedded *.hcl files (sha256:a197d0853d00933f2c08931a1465a0a00485702bd29de9ae2ab86ca18cd341f3);
 // run `go generate ./recipes` after changing them or recipes.go.
 func generatedSet() *Set {
 	return &Set{
 		Version:     "2026.11.0",
 		Description: "WLCG token trust reference recipes: VO registry, service expectations, check catalogue",
-		Digest:      "sha256:b2b3ae7e40a899afde13d589f307dca9ef1366ee565f8d9872ff17976e724451",
+		Digest:      "sha256:a197d0853d00933f2c08931a1465a0a00485702bd29de9ae2ab86ca18cd341f3",
 		Source:      "embedded",
 		AnyAudiences: []string{
 			"https://wlcg.cern.ch/jwt/v1/any",
@@ -255,14 +255,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   75,
+						Line:   89,
 						Column: 1,
-						Byte:   3521,
+						Byte:   4282,
 					},
 					End: hcl.Pos{
-						Line:   75,
+						Line:   89,
 						Column: 17,
-						Byte:   3537,
+						Byte:   4298,
 					},
 				},
 			},
@@ -289,14 +289,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   152,
+						Line:   166,
 						Column: 1,
-						Byte:   6595,
+						Byte:   7356,
 					},
 					End: hcl.Pos{
-						Line:   152,
+						Line:   166,
 						Column: 17,
-						Byte:   6611,
+						Byte:   7372,
 					},
 				},
 			},
@@ -372,14 +372,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   96,
+						Line:   110,
 						Column: 1,
-						Byte:   4413,
+						Byte:   5174,
 					},
 					End: hcl.Pos{
-						Line:   96,
+						Line:   110,
 						Column: 14,
-						Byte:   4426,
+						Byte:   5187,
 					},
 				},
 			},
@@ -398,14 +398,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   58,
+						Line:   72,
 						Column: 1,
-						Byte:   2595,
+						Byte:   3356,
 					},
 					End: hcl.Pos{
-						Line:   58,
+						Line:   72,
 						Column: 22,
-						Byte:   2616,
+						Byte:   3377,
 					},
 				},
 			},
@@ -418,14 +418,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   145,
+						Line:   159,
 						Column: 1,
-						Byte:   6327,
+						Byte:   7088,
 					},
 					End: hcl.Pos{
-						Line:   145,
+						Line:   159,
 						Column: 23,
-						Byte:   6349,
+						Byte:   7110,
 					},
 				},
 			},
@@ -482,6 +482,14 @@ func generatedSet() *Set {
 						RedirectingValues: []string{
 							"request",
 						},
+					},
+					{
+						Setting: "pss.debug",
+						Values: []string{
+							"on",
+						},
+						Before: "5.7.2",
+						Note:   "the proxy's debug trace prints the origin URL with the client's authz CGI",
 					},
 				},
 				References: []string{
@@ -1332,14 +1340,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   197,
+						Line:   211,
 						Column: 1,
-						Byte:   8235,
+						Byte:   8996,
 					},
 					End: hcl.Pos{
-						Line:   197,
+						Line:   211,
 						Column: 16,
-						Byte:   8250,
+						Byte:   9011,
 					},
 				},
 			},
@@ -1353,14 +1361,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   188,
+						Line:   202,
 						Column: 1,
-						Byte:   8004,
+						Byte:   8765,
 					},
 					End: hcl.Pos{
-						Line:   188,
+						Line:   202,
 						Column: 16,
-						Byte:   8019,
+						Byte:   8780,
 					},
 				},
 			},
@@ -1381,14 +1389,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   168,
+						Line:   182,
 						Column: 1,
-						Byte:   7223,
+						Byte:   7984,
 					},
 					End: hcl.Pos{
-						Line:   168,
+						Line:   182,
 						Column: 19,
-						Byte:   7241,
+						Byte:   8002,
 					},
 				},
 			},

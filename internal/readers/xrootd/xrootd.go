@@ -112,9 +112,22 @@ func sciTokensConfig(d xrootdcfg.Directive) string {
 	return DefaultSciTokensConfig
 }
 
-// traceKeys accumulate across repeated directives: options apply in order
-// and a later "-x" undoes an earlier "x".
-var traceKeys = map[string]bool{"xrootd.trace": true, "http.trace": true, "scitokens.trace": true, "ofs.trace": true, "macaroons.trace": true}
+// traceKeys are the trace directives, options kept in order for the
+// checks to evaluate. A repeated directive replaces the earlier one: each
+// option parser starts from nothing and stores its result whole
+// (XrdXrootdProtocol::xtrace and XrdHttpProtocol::xtrace "What = trval",
+// https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdXrootd/XrdXrootdConfig.cc#L1998-L2039,
+// https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdHttp/XrdHttpProtocol.cc#L2870-L2910;
+// likewise XrdOfs::xtrace, XrdConfig::xtrace, XrdOucPsx::ParseTrace,
+// Handler::xtrace for macaroons, and scitokens.trace, which clears the
+// mask before each line it gathers).
+var traceKeys = map[string]bool{"xrootd.trace": true, "http.trace": true, "scitokens.trace": true, "ofs.trace": true, "macaroons.trace": true, "xrd.trace": true, "pss.trace": true}
+
+// switchKeys are directives without options that turn something on:
+// pss.debug sets the proxy's debug trace (XrdPssConfig.cc TS_DBG), whose
+// lines print the origin URL the proxy builds, client CGI included
+// (XrdPss.cc DEBUG "url="). They are recorded with the value "on".
+var switchKeys = map[string]bool{"pss.debug": true}
 
 // repeatedKeys keep one setting per directive.
 var repeatedKeys = map[string]bool{"http.header2cgi": true, "ofs.authlib": true, "sec.protocol": true, "mgmofs.macaroonslib": true, "xrootd.redirect": true}
@@ -129,14 +142,18 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 	lastAt := map[string]int{}
 	for _, d := range cfg.Directives {
 		switch {
-		case traceKeys[d.Name]:
+		case traceKeys[d.Name], switchKeys[d.Name]:
+			values := append([]string{}, d.Args...)
+			if switchKeys[d.Name] {
+				values = []string{"on"}
+			}
+			set := inventory.Setting{Key: d.Name, Values: values, Source: d.Source}
 			if i, ok := traceAt[d.Name]; ok {
-				svc.Settings[i].Values = append(svc.Settings[i].Values, d.Args...)
-				svc.Settings[i].Source = d.Source
+				svc.Settings[i] = set
 				continue
 			}
 			traceAt[d.Name] = len(svc.Settings)
-			svc.Settings = append(svc.Settings, inventory.Setting{Key: d.Name, Values: append([]string{}, d.Args...), Source: d.Source})
+			svc.Settings = append(svc.Settings, set)
 		case repeatedKeys[d.Name]:
 			svc.Settings = append(svc.Settings, inventory.Setting{Key: d.Name, Values: d.Args, Source: d.Source})
 		case lastKeys[d.Name]:

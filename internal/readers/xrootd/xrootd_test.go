@@ -1,6 +1,7 @@
 package xrootd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,8 +69,21 @@ func TestRead(t *testing.T) {
 			}
 			role, _ := s.Setting("all.role")
 			trace, _ := s.Setting("xrootd.trace")
-			if strings.Join(role.Values, " ") != "manager" || role.Source.Line != 3 || strings.Join(trace.Values, " ") != "all -all" || trace.Source.Line != 5 {
+			if strings.Join(role.Values, " ") != "manager" || role.Source.Line != 3 || strings.Join(trace.Values, " ") != "-all" || trace.Source.Line != 5 {
 				t.Errorf("role %+v trace %+v", role, trace)
+			}
+		}},
+		// Each trace directive replaces the one before it (xtrace stores
+		// its options whole); pss.debug has none and is "on".
+		{"a repeated trace directive replaces the earlier one", map[string]string{
+			"/etc/xrootd/xrootd-a.cfg": "http.trace debug\nxrootd.trace fs\nhttp.trace auth\npss.trace all\npss.debug\nxrd.trace off\nxrd.trace conn\n",
+		}, func(t *testing.T, svcs []inventory.Service) {
+			var got []string
+			for _, st := range svcs[0].Settings {
+				got = append(got, fmt.Sprintf("%s=%s@%d", st.Key, strings.Join(st.Values, " "), st.Source.Line))
+			}
+			if want := "http.trace=auth@3 xrootd.trace=fs@2 pss.trace=all@4 pss.debug=on@5 xrd.trace=conn@7"; strings.Join(got, " ") != want {
+				t.Errorf("settings = %s, want %s", strings.Join(got, " "), want)
 			}
 		}},
 		{"ztn alone enables tokens", map[string]string{"/etc/xrootd/xrootd-a.cfg": "sec.protocol ztn\n"}, func(t *testing.T, svcs []inventory.Service) {
