@@ -716,7 +716,11 @@ check "token-lifetime-long" {
     The WLCG profile's default maximum access-token lifetime is 6 hours
     (§4.3.1); longer lifetimes need an agreed, risk-assessed mitigation. A
     stolen long-lived token stays useful long after the theft. StoRM's
-    built-in authorization server issues 12-hour tokens by default.
+    built-in authorization server issues 12-hour tokens by default;
+    XRootD's and EOS's XrdMacaroons mint and accept macaroons of up to
+    24 hours unless macaroons.maxduration says otherwise (0 or less: no
+    limit), and dCache's WebDAV doors of up to 7 days
+    (webdav.macaroons.max-lifetime, dcache.macaroons.max-lifetime).
     (XRootD's ztn `-expiry` is not judged: whatever it says, scitokens-cpp
     requires an exp claim and refuses expired tokens.)
   EOT
@@ -727,6 +731,8 @@ check "token-lifetime-long" {
   references = [
     "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
     "https://github.com/italiangrid/storm-webdav/blob/master/src/main/resources/application.yml",
+    "https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdMacaroons/XrdMacaroonsConfigure.cc",
+    "https://github.com/dCache/dcache/blob/11.2.5/skel/share/defaults/dcache.properties",
     "https://github.com/scitokens/scitokens-cpp/blob/v1.4.1/src/scitokens_internal.h",
   ]
 }

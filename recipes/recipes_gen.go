@@ -12,13 +12,13 @@ import (
 )
 
 // generatedSet returns the recipe set 2026.11.0 as go generate loaded it from
-// the embedded *.hcl files (sha256:a197d0853d00933f2c08931a1465a0a00485702bd29de9ae2ab86ca18cd341f3);
+// the embedded *.hcl files (sha256:793d61d70ff175e7e25e5c03323fab5af89aafa0fa495e56241c52ee11d56a68);
 // run `go generate ./recipes` after changing them or recipes.go.
 func generatedSet() *Set {
 	return &Set{
 		Version:     "2026.11.0",
 		Description: "WLCG token trust reference recipes: VO registry, service expectations, check catalogue",
-		Digest:      "sha256:a197d0853d00933f2c08931a1465a0a00485702bd29de9ae2ab86ca18cd341f3",
+		Digest:      "sha256:793d61d70ff175e7e25e5c03323fab5af89aafa0fa495e56241c52ee11d56a68",
 		Source:      "embedded",
 		AnyAudiences: []string{
 			"https://wlcg.cern.ch/jwt/v1/any",
@@ -1011,14 +1011,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   734,
+						Line:   740,
 						Column: 1,
-						Byte:   33104,
+						Byte:   33553,
 					},
 					End: hcl.Pos{
-						Line:   734,
+						Line:   740,
 						Column: 26,
-						Byte:   33129,
+						Byte:   33578,
 					},
 				},
 			},
@@ -1230,11 +1230,13 @@ func generatedSet() *Set {
 				Title:       "Tokens living longer than the WLCG profile allows",
 				SeverityRaw: "medium",
 				Severity:    2,
-				Rationale:   "The WLCG profile's default maximum access-token lifetime is 6 hours\n(§4.3.1); longer lifetimes need an agreed, risk-assessed mitigation. A\nstolen long-lived token stays useful long after the theft. StoRM's\nbuilt-in authorization server issues 12-hour tokens by default.\n(XRootD's ztn `-expiry` is not judged: whatever it says, scitokens-cpp\nrequires an exp claim and refuses expired tokens.)\n",
+				Rationale:   "The WLCG profile's default maximum access-token lifetime is 6 hours\n(§4.3.1); longer lifetimes need an agreed, risk-assessed mitigation. A\nstolen long-lived token stays useful long after the theft. StoRM's\nbuilt-in authorization server issues 12-hour tokens by default;\nXRootD's and EOS's XrdMacaroons mint and accept macaroons of up to\n24 hours unless macaroons.maxduration says otherwise (0 or less: no\nlimit), and dCache's WebDAV doors of up to 7 days\n(webdav.macaroons.max-lifetime, dcache.macaroons.max-lifetime).\n(XRootD's ztn `-expiry` is not judged: whatever it says, scitokens-cpp\nrequires an exp claim and refuses expired tokens.)\n",
 				Remediation: "StoRM: set storm.authz-server.max-token-lifetime-sec to 21600 or less\n(3600 recommended).\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
 					"https://github.com/italiangrid/storm-webdav/blob/master/src/main/resources/application.yml",
+					"https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdMacaroons/XrdMacaroonsConfigure.cc",
+					"https://github.com/dCache/dcache/blob/11.2.5/skel/share/defaults/dcache.properties",
 					"https://github.com/scitokens/scitokens-cpp/blob/v1.4.1/src/scitokens_internal.h",
 				},
 				Range: hcl.Range{

@@ -400,3 +400,37 @@ func TestReadBans(t *testing.T) {
 		t.Errorf("config files = %v, problems = %+v (a missing banfile is an empty one)", svc.ConfigFiles, svc.Problems)
 	}
 }
+
+// TestWebdavMacaroons: every WebDAV door with macaroons on records the
+// longest macaroon it mints, 7 days by dCache's default.
+func TestWebdavMacaroons(t *testing.T) {
+	tests := []struct {
+		name, conf, layout string
+		want               string
+	}{
+		{"no webdav door", "", "[d]\n[d/gplazma]\n", ""},
+		{"default: 7 days at the door", "", "[d]\n[d/webdav]\nwebdav.net.port = 2880\n", "604800 webdav.macaroons.max-lifetime@/etc/dcache/layouts/dc.conf:2"},
+		{"dcache.conf sets hours", "dcache.macaroons.max-lifetime = 4\ndcache.macaroons.max-lifetime.unit = HOURS\n", "[d/webdav]\n", "14400@/etc/dcache/dcache.conf:1"},
+		{"the door's own value", "", "[d/webdav]\nwebdav.macaroons.max-lifetime = 30\nwebdav.macaroons.max-lifetime.unit = MINUTES\n", "1800@/etc/dcache/layouts/dc.conf:2"},
+		{"macaroons off", "dcache.enable.macaroons = false\n", "[d/webdav]\n", ""},
+		{"two doors", "", "[a/webdav]\n[b/webdav]\nwebdav.macaroons.max-lifetime = 1\n", "604800 webdav.macaroons.max-lifetime@/etc/dcache/layouts/dc.conf:1; 86400@/etc/dcache/layouts/dc.conf:3"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := testkit.Host(t, "dc.example.org", map[string]string{DcacheConf: tc.conf, "/etc/dcache/layouts/dc.conf": tc.layout})
+			svcs, err := Read(h)
+			if err != nil || len(svcs) != 1 {
+				t.Fatalf("Read = %v, %v", svcs, err)
+			}
+			var got []string
+			for _, s := range svcs[0].Settings {
+				if s.Key == "macaroon.max-lifetime-seconds" {
+					got = append(got, strings.Join(s.Values, " ")+"@"+s.Source.String())
+				}
+			}
+			if strings.Join(got, "; ") != tc.want {
+				t.Errorf("macaroon lifetimes = %q, want %q", strings.Join(got, "; "), tc.want)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ package dcache
 import (
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -63,6 +64,11 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 		}
 	}
 	layout := read(layoutFile)
+	var sections []dcacheprops.Property
+	if data, err := h.FS.ReadFile(layoutFile); err == nil {
+		sections = dcacheprops.Sections(layoutFile, data)
+	}
+	doors := webdavMacaroons(h.Name, conf, layout, sections)
 	set.Apply(layout, "")
 	// The domain that runs gplazma: a [domain/gplazma] scope.
 	domain := ""
@@ -88,8 +94,77 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 		set.Apply(layout, domain+"/gplazma")
 	}
 	adapt(h, set, &svc)
+	svc.Settings = append(svc.Settings, doors...)
 	return []inventory.Service{svc}, nil
 }
+
+// macaroonDefaults are the macaroon properties of dCache's defaults that
+// a WebDAV door reads: macaroons are on, and a client may ask for one
+// valid up to 7 days (dcache.properties, "The maximum lifetime of a
+// macaroon", https://github.com/dCache/dcache/blob/11.2.5/skel/share/defaults/dcache.properties#L1202-L1207;
+// webdav.properties L80-87 takes them over).
+var macaroonDefaults = map[string]string{
+	"dcache.enable.macaroons":            "true",
+	"dcache.macaroons.max-lifetime":      "7",
+	"dcache.macaroons.max-lifetime.unit": "DAYS",
+	"webdav.enable.macaroons":            "${dcache.enable.macaroons}",
+	"webdav.macaroons.max-lifetime":      "${dcache.macaroons.max-lifetime}",
+	"webdav.macaroons.max-lifetime.unit": "${dcache.macaroons.max-lifetime.unit}",
+}
+
+// webdavMacaroons records, for every WebDAV door of the layout
+// ([domain/webdav]) with macaroons enabled, the longest macaroon it
+// mints: MacaroonRequestHandler refuses a requested expiry beyond
+// webdav.macaroons.max-lifetime
+// (https://github.com/dCache/dcache/blob/11.2.5/modules/dcache-webdav/src/main/java/org/dcache/webdav/macaroons/MacaroonRequestHandler.java#L207-L235).
+// The setting is at the line that sets the lifetime or its unit, else at
+// the door's header, with the property that would set it (the default
+// applies).
+func webdavMacaroons(host string, conf, layout, sections []dcacheprops.Property) []inventory.Setting {
+	short, _, _ := strings.Cut(host, ".")
+	var out []inventory.Setting
+	for _, sec := range sections {
+		domain, service, ok := strings.Cut(sec.Scope, "/")
+		if !ok || service != "webdav" {
+			continue
+		}
+		set := dcacheprops.NewSet(macaroonDefaults)
+		set.Apply(conf, "")
+		set.Apply(layout, "")
+		set.Apply(layout, domain)
+		set.Apply(layout, sec.Scope)
+		// ${host.name} and friends may appear in the values read here.
+		set.Apply([]dcacheprops.Property{{Key: "host.name", Value: short}, {Key: "host.fqdn", Value: host}}, "")
+		if on, _, _ := set.Get("webdav.enable.macaroons"); !strings.EqualFold(strings.TrimSpace(on), "true") {
+			continue
+		}
+		value, _, _ := set.Get("webdav.macaroons.max-lifetime")
+		unit, _, _ := set.Get("webdav.macaroons.max-lifetime.unit")
+		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		per, known := unitMillis[strings.ToUpper(strings.TrimSpace(unit))]
+		if err != nil || !known {
+			continue
+		}
+		secs := n * per / 1000
+		src, explicit := sec.Source, false
+		for _, k := range []string{"webdav.macaroons.max-lifetime", "dcache.macaroons.max-lifetime", "webdav.macaroons.max-lifetime.unit", "dcache.macaroons.max-lifetime.unit"} {
+			if _, p, ok := set.Get(k); ok && !p.Source.IsZero() {
+				src, explicit = p.Source, true
+				break
+			}
+		}
+		s := inventory.Setting{Key: "macaroon.max-lifetime-seconds", Values: []string{strconv.FormatInt(secs, 10)}, Source: src}
+		if !explicit {
+			s.Values = append(s.Values, "webdav.macaroons.max-lifetime")
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// unitMillis converts the units of dCache's duration properties
+// ((one-of?MILLISECONDS|SECONDS|MINUTES|HOURS|DAYS)) to milliseconds.
+var unitMillis = map[string]int64{"MILLISECONDS": 1, "SECONDS": 1000, "MINUTES": 60 * 1000, "HOURS": 3600 * 1000, "DAYS": 86400 * 1000}
 
 type provider struct {
 	alias, url          string

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -170,6 +171,9 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 			svc.TokensEnabled, svc.TokensSource = true, d.Source
 		}
 	}
+	if life, ok := macaroonLifetime(cfg); ok {
+		svc.Settings = append(svc.Settings, life)
+	}
 	libs := tokenLibs(cfg)
 	if len(libs) == 0 {
 		return svc
@@ -222,6 +226,63 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 		svc.Trusts = append(svc.Trusts, t)
 	}
 	return svc
+}
+
+// macaroonLifetimeKey is the inventory setting of the longest lifetime a
+// service lets a macaroon have, in seconds (0: no limit); a second value
+// names the setting that would set it when the service's default applies.
+const macaroonLifetimeKey = "macaroon.max-lifetime-seconds"
+
+// macaroonDefault is XrdMacaroons' maximum when macaroons.maxduration is
+// not set: "Set default maximum duration (24 hours)"
+// (Handler::Config, https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdMacaroons/XrdMacaroonsConfigure.cc#L58-L59).
+const macaroonDefault = 24 * 3600
+
+// macaroonLifetime is the longest macaroon an instance that loads
+// XrdMacaroons mints (the HTTP handler, http.exthandler) or accepts (the
+// authorization library, ofs.authlib or EOS's mgmofs.macaroonslib): both
+// read macaroons.maxduration from the instance's config, the last one
+// read wins, strtoll takes its leading integer, and a value of 0 or less
+// sets no limit (GenerateMacaroonResponse caps the requested validity
+// "if (m_max_duration > 0)", AuthzCheck refuses a before: caveat beyond
+// it likewise: XrdMacaroonsHandler.cc L473-476, XrdMacaroonsAuthz.cc
+// L447). Without the directive the default (24 h) applies, at the line
+// that loads the library.
+func macaroonLifetime(cfg *xrootdcfg.Config) (inventory.Setting, bool) {
+	var load, max *xrootdcfg.Directive
+	for i, d := range cfg.Directives {
+		switch d.Name {
+		case "http.exthandler", "ofs.authlib", "mgmofs.macaroonslib":
+			for _, a := range d.Args {
+				if strings.Contains(path.Base(a), "XrdMacaroons") && load == nil {
+					load = &cfg.Directives[i]
+				}
+			}
+		case "macaroons.maxduration":
+			max = &cfg.Directives[i]
+		}
+	}
+	if load == nil {
+		return inventory.Setting{}, false
+	}
+	if max == nil || len(max.Args) == 0 {
+		return inventory.Setting{Key: macaroonLifetimeKey, Values: []string{strconv.Itoa(macaroonDefault), "macaroons.maxduration"}, Source: load.Source}, true
+	}
+	v := max.Args[0]
+	end := 0
+	for end < len(v) && (v[end] >= '0' && v[end] <= '9' || end == 0 && (v[0] == '-' || v[0] == '+')) {
+		end++
+	}
+	n, err := strconv.ParseInt(v[:end], 10, 64)
+	if err != nil {
+		// XrdMacaroons refuses the configuration ("Unable to parse
+		// macaroons.maxduration as an integer"): nothing is minted.
+		return inventory.Setting{}, false
+	}
+	if n < 0 {
+		n = 0
+	}
+	return inventory.Setting{Key: macaroonLifetimeKey, Values: []string{strconv.FormatInt(n, 10)}, Source: max.Source}, true
 }
 
 // orSource is a, or b when a is not known.

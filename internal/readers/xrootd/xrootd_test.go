@@ -239,3 +239,39 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestMacaroonLifetime: the longest macaroon an instance mints or
+// accepts, as XrdMacaroons reads macaroons.maxduration.
+func TestMacaroonLifetime(t *testing.T) {
+	tests := []struct {
+		name, cfg string
+		want      string // "" when nothing is recorded
+	}{
+		{"no macaroons", "macaroons.maxduration 3600\n", ""},
+		{"handler, default 24 h", "xrd.protocol XrdHttp:1094 libXrdHttp.so\nhttp.exthandler xrdmacaroons libXrdMacaroons.so\n", "86400 macaroons.maxduration@2"},
+		{"authorization library, default", "ofs.authlib ++ libXrdMacaroons.so\n", "86400 macaroons.maxduration@1"},
+		{"EOS MGM", "mgmofs.macaroonslib /usr/lib64/libXrdMacaroons.so /usr/lib64/libXrdAccSciTokens.so\n", "86400 macaroons.maxduration@1"},
+		// The production XCache of issue 19: about 371 days.
+		{"XCache maxduration", "http.exthandler xrdmacaroons libXrdMacaroons.so\nmacaroons.maxduration 32054400\n", "32054400@2"},
+		{"the last one wins", "macaroons.maxduration 600\nofs.authlib ++ libXrdMacaroons.so\nmacaroons.maxduration 90000\n", "90000@3"},
+		// strtoll takes the leading integer; 0 or less sets no limit.
+		{"leading integer", "ofs.authlib ++ libXrdMacaroons.so\nmacaroons.maxduration 3600s\n", "3600@2"},
+		{"no limit", "ofs.authlib ++ libXrdMacaroons.so\nmacaroons.maxduration -1\n", "0@2"},
+		{"not a number: refused", "ofs.authlib ++ libXrdMacaroons.so\nmacaroons.maxduration forever\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svcs, err := Read(testkit.Host(t, "xrd.example.org", map[string]string{"/etc/xrootd/xrootd-a.cfg": tc.cfg}))
+			if err != nil || len(svcs) != 1 {
+				t.Fatalf("Read = %v, %v", svcs, err)
+			}
+			got := ""
+			if s, ok := svcs[0].Setting("macaroon.max-lifetime-seconds"); ok {
+				got = fmt.Sprintf("%s@%d", strings.Join(s.Values, " "), s.Source.Line)
+			}
+			if got != tc.want {
+				t.Errorf("macaroon lifetime = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
