@@ -12,13 +12,13 @@ import (
 )
 
 // generatedSet returns the recipe set 2026.11.0 as go generate loaded it from
-// the embedded *.hcl files (sha256:793d61d70ff175e7e25e5c03323fab5af89aafa0fa495e56241c52ee11d56a68);
+// the embedded *.hcl files (sha256:07376c3ad45ba159943d71939cca9698353bdb53ff0fccd0b8728afd8607c733);
 // run `go generate ./recipes` after changing them or recipes.go.
 func generatedSet() *Set {
 	return &Set{
 		Version:     "2026.11.0",
 		Description: "WLCG token trust reference recipes: VO registry, service expectations, check catalogue",
-		Digest:      "sha256:793d61d70ff175e7e25e5c03323fab5af89aafa0fa495e56241c52ee11d56a68",
+		Digest:      "sha256:07376c3ad45ba159943d71939cca9698353bdb53ff0fccd0b8728afd8607c733",
 		Source:      "embedded",
 		AnyAudiences: []string{
 			"https://wlcg.cern.ch/jwt/v1/any",
@@ -178,6 +178,88 @@ func generatedSet() *Set {
 						Line:   108,
 						Column: 11,
 						Byte:   4087,
+					},
+				},
+			},
+			"dune": {
+				Name:    "dune",
+				Title:   "DUNE",
+				Issuer:  "https://cilogon.org/dune",
+				Purpose: "production",
+				RobotSubjects: []RobotSubject{
+					{
+						Subject:     "dunepilot@fnal.gov",
+						Description: "DUNE pilots",
+						Account:     "dunepilot",
+					},
+				},
+				References: []string{
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/1b9e8f57620a066e803e6b93e35368ba2b8b81ed/docs/token-based-authorization/doma-testbed.md#L25",
+					"https://github.com/opensciencegrid/topology/blob/5270db32f/virtual-organizations/DUNE.yaml",
+				},
+				Range: hcl.Range{
+					Filename: "10-vos.hcl",
+					Start: hcl.Pos{
+						Line:   139,
+						Column: 1,
+						Byte:   5383,
+					},
+					End: hcl.Pos{
+						Line:   139,
+						Column: 10,
+						Byte:   5392,
+					},
+				},
+			},
+			"egi": {
+				Name:    "egi",
+				Title:   "EGI",
+				Issuer:  "https://aai.egi.eu/auth/realms/egi",
+				Purpose: "production",
+				References: []string{
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/1b9e8f57620a066e803e6b93e35368ba2b8b81ed/docs/token-based-authorization/doma-testbed.md#L27",
+				},
+				Range: hcl.Range{
+					Filename: "10-vos.hcl",
+					Start: hcl.Pos{
+						Line:   172,
+						Column: 1,
+						Byte:   6665,
+					},
+					End: hcl.Pos{
+						Line:   172,
+						Column: 9,
+						Byte:   6673,
+					},
+				},
+			},
+			"fermilab": {
+				Name:    "fermilab",
+				Title:   "Fermilab",
+				Issuer:  "https://cilogon.org/fermilab",
+				Purpose: "production",
+				RobotSubjects: []RobotSubject{
+					{
+						Subject:     "fermilabpilot@fnal.gov",
+						Description: "Fermilab pilots",
+						Account:     "fermilabpilot",
+					},
+				},
+				References: []string{
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/1b9e8f57620a066e803e6b93e35368ba2b8b81ed/docs/token-based-authorization/doma-testbed.md#L26",
+					"https://github.com/opensciencegrid/topology/blob/5270db32f/virtual-organizations/Fermilab.yaml",
+				},
+				Range: hcl.Range{
+					Filename: "10-vos.hcl",
+					Start: hcl.Pos{
+						Line:   156,
+						Column: 1,
+						Byte:   6040,
+					},
+					End: hcl.Pos{
+						Line:   156,
+						Column: 14,
+						Byte:   6053,
 					},
 				},
 			},
