@@ -203,8 +203,10 @@ func TestProviderTrust(t *testing.T) {
 			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[capability] account="},
 		{"-non-authz-id maps every token", "https://a/ -non-authz-id=\"uid:7\"", nil, inventory.Source{},
 			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[mapping issuer-wide] account=uid:7"},
-		{"-authz-id wins over -non-authz-id", "https://a/ -authz-id=username:x -non-authz-id=\"uid:7\"", nil, inventory.Source{},
-			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[mapping issuer-wide] account=x"},
+		// Scope-less tokens get the -non-authz-id identity (the WG's
+		// scope-and-group recipe, dcache.md L140).
+		{"-non-authz-id names the account of scope-less tokens", "https://a/ -authz-id=username:x -non-authz-id=\"uid:7\"", nil, inventory.Source{},
+			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[mapping issuer-wide] account=uid:7"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -412,8 +412,13 @@ func providerTrust(p provider, targets []string, audSrc inventory.Source) invent
 		// (ScopeBasedAuthzProfile).
 		t.Strategies = append(t.Strategies, inventory.StrategyMapping, inventory.StrategyIssuerWide)
 		t.ScopeLimit = inventory.ScopesConfine
-		if t.Account == "" {
-			t.Account = account(p.nonAuthzID)
+		// The account that matters is the one every scope-less token
+		// gets, with the namespace permissions of its uid: the
+		// -non-authz-id one (scoped tokens, which get the -authz-id
+		// one, are exempt from namespace checks and held to their
+		// scopes).
+		if non := account(p.nonAuthzID); non != "" {
+			t.Account = non
 		}
 	}
 	return t
