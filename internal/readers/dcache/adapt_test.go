@@ -200,19 +200,22 @@ func TestProviderTrust(t *testing.T) {
 		{"audience suppressed", "https://a/ -suppress=audience,offline", []string{"dc.example.org"}, audSrc,
 			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[] account="},
 		{"no targets set", "https://a/ -profile=scitokens", nil, inventory.Source{},
-			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[capability] account="},
+			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[capability] account= aud-if-present"},
 		{"-non-authz-id maps every token", "https://a/ -non-authz-id=\"uid:7\"", nil, inventory.Source{},
-			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[mapping issuer-wide] account=uid:7"},
+			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[mapping issuer-wide] account=uid:7 aud-if-present"},
 		// Scope-less tokens get the -non-authz-id identity (the WG's
 		// scope-and-group recipe, dcache.md L140).
 		{"-non-authz-id names the account of scope-less tokens", "https://a/ -authz-id=username:x -non-authz-id=\"uid:7\"", nil, inventory.Source{},
-			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[mapping issuer-wide] account=uid:7"},
+			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[mapping issuer-wide] account=uid:7 aud-if-present"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := providerTrust(parseProvider("p", tc.value, src), tc.targets, tc.audSrc)
 			got := fmt.Sprintf("iss=%s aud=%v checked=%v audSrc=%s paths=%v strategies=%v account=%s",
 				tr.Issuer, tr.Audiences, tr.AudienceChecked, tr.AudienceSource, tr.BasePaths, tr.Strategies, tr.Account)
+			if tr.AudienceIfPresent {
+				got += " aud-if-present"
+			}
 			if got != tc.want {
 				t.Errorf("providerTrust =\n %s\nwant\n %s", got, tc.want)
 			}

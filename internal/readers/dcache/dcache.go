@@ -390,6 +390,11 @@ func providerTrust(p provider, targets []string, audSrc inventory.Source) invent
 	t := inventory.Trust{
 		Service: name, Name: "provider " + p.alias, Issuer: p.url, AnySubject: true, Source: p.src,
 		AudienceChecked: len(targets) > 0 && !p.suppressesAudience(), AudienceSource: audSrc,
+		// Without targets a token whose aud names anything is refused
+		// ("intended for …"); one without aud passes either way
+		// (OidcAuthPlugin.checkAudience,
+		// https://github.com/dCache/dcache/blob/11.2.5/modules/gplazma2-oidc/src/main/java/org/dcache/gplazma/oidc/OidcAuthPlugin.java#L233-L267).
+		AudienceIfPresent: len(targets) == 0 && !p.suppressesAudience(),
 		StrategySource: p.src, PathSource: p.src, AccountSource: p.src,
 	}
 	if p.suppressesAudience() || t.AudienceSource.IsZero() {
