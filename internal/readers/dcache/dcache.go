@@ -395,7 +395,7 @@ func providerTrust(p provider, targets []string, audSrc inventory.Source) invent
 		// (OidcAuthPlugin.checkAudience,
 		// https://github.com/dCache/dcache/blob/11.2.5/modules/gplazma2-oidc/src/main/java/org/dcache/gplazma/oidc/OidcAuthPlugin.java#L233-L267).
 		AudienceIfPresent: len(targets) == 0 && !p.suppressesAudience(),
-		StrategySource: p.src, PathSource: p.src, AccountSource: p.src,
+		StrategySource:    p.src, PathSource: p.src, AccountSource: p.src,
 	}
 	if p.suppressesAudience() || t.AudienceSource.IsZero() {
 		t.AudienceSource = p.src
