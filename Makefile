@@ -44,7 +44,7 @@ BASHCOMPDIR   ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR    ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR   ?= $(PREFIX)/share/fish/vendor_completions.d
 
-.PHONY: all build gendocs demo test test-short fuzz bench-scan bench-rules bench-hostile bench-fleet bench-logs bench-logs-small golden docs package nfpm install uninstall clean
+.PHONY: all build gendocs demo test test-short fuzz bench-scan bench-rules bench-hostile bench-fleet bench-logs bench-logs-small golden docs ledger package nfpm install uninstall clean
 
 all: build
 
@@ -192,6 +192,16 @@ uninstall:
 ## golden: regenerate golden files after an intended change; review the diff.
 golden:
 	$(GO) test ./internal/scan ./internal/output -update
+
+## ledger: hold the scans of the ../shared corpus (placed as
+## internal/ledger/testdata/hosts.tsv says) and of the stock fixtures to the
+## reviewed findings ledger (internal/ledger/testdata/ledger.tsv), then print
+## its totals: findings per severity and check, true/false verdicts and the
+## precision before issue 19's fixes and now. The corpus part skips without
+## ../shared; the totals come from the ledger either way.
+ledger:
+	$(GO) test -count=1 ./internal/ledger
+	$(GO) run ./internal/ledger/totals
 
 ## docs: regenerate the README's tables of services (from the service
 ## registry) and checks (from the recipes) and its site-profile section

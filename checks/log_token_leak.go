@@ -171,21 +171,27 @@ func appendNew(list []string, values ...string) []string {
 }
 
 // activeLevels evaluates trace options the way XRootD's trace directives
-// do: options apply in order, "-x" removes x, "all" turns on everything,
-// "off"/"none" clear everything. It returns the leaking levels in effect.
+// do (XrdXrootdProtocol::xtrace, XrdHttpProtocol::xtrace,
+// https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdHttp/XrdHttpProtocol.cc#L2870-L2910):
+// options apply in order, compared exactly (strcmp: "DEBUG" is no
+// option); "off" clears everything, "-x" removes x ("-all" everything),
+// "all" turns on every level. Any other word, "none" included, is an
+// invalid option the directive ignores. Readers hand over the values as
+// the service takes them (dCache's levels lower-cased, ARC's names as the
+// numbers arcconfig-parser makes of them). It returns the leaking levels
+// in effect.
 func activeLevels(values, leaking []string) []string {
 	on := map[string]bool{}
 	neg := map[string]bool{}
 	all := false
 	for _, v := range values {
-		v = strings.ToLower(strings.TrimSpace(v))
 		switch {
-		case v == "off" || v == "none" || v == "-all":
+		case v == "off" || v == "-all":
 			on, neg, all = map[string]bool{}, map[string]bool{}, false
 		case v == "all":
 			all, neg = true, map[string]bool{}
-		case strings.HasPrefix(v, "-"):
-			x := strings.TrimPrefix(v, "-")
+		case len(v) > 1 && v[0] == '-':
+			x := v[1:]
 			on[x], neg[x] = false, true
 		default:
 			on[v], neg[v] = true, false
@@ -193,7 +199,6 @@ func activeLevels(values, leaking []string) []string {
 	}
 	var active []string
 	for _, l := range leaking {
-		l = strings.ToLower(l)
 		if on[l] || (all && !neg[l]) || (l == "all" && all) {
 			active = append(active, l)
 		}

@@ -57,6 +57,15 @@ func TestLogTokenLeak(t *testing.T) {
 		{name: "http.trace request on a redirector", svc: redirector(svc("http.trace", "request")), want: []want{
 			{message: "trace level request writes"},
 		}},
+		// XrdPss.cc logs DEBUG "url=" with the client's CGI before
+		// v5.7.2 (b4d02a0a9 obfuscates it).
+		{name: "pss.debug on 5.5.3", svc: installed(svc("pss.debug", "on"), "5.5.3-1"), want: []want{
+			{severity: "high", message: "sets pss.debug on; trace level on writes bearer tokens into the log (XRootD 5.5.3-1; on is redacted from 5.7.2 on; the proxy's debug trace prints the origin URL with the client's authz CGI)", key: "pss.debug"},
+		}},
+		{name: "pss.debug on 5.7.2", svc: installed(svc("pss.debug", "on"), "5.7.2-1")},
+		// pss.trace only sets the client library's log level.
+		{name: "pss.trace all", svc: svc("pss.trace", "all")},
+		{name: "upper-case DEBUG is no option", svc: svc("http.trace", "DEBUG")},
 	})
 }
 
@@ -75,8 +84,12 @@ func TestActiveLevels(t *testing.T) {
 		{[]string{"debug"}, "debug"},
 		{[]string{"all", "-debug"}, "all"},
 		{[]string{"-all", "debug"}, "debug"},
-		{[]string{"DEBUG"}, "debug"},
-		{[]string{"debug", "none"}, ""},
+		// strcmp: an upper-case name is an invalid option, ignored.
+		{[]string{"DEBUG"}, ""},
+		// "none" is no option of xrootd.trace or http.trace: ignored.
+		{[]string{"debug", "none"}, "debug"},
+		{[]string{"debug", "off"}, ""},
+		{[]string{"all", "-"}, "all debug"},
 		{[]string{"request", "response"}, ""},
 	}
 	for _, tc := range tests {

@@ -66,9 +66,12 @@ var mappingIssuerWide = Check{
 // and VOs publish the subjects to pin, e.g. ATLAS's pilots in
 // https://github.com/opensciencegrid/topology/blob/master/virtual-organizations/ATLAS.yaml;
 // an issuer whose members can get compute scopes is the same exposure
-// whether or not it publishes robot subjects.
+// whether or not it publishes robot subjects. A rule that requires a
+// group (ARC's authtokens group field, "Match OIDC token claims",
+// https://github.com/nordugrid/arc/blob/v7.0.0rc3/src/doc/arc.conf.reference#L334-L338)
+// admits the group's members, not every token of the issuer.
 func openSubjectMapping(t inventory.Trust) bool {
-	return t.AnySubject && t.Account != "" && !t.SubjectMapped && !t.HasStrategy(inventory.StrategyCapability) && t.HasStrategy(inventory.StrategyMapping)
+	return t.AnySubject && t.Account != "" && !t.SubjectMapped && !t.HasStrategy(inventory.StrategyCapability) && !t.HasStrategy(inventory.StrategyGroup) && t.HasStrategy(inventory.StrategyMapping)
 }
 
 // wideCase picks the variant of the fix and the lines it writes: an

@@ -44,6 +44,12 @@ func TestMappingIssuerWide(t *testing.T) {
 		})), want: []want{
 			{message: "the same flat rights"},
 		}},
+		// ARC: a rule requiring a group admits its members, not every
+		// token of the issuer (the WG's ARC recipe, /wlcg/pilots).
+		{name: "open subject within a required group", svc: service(with(dteam, func(t *inventory.Trust) {
+			mapped("grid")(t)
+			t.Strategies = append(t.Strategies, inventory.StrategyGroup)
+		}))},
 		{name: "open subject of a VO with published robots", svc: service(with(atlas, mapped("usatlas1"))), want: []want{
 			{severity: "high", message: "the same account usatlas1, whatever its subject or scope"},
 		}},

@@ -129,3 +129,59 @@ vo "wlcg" {
     "https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md",
   ]
 }
+
+# The production issuers the WG's testbed page lists beside the LHC VOs
+# ("an (incomplete) list of production issuers currently used by HEP
+# experiments", doma-testbed.md L15-27 at
+# https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/1b9e8f57620a066e803e6b93e35368ba2b8b81ed/docs/token-based-authorization/doma-testbed.md#L15-L27).
+# The requirements page states no capability-only wish for them.
+
+vo "dune" {
+  title = "DUNE"
+  # doma-testbed.md L25: "DUNE | https://cilogon.org/dune | OA4MP | WLCG"
+  # (no trailing slash; OSG's topology DUNE.yaml has the same URL).
+  issuer          = "https://cilogon.org/dune"
+  purpose         = "production"
+  opt_in          = true
+  capability_only = false
+  robot_subject "dunepilot@fnal.gov" {
+    description = "DUNE pilots"
+    account     = "dunepilot"
+  }
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/1b9e8f57620a066e803e6b93e35368ba2b8b81ed/docs/token-based-authorization/doma-testbed.md#L25",
+    "https://github.com/opensciencegrid/topology/blob/5270db32f/virtual-organizations/DUNE.yaml",
+  ]
+}
+
+vo "fermilab" {
+  title = "Fermilab"
+  # doma-testbed.md L26: "Fermilab | https://cilogon.org/fermilab | OA4MP | WLCG"
+  issuer          = "https://cilogon.org/fermilab"
+  purpose         = "production"
+  opt_in          = true
+  capability_only = false
+  robot_subject "fermilabpilot@fnal.gov" {
+    description = "Fermilab pilots"
+    account     = "fermilabpilot"
+  }
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/1b9e8f57620a066e803e6b93e35368ba2b8b81ed/docs/token-based-authorization/doma-testbed.md#L26",
+    "https://github.com/opensciencegrid/topology/blob/5270db32f/virtual-organizations/Fermilab.yaml",
+  ]
+}
+
+vo "egi" {
+  title = "EGI"
+  # doma-testbed.md L27: "EGI | https://aai.egi.eu/auth/realms/egi | KeyCloak | AARC"
+  # (EGI Check-in, a multi-VO issuer). Its older MITREid issuer
+  # https://aai.egi.eu/oidc/, which the same page's ARC example still
+  # lists (L57-61), is not in the table: it stays unknown.
+  issuer          = "https://aai.egi.eu/auth/realms/egi"
+  purpose         = "production"
+  opt_in          = true
+  capability_only = false
+  references = [
+    "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/1b9e8f57620a066e803e6b93e35368ba2b8b81ed/docs/token-based-authorization/doma-testbed.md#L27",
+  ]
+}

@@ -49,6 +49,20 @@ service "xrootd" {
     from               = "6.0.0"
     unless_word        = ["http.header2cgi", "strip-on-redirect"]
   }
+  log_leak "pss.debug" {
+    # A proxy (XCache) with pss.debug traces every URL it opens at the
+    # origin, the client's CGI included: copyCGI drops only xrd. and
+    # xrdcl. names (XrdPssUrlInfo.cc) and XrdPss.cc logs DEBUG
+    # "url=<pbuff>" (v5.7.0 L366, L410, L848). b4d02a0a9 (v5.7.2) logs
+    # obfuscateAuth(pbuff) instead. pss.trace sets only the client's log
+    # level (XrdOucPsx::ParseTrace: on, debug, all are XrdCl's Error,
+    # Warning, Info): no URL. ofs.trace, xrd.trace, scitokens.trace and
+    # macaroons.trace trace paths, connections, token claims and macaroon
+    # caveats, never the token itself.
+    values = ["on"]
+    before = "5.7.2"
+    note   = "the proxy's debug trace prints the origin URL with the client's authz CGI"
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
     "https://github.com/xrootd/xrootd/blob/master/src/XrdSciTokens/README.md",

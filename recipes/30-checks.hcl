@@ -1336,7 +1336,15 @@ check "legacy-gsi" {
       GSI is gone (HTCondor 10.2.0).
     EOT
   }
+  fix "arc-ce" {
+    text = <<-EOT
+      In ${file}, line ${line}: remove the block or plugin once tokens are in
+      production (gridftpd, Argus and LCAS/LCMAPS see X.509 proxies only);
+      ARC 7 refuses these blocks, so they must go before an upgrade.
+    EOT
+  }
   references = [
+    "https://github.com/nordugrid/arc/blob/next/src/doc/arc.conf.reference",
     "https://github.com/htcondor/htcondor-ce/blob/99a852c0e6a6d52ce653034bcf7285a256e7173a/docs/v23/releases.md",
     "https://github.com/htcondor/htcondor-ce/blob/3790275a8512317e88802e625c6a0496d55c2baf/docs/v5/releases.md",
   ]
@@ -1606,7 +1614,11 @@ check "token-lifetime-long" {
     The WLCG profile's default maximum access-token lifetime is 6 hours
     (§4.3.1); longer lifetimes need an agreed, risk-assessed mitigation. A
     stolen long-lived token stays useful long after the theft. StoRM's
-    built-in authorization server issues 12-hour tokens by default.
+    built-in authorization server issues 12-hour tokens by default;
+    XRootD's and EOS's XrdMacaroons mint and accept macaroons of up to
+    24 hours unless macaroons.maxduration says otherwise (0 or less: no
+    limit), and dCache's WebDAV doors of up to 7 days
+    (webdav.macaroons.max-lifetime, dcache.macaroons.max-lifetime).
     (XRootD's ztn `-expiry` is not judged: whatever it says, scitokens-cpp
     requires an exp claim and refuses expired tokens.)
   EOT
@@ -1621,9 +1633,36 @@ check "token-lifetime-long" {
       (StoRM's built-in authorization server issues 12-hour tokens by default).
     EOT
   }
+  fix "xrootd" {
+    text = <<-EOT
+      In ${file}, set the longest macaroon XrdMacaroons mints or accepts
+      (${line == 0 ? "add the line; its default is 24 hours" : "line ${line}"}):
+          macaroons.maxduration 21600
+      (seconds: 6 hours; 3600 recommended; 0 or less means no limit).
+    EOT
+  }
+  fix "eos" {
+    text = <<-EOT
+      In ${file}, set the longest macaroon the MGM's XrdMacaroons mints or
+      accepts (${line == 0 ? "add the line; its default is 24 hours" : "line ${line}"}):
+          macaroons.maxduration 21600
+      (seconds: 6 hours; 3600 recommended; 0 or less means no limit).
+    EOT
+  }
+  fix "dcache" {
+    text = <<-EOT
+      In ${file}, for the WebDAV door (or in dcache.conf for every door),
+      limit the macaroons it mints (the default is 7 days):
+          webdav.macaroons.max-lifetime = 6
+          webdav.macaroons.max-lifetime.unit = HOURS
+      (dcache.macaroons.max-lifetime and .unit set the default of all doors).
+    EOT
+  }
   references = [
     "https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
     "https://github.com/italiangrid/storm-webdav/blob/master/src/main/resources/application.yml",
+    "https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdMacaroons/XrdMacaroonsConfigure.cc",
+    "https://github.com/dCache/dcache/blob/11.2.5/skel/share/defaults/dcache.properties",
     "https://github.com/scitokens/scitokens-cpp/blob/v1.4.1/src/scitokens_internal.h",
   ]
 }

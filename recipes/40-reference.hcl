@@ -154,12 +154,16 @@ EOT
     about = "the token lines of the MGM's configuration"
     sources = [
       "https://github.com/cern-eos/eos/blob/5.4.11/doc/diopside/manual/protocols.rst",
+      "https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdMacaroons/XrdMacaroonsConfigure.cc",
     ]
     content = <<EOT
 # Tokens (EOS manual, protocols.rst): XrdMacaroons, then XRootD's SciTokens
 # plugin; no http.trace, which the manual's example turns on.
 mgmofs.macaroonslib /usr/lib64/libXrdMacaroons.so /usr/lib64/libXrdAccSciTokens.so
 macaroons.secretkey /etc/eos.macaroon.secret
+# Macaroons live 24 hours by default (XrdMacaroonsConfigure.cc); the WLCG
+# profile allows 6.
+macaroons.maxduration 21600
 sec.protocol ztn
 EOT
   }

@@ -68,15 +68,19 @@ type Component struct {
 // VO is one virtual organisation's token issuer as the working group
 // knows it.
 type VO struct {
-	Name           string         `hcl:"name,label"`
-	Title          string         `hcl:"title"`
-	Issuer         string         `hcl:"issuer"`
-	LegacyIssuers  []string       `hcl:"legacy_issuers,optional"`
-	Purpose        string         `hcl:"purpose"`
-	CapabilityOnly bool           `hcl:"capability_only,optional"`
-	RobotSubjects  []RobotSubject `hcl:"robot_subject,block"`
-	References     []string       `hcl:"references,optional"`
-	Range          hcl.Range      `hcl:",def_range"`
+	Name           string   `hcl:"name,label"`
+	Title          string   `hcl:"title"`
+	Issuer         string   `hcl:"issuer"`
+	LegacyIssuers  []string `hcl:"legacy_issuers,optional"`
+	Purpose        string   `hcl:"purpose"`
+	CapabilityOnly bool     `hcl:"capability_only,optional"`
+	// OptIn VOs are in a reference configuration only when the site
+	// profile names them: the WG lists them, but most WLCG sites do not
+	// serve them.
+	OptIn         bool           `hcl:"opt_in,optional"`
+	RobotSubjects []RobotSubject `hcl:"robot_subject,block"`
+	References    []string       `hcl:"references,optional"`
+	Range         hcl.Range      `hcl:",def_range"`
 }
 
 // RobotSubject is a published pilot or robot subject of a VO.

@@ -14,13 +14,13 @@ import (
 )
 
 // generatedSet returns the recipe set 2026.11.0 as go generate loaded it from
-// the embedded *.hcl files (sha256:3eaccfef87a8366c0115588f196347e73eb01f3b6df6d573d050c8e29afa943a);
+// the embedded *.hcl files (sha256:09e55d3a28ad3f488f29a3fedc55ca92f1b3aab2bcd6ea7bfa44160621418082);
 // run `go generate ./recipes` after changing them or recipes.go.
 func generatedSet() *Set {
 	return &Set{
 		Version:     "2026.11.0",
 		Description: "WLCG token trust reference recipes: VO registry, service expectations, check catalogue",
-		Digest:      "sha256:3eaccfef87a8366c0115588f196347e73eb01f3b6df6d573d050c8e29afa943a",
+		Digest:      "sha256:09e55d3a28ad3f488f29a3fedc55ca92f1b3aab2bcd6ea7bfa44160621418082",
 		Source:      "embedded",
 		AnyAudiences: []string{
 			"https://wlcg.cern.ch/jwt/v1/any",
@@ -183,6 +183,91 @@ func generatedSet() *Set {
 					},
 				},
 			},
+			"dune": {
+				Name:    "dune",
+				Title:   "DUNE",
+				Issuer:  "https://cilogon.org/dune",
+				Purpose: "production",
+				OptIn:   true,
+				RobotSubjects: []RobotSubject{
+					{
+						Subject:     "dunepilot@fnal.gov",
+						Description: "DUNE pilots",
+						Account:     "dunepilot",
+					},
+				},
+				References: []string{
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/1b9e8f57620a066e803e6b93e35368ba2b8b81ed/docs/token-based-authorization/doma-testbed.md#L25",
+					"https://github.com/opensciencegrid/topology/blob/5270db32f/virtual-organizations/DUNE.yaml",
+				},
+				Range: hcl.Range{
+					Filename: "10-vos.hcl",
+					Start: hcl.Pos{
+						Line:   139,
+						Column: 1,
+						Byte:   5383,
+					},
+					End: hcl.Pos{
+						Line:   139,
+						Column: 10,
+						Byte:   5392,
+					},
+				},
+			},
+			"egi": {
+				Name:    "egi",
+				Title:   "EGI",
+				Issuer:  "https://aai.egi.eu/auth/realms/egi",
+				Purpose: "production",
+				OptIn:   true,
+				References: []string{
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/1b9e8f57620a066e803e6b93e35368ba2b8b81ed/docs/token-based-authorization/doma-testbed.md#L27",
+				},
+				Range: hcl.Range{
+					Filename: "10-vos.hcl",
+					Start: hcl.Pos{
+						Line:   174,
+						Column: 1,
+						Byte:   6715,
+					},
+					End: hcl.Pos{
+						Line:   174,
+						Column: 9,
+						Byte:   6723,
+					},
+				},
+			},
+			"fermilab": {
+				Name:    "fermilab",
+				Title:   "Fermilab",
+				Issuer:  "https://cilogon.org/fermilab",
+				Purpose: "production",
+				OptIn:   true,
+				RobotSubjects: []RobotSubject{
+					{
+						Subject:     "fermilabpilot@fnal.gov",
+						Description: "Fermilab pilots",
+						Account:     "fermilabpilot",
+					},
+				},
+				References: []string{
+					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/1b9e8f57620a066e803e6b93e35368ba2b8b81ed/docs/token-based-authorization/doma-testbed.md#L26",
+					"https://github.com/opensciencegrid/topology/blob/5270db32f/virtual-organizations/Fermilab.yaml",
+				},
+				Range: hcl.Range{
+					Filename: "10-vos.hcl",
+					Start: hcl.Pos{
+						Line:   157,
+						Column: 1,
+						Byte:   6065,
+					},
+					End: hcl.Pos{
+						Line:   157,
+						Column: 14,
+						Byte:   6078,
+					},
+				},
+			},
 			"lhcb": {
 				Name:   "lhcb",
 				Title:  "LHCb",
@@ -257,14 +342,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   75,
+						Line:   89,
 						Column: 1,
-						Byte:   3521,
+						Byte:   4282,
 					},
 					End: hcl.Pos{
-						Line:   75,
+						Line:   89,
 						Column: 17,
-						Byte:   3537,
+						Byte:   4298,
 					},
 				},
 			},
@@ -291,14 +376,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   152,
+						Line:   166,
 						Column: 1,
-						Byte:   6595,
+						Byte:   7356,
 					},
 					End: hcl.Pos{
-						Line:   152,
+						Line:   166,
 						Column: 17,
-						Byte:   6611,
+						Byte:   7372,
 					},
 				},
 			},
@@ -374,14 +459,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   96,
+						Line:   110,
 						Column: 1,
-						Byte:   4413,
+						Byte:   5174,
 					},
 					End: hcl.Pos{
-						Line:   96,
+						Line:   110,
 						Column: 14,
-						Byte:   4426,
+						Byte:   5187,
 					},
 				},
 			},
@@ -400,14 +485,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   58,
+						Line:   72,
 						Column: 1,
-						Byte:   2595,
+						Byte:   3356,
 					},
 					End: hcl.Pos{
-						Line:   58,
+						Line:   72,
 						Column: 22,
-						Byte:   2616,
+						Byte:   3377,
 					},
 				},
 			},
@@ -420,14 +505,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   145,
+						Line:   159,
 						Column: 1,
-						Byte:   6327,
+						Byte:   7088,
 					},
 					End: hcl.Pos{
-						Line:   145,
+						Line:   159,
 						Column: 23,
-						Byte:   6349,
+						Byte:   7110,
 					},
 				},
 			},
@@ -485,6 +570,14 @@ func generatedSet() *Set {
 							"request",
 						},
 					},
+					{
+						Setting: "pss.debug",
+						Values: []string{
+							"on",
+						},
+						Before: "5.7.2",
+						Note:   "the proxy's debug trace prints the origin URL with the client's authz CGI",
+					},
 				},
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/xrootd.md",
@@ -523,72 +616,72 @@ func generatedSet() *Set {
 					{
 						Service: "arc-ce",
 						Case:    "mapping",
-						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: do not map authgroup ${name} (all = yes): map\n      only authgroups with token or subject rules,\n        map_to_user = <authgroup with pinned subjects> <account>\n      with policy_on_nomap = stop; `ttt-check recipe arc-ce` prints them.\n    EOT", "30-checks.hcl", 1506, 12, 60950),
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: do not map authgroup ${name} (all = yes): map\n      only authgroups with token or subject rules,\n        map_to_user = <authgroup with pinned subjects> <account>\n      with policy_on_nomap = stop; `ttt-check recipe arc-ce` prints them.\n    EOT", "30-checks.hcl", 1514, 12, 61296),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1504,
+								Line:   1512,
 								Column: 3,
-								Byte:   60903,
+								Byte:   61249,
 							},
 							End: hcl.Pos{
-								Line:   1504,
+								Line:   1512,
 								Column: 15,
-								Byte:   60915,
+								Byte:   61261,
 							},
 						},
 					},
 					{
 						Service: "arc-ce",
 						Case:    "queue",
-						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: list in [${key}] allowaccess the authgroups of\n      pinned pilot subjects instead of ${name} (all = yes), with any\n      denyaccess before them.\n    EOT", "30-checks.hcl", 1515, 12, 61284),
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: list in [${key}] allowaccess the authgroups of\n      pinned pilot subjects instead of ${name} (all = yes), with any\n      denyaccess before them.\n    EOT", "30-checks.hcl", 1523, 12, 61630),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1513,
+								Line:   1521,
 								Column: 3,
-								Byte:   61239,
+								Byte:   61585,
 							},
 							End: hcl.Pos{
-								Line:   1513,
+								Line:   1521,
 								Column: 15,
-								Byte:   61251,
+								Byte:   61597,
 							},
 						},
 					},
 					{
 						Service: "storm-webdav",
 						Case:    "anonymous",
-						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}:\n        anonymousReadEnabled=false\n    EOT", "30-checks.hcl", 1523, 12, 61538),
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}:\n        anonymousReadEnabled=false\n    EOT", "30-checks.hcl", 1531, 12, 61884),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1521,
+								Line:   1529,
 								Column: 3,
-								Byte:   61483,
+								Byte:   61829,
 							},
 							End: hcl.Pos{
-								Line:   1521,
+								Line:   1529,
 								Column: 21,
-								Byte:   61501,
+								Byte:   61847,
 							},
 						},
 					},
 					{
 						Service: "storm-webdav",
 						Case:    "policy",
-						Text:    genExpr("<<-EOT\n      In /etc/storm/webdav/config/application.yml (${place}): give the policy\n      principals that identify VO members (a jwt-group or vo principal), not\n      anyone.\n    EOT", "30-checks.hcl", 1530, 12, 61678),
+						Text:    genExpr("<<-EOT\n      In /etc/storm/webdav/config/application.yml (${place}): give the policy\n      principals that identify VO members (a jwt-group or vo principal), not\n      anyone.\n    EOT", "30-checks.hcl", 1538, 12, 62024),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1528,
+								Line:   1536,
 								Column: 3,
-								Byte:   61626,
+								Byte:   61972,
 							},
 							End: hcl.Pos{
-								Line:   1528,
+								Line:   1536,
 								Column: 21,
-								Byte:   61644,
+								Byte:   61990,
 							},
 						},
 					},
@@ -596,14 +689,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   1484,
+						Line:   1492,
 						Column: 1,
-						Byte:   59856,
+						Byte:   60202,
 					},
 					End: hcl.Pos{
-						Line:   1484,
+						Line:   1492,
 						Column: 20,
-						Byte:   59875,
+						Byte:   60221,
 					},
 				},
 			},
@@ -886,35 +979,35 @@ func generatedSet() *Set {
 					{
 						Service: "htcondor-ce",
 						Case:    "method",
-						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: drop ${name} from ${key},\n        SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = FS,SCITOKENS,SSL\n      (HTCondor-CE's default).\n    EOT", "30-checks.hcl", 1367, 12, 55311),
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: drop ${name} from ${key},\n        SCHEDD.SEC_WRITE_AUTHENTICATION_METHODS = FS,SCITOKENS,SSL\n      (HTCondor-CE's default).\n    EOT", "30-checks.hcl", 1375, 12, 55657),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1365,
+								Line:   1373,
 								Column: 3,
-								Byte:   55260,
+								Byte:   55606,
 							},
 							End: hcl.Pos{
-								Line:   1365,
+								Line:   1373,
 								Column: 20,
-								Byte:   55277,
+								Byte:   55623,
 							},
 						},
 					},
 					{
 						Service: "htcondor-ce",
-						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line} (${key} = ${values}) and keep\n      HTCondor-CE's defaults: ALLOW_WRITE = $(USERS),\n      condor@$(UID_DOMAIN)/$(FULL_HOSTNAME) and ALLOW_ADMINISTRATOR =\n      $(SUPERUSERS).\n    EOT", "30-checks.hcl", 1374, 12, 55519),
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line} (${key} = ${values}) and keep\n      HTCondor-CE's defaults: ALLOW_WRITE = $(USERS),\n      condor@$(UID_DOMAIN)/$(FULL_HOSTNAME) and ALLOW_ADMINISTRATOR =\n      $(SUPERUSERS).\n    EOT", "30-checks.hcl", 1382, 12, 55865),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1373,
+								Line:   1381,
 								Column: 3,
-								Byte:   55488,
+								Byte:   55834,
 							},
 							End: hcl.Pos{
-								Line:   1373,
+								Line:   1381,
 								Column: 20,
-								Byte:   55505,
+								Byte:   55851,
 							},
 						},
 					},
@@ -922,14 +1015,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   1345,
+						Line:   1353,
 						Column: 1,
-						Byte:   54199,
+						Byte:   54545,
 					},
 					End: hcl.Pos{
-						Line:   1345,
+						Line:   1353,
 						Column: 24,
-						Byte:   54222,
+						Byte:   54568,
 					},
 				},
 			},
@@ -1220,52 +1313,52 @@ func generatedSet() *Set {
 				Fixes: []*Fix{
 					{
 						Service: "arc-ce",
-						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: define ${name} ([authgroup:…]) or remove the\n      statement. A queue whose only allowaccess names it is closed to\n      everybody; a map_to_user for it maps nobody.\n    EOT", "30-checks.hcl", 1427, 12, 57385),
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: define ${name} ([authgroup:…]) or remove the\n      statement. A queue whose only allowaccess names it is closed to\n      everybody; a map_to_user for it maps nobody.\n    EOT", "30-checks.hcl", 1435, 12, 57731),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1426,
+								Line:   1434,
 								Column: 3,
-								Byte:   57359,
+								Byte:   57705,
 							},
 							End: hcl.Pos{
-								Line:   1426,
+								Line:   1434,
 								Column: 15,
-								Byte:   57371,
+								Byte:   57717,
 							},
 						},
 					},
 					{
 						Service: "dcache",
-						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: define the provider the line names\n      (gplazma.oidc.provider!<alias> in the gPlazma section of the layout), or\n      delete the line: it matches no token.\n    EOT", "30-checks.hcl", 1434, 12, 57632),
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: define the provider the line names\n      (gplazma.oidc.provider!<alias> in the gPlazma section of the layout), or\n      delete the line: it matches no token.\n    EOT", "30-checks.hcl", 1442, 12, 57978),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1433,
+								Line:   1441,
 								Column: 3,
-								Byte:   57606,
+								Byte:   57952,
 							},
 							End: hcl.Pos{
-								Line:   1433,
+								Line:   1441,
 								Column: 15,
-								Byte:   57618,
+								Byte:   57964,
 							},
 						},
 					},
 					{
 						Service: "storm-webdav",
-						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: add ${name} to oauth.issuers in\n      /etc/storm/webdav/config/application.yml (with its audience check), or\n      remove it from orgs: StoRM accepts tokens only from issuers listed in\n      both.\n    EOT", "30-checks.hcl", 1441, 12, 57875),
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: add ${name} to oauth.issuers in\n      /etc/storm/webdav/config/application.yml (with its audience check), or\n      remove it from orgs: StoRM accepts tokens only from issuers listed in\n      both.\n    EOT", "30-checks.hcl", 1449, 12, 58221),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1440,
+								Line:   1448,
 								Column: 3,
-								Byte:   57843,
+								Byte:   58189,
 							},
 							End: hcl.Pos{
-								Line:   1440,
+								Line:   1448,
 								Column: 21,
-								Byte:   57861,
+								Byte:   58207,
 							},
 						},
 					},
@@ -1273,14 +1366,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   1414,
+						Line:   1422,
 						Column: 1,
-						Byte:   56834,
+						Byte:   57180,
 					},
 					End: hcl.Pos{
-						Line:   1414,
+						Line:   1422,
 						Column: 34,
-						Byte:   56867,
+						Byte:   57213,
 					},
 				},
 			},
@@ -1298,106 +1391,106 @@ func generatedSet() *Set {
 				Fixes: []*Fix{
 					{
 						Service: "storm-webdav",
-						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: ${new != \"\" ? \"rename ${key} to ${new}; until then StoRM keeps ${new}'s default\" : \"remove ${key}: StoRM does not read it\"}.\n    EOT", "30-checks.hcl", 1559, 12, 62891),
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: ${new != \"\" ? \"rename ${key} to ${new}; until then StoRM keeps ${new}'s default\" : \"remove ${key}: StoRM does not read it\"}.\n    EOT", "30-checks.hcl", 1567, 12, 63237),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1558,
+								Line:   1566,
 								Column: 3,
-								Byte:   62859,
+								Byte:   63205,
 							},
 							End: hcl.Pos{
-								Line:   1558,
+								Line:   1566,
 								Column: 21,
-								Byte:   62877,
+								Byte:   63223,
 							},
 						},
 					},
 					{
 						Service: "xrootd",
 						Case:    "upgrade",
-						Text:    genExpr("<<-EOT\n      ${installed} does not read ${key} (${place}): upgrade to ${since_release}\n      or later, where it takes effect; until then the plugin behaves as if the\n      line were absent.\n    EOT", "30-checks.hcl", 1565, 12, 63116),
+						Text:    genExpr("<<-EOT\n      ${installed} does not read ${key} (${place}): upgrade to ${since_release}\n      or later, where it takes effect; until then the plugin behaves as if the\n      line were absent.\n    EOT", "30-checks.hcl", 1573, 12, 63462),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1563,
+								Line:   1571,
 								Column: 3,
-								Byte:   63069,
+								Byte:   63415,
 							},
 							End: hcl.Pos{
-								Line:   1563,
+								Line:   1571,
 								Column: 15,
-								Byte:   63081,
+								Byte:   63427,
 							},
 						},
 					},
 					{
 						Service: "eos",
 						Case:    "upgrade",
-						Text:    genExpr("<<-EOT\n      ${installed} does not read ${key} (${place}): upgrade the MGM's XRootD to\n      ${since_release} or later; until then the line has no effect.\n    EOT", "30-checks.hcl", 1573, 12, 63364),
+						Text:    genExpr("<<-EOT\n      ${installed} does not read ${key} (${place}): upgrade the MGM's XRootD to\n      ${since_release} or later; until then the line has no effect.\n    EOT", "30-checks.hcl", 1581, 12, 63710),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1571,
+								Line:   1579,
 								Column: 3,
-								Byte:   63320,
+								Byte:   63666,
 							},
 							End: hcl.Pos{
-								Line:   1571,
+								Line:   1579,
 								Column: 12,
-								Byte:   63329,
+								Byte:   63675,
 							},
 						},
 					},
 					{
 						Service: "any",
 						Case:    "upgrade",
-						Text:    genExpr("<<-EOT\n      Upgrade (installed: ${installed}) to ${since_release} or later, where\n      ${key} takes effect; until then the service behaves as if the line were\n      absent (${place}).\n    EOT", "30-checks.hcl", 1580, 12, 63577),
+						Text:    genExpr("<<-EOT\n      Upgrade (installed: ${installed}) to ${since_release} or later, where\n      ${key} takes effect; until then the service behaves as if the line were\n      absent (${place}).\n    EOT", "30-checks.hcl", 1588, 12, 63923),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1578,
+								Line:   1586,
 								Column: 3,
-								Byte:   63533,
+								Byte:   63879,
 							},
 							End: hcl.Pos{
-								Line:   1578,
+								Line:   1586,
 								Column: 12,
-								Byte:   63542,
+								Byte:   63888,
 							},
 						},
 					},
 					{
 						Service: "xrootd",
-						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: ${new != \"\" ? \"rename ${key} to ${new}\" : \"remove ${key}: the plugin does not read it\"}.\n    EOT", "30-checks.hcl", 1587, 12, 63803),
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: ${new != \"\" ? \"rename ${key} to ${new}\" : \"remove ${key}: the plugin does not read it\"}.\n    EOT", "30-checks.hcl", 1595, 12, 64149),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1586,
+								Line:   1594,
 								Column: 3,
-								Byte:   63777,
+								Byte:   64123,
 							},
 							End: hcl.Pos{
-								Line:   1586,
+								Line:   1594,
 								Column: 15,
-								Byte:   63789,
+								Byte:   64135,
 							},
 						},
 					},
 					{
 						Service: "eos",
-						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: ${new != \"\" ? \"rename ${key} to ${new}\" : \"remove ${key}: the plugin does not read it\"}.\n    EOT", "30-checks.hcl", 1592, 12, 63968),
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: ${new != \"\" ? \"rename ${key} to ${new}\" : \"remove ${key}: the plugin does not read it\"}.\n    EOT", "30-checks.hcl", 1600, 12, 64314),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1591,
+								Line:   1599,
 								Column: 3,
-								Byte:   63945,
+								Byte:   64291,
 							},
 							End: hcl.Pos{
-								Line:   1591,
+								Line:   1599,
 								Column: 12,
-								Byte:   63954,
+								Byte:   64300,
 							},
 						},
 					},
@@ -1405,14 +1498,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   1544,
+						Line:   1552,
 						Column: 1,
-						Byte:   62247,
+						Byte:   62593,
 					},
 					End: hcl.Pos{
-						Line:   1544,
+						Line:   1552,
 						Column: 27,
-						Byte:   62273,
+						Byte:   62619,
 					},
 				},
 			},
@@ -2304,35 +2397,35 @@ func generatedSet() *Set {
 				Fixes: []*Fix{
 					{
 						Service: "arc-ce",
-						Text:    genExpr("<<-EOT\n      In ${file}, remove the ${name} (line ${line}): the running ARC release\n      ignores or rejects it${name == \"[authtokens] block\" ? \"; ARC 7 processes tokens without it, and arcctl config verify rejects it, so A-REX does not start\" : \"\"}.\n    EOT", "30-checks.hcl", 1468, 12, 58914),
+						Text:    genExpr("<<-EOT\n      In ${file}, remove the ${name} (line ${line}): the running ARC release\n      ignores or rejects it${name == \"[authtokens] block\" ? \"; ARC 7 processes tokens without it, and arcctl config verify rejects it, so A-REX does not start\" : \"\"}.\n    EOT", "30-checks.hcl", 1476, 12, 59260),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1467,
+								Line:   1475,
 								Column: 3,
-								Byte:   58888,
+								Byte:   59234,
 							},
 							End: hcl.Pos{
-								Line:   1467,
+								Line:   1475,
 								Column: 15,
-								Byte:   58900,
+								Byte:   59246,
 							},
 						},
 					},
 					{
 						Service: "dcache",
-						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line} (${name})${name == \"gplazma.oidc.hostnames\" ? \"; name each trusted issuer with gplazma.oidc.provider!ALIAS = URL -profile=wlcg -prefix=<area> -authz-id=…\" : \"\"}${name == \"the scitoken plugin\" ? \"; authenticate tokens with auth optional oidc and -profile=wlcg providers, which authorize by the token's scopes\" : \"\"}${name == \"the argus plugin\" ? \"; from dCache 10.2 on every login fails while it is there\" : \"\"}.\n    EOT", "30-checks.hcl", 1474, 12, 59205),
+						Text:    genExpr("<<-EOT\n      In ${file}, delete line ${line} (${name})${name == \"gplazma.oidc.hostnames\" ? \"; name each trusted issuer with gplazma.oidc.provider!ALIAS = URL -profile=wlcg -prefix=<area> -authz-id=…\" : \"\"}${name == \"the scitoken plugin\" ? \"; authenticate tokens with auth optional oidc and -profile=wlcg providers, which authorize by the token's scopes\" : \"\"}${name == \"the argus plugin\" ? \"; from dCache 10.2 on every login fails while it is there\" : \"\"}.\n    EOT", "30-checks.hcl", 1482, 12, 59551),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1473,
+								Line:   1481,
 								Column: 3,
-								Byte:   59179,
+								Byte:   59525,
 							},
 							End: hcl.Pos{
-								Line:   1473,
+								Line:   1481,
 								Column: 15,
-								Byte:   59191,
+								Byte:   59537,
 							},
 						},
 					},
@@ -2340,14 +2433,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   1454,
+						Line:   1462,
 						Column: 1,
-						Byte:   58341,
+						Byte:   58687,
 					},
 					End: hcl.Pos{
-						Line:   1454,
+						Line:   1462,
 						Column: 22,
-						Byte:   58362,
+						Byte:   58708,
 					},
 				},
 			},
@@ -2359,6 +2452,7 @@ func generatedSet() *Set {
 				Rationale:   "GSI was removed from HTCondor-CE's method list in 23.0.6 and its\nconfiguration in 23.0.17. GSI methods, GSI mapfile lines,\n/etc/grid-security/gsi-authz.conf and Argus or LCMAPS callouts are\nremnants that keep X.509 proxy paths open or make the effective\nconfiguration hard to read.\n",
 				Remediation: "Remove GSI authentication, GSI mapfile lines, gsi-authz.conf and\nArgus or LCMAPS callouts once tokens are in production.\n",
 				References: []string{
+					"https://github.com/nordugrid/arc/blob/next/src/doc/arc.conf.reference",
 					"https://github.com/htcondor/htcondor-ce/blob/99a852c0e6a6d52ce653034bcf7285a256e7173a/docs/v23/releases.md",
 					"https://github.com/htcondor/htcondor-ce/blob/3790275a8512317e88802e625c6a0496d55c2baf/docs/v5/releases.md",
 				},
@@ -2413,6 +2507,23 @@ func generatedSet() *Set {
 								Line:   1333,
 								Column: 20,
 								Byte:   53804,
+							},
+						},
+					},
+					{
+						Service: "arc-ce",
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}: remove the block or plugin once tokens are in\n      production (gridftpd, Argus and LCAS/LCMAPS see X.509 proxies only);\n      ARC 7 refuses these blocks, so they must go before an upgrade.\n    EOT", "30-checks.hcl", 1340, 12, 53976),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1339,
+								Column: 3,
+								Byte:   53950,
+							},
+							End: hcl.Pos{
+								Line:   1339,
+								Column: 15,
+								Byte:   53962,
 							},
 						},
 					},
@@ -2560,120 +2671,120 @@ func generatedSet() *Set {
 				Fixes: []*Fix{
 					{
 						Service: "xrootd",
-						Text:    genExpr("<<-EOT\n      Turn off the XRootD trace that wrote it (xrootd.trace fs or all,\n      http.trace debug or request in /etc/xrootd: see log-token-leak), restrict\n      and purge ${file} and its copies, and for a token still valid ask the VO\n      of ${issuer} to revoke the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1651, 12, 66618),
+						Text:    genExpr("<<-EOT\n      Turn off the XRootD trace that wrote it (xrootd.trace fs or all,\n      http.trace debug or request in /etc/xrootd: see log-token-leak), restrict\n      and purge ${file} and its copies, and for a token still valid ask the VO\n      of ${issuer} to revoke the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1690, 12, 68394),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1650,
+								Line:   1689,
 								Column: 3,
-								Byte:   66592,
+								Byte:   68368,
 							},
 							End: hcl.Pos{
-								Line:   1650,
+								Line:   1689,
 								Column: 15,
-								Byte:   66604,
+								Byte:   68380,
 							},
 						},
 					},
 					{
 						Service: "eos",
-						Text:    genExpr("<<-EOT\n      EOS writes the token of every failed token authorization into the MGM\n      log: restrict and purge ${file} and its copies, and for a token still\n      valid ask the VO of ${issuer} to revoke the client or wait out its\n      expiry.\n    EOT", "30-checks.hcl", 1659, 12, 66956),
+						Text:    genExpr("<<-EOT\n      EOS writes the token of every failed token authorization into the MGM\n      log: restrict and purge ${file} and its copies, and for a token still\n      valid ask the VO of ${issuer} to revoke the client or wait out its\n      expiry.\n    EOT", "30-checks.hcl", 1698, 12, 68732),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1658,
+								Line:   1697,
 								Column: 3,
-								Byte:   66933,
+								Byte:   68709,
 							},
 							End: hcl.Pos{
-								Line:   1658,
+								Line:   1697,
 								Column: 12,
-								Byte:   66942,
+								Byte:   68718,
 							},
 						},
 					},
 					{
 						Service: "arc-ce",
-						Text:    genExpr("<<-EOT\n      Set loglevel below DEBUG in [arex] of /etc/arc.conf, restrict and purge\n      ${file} and its copies, and for a token still valid ask the VO of\n      ${issuer} to revoke the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1667, 12, 67242),
+						Text:    genExpr("<<-EOT\n      Set loglevel below DEBUG in [arex] of /etc/arc.conf, restrict and purge\n      ${file} and its copies, and for a token still valid ask the VO of\n      ${issuer} to revoke the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1706, 12, 69018),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1666,
+								Line:   1705,
 								Column: 3,
-								Byte:   67216,
+								Byte:   68992,
 							},
 							End: hcl.Pos{
-								Line:   1666,
+								Line:   1705,
 								Column: 15,
-								Byte:   67228,
+								Byte:   69004,
 							},
 						},
 					},
 					{
 						Service: "dcache",
-						Text:    genExpr("<<-EOT\n      Set dcache.log.level.* below debug, restrict and purge ${file} and its\n      copies, and for a token still valid ask the VO of ${issuer} to revoke\n      the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1674, 12, 67500),
+						Text:    genExpr("<<-EOT\n      Set dcache.log.level.* below debug, restrict and purge ${file} and its\n      copies, and for a token still valid ask the VO of ${issuer} to revoke\n      the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1713, 12, 69276),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1673,
+								Line:   1712,
 								Column: 3,
-								Byte:   67474,
+								Byte:   69250,
 							},
 							End: hcl.Pos{
-								Line:   1673,
+								Line:   1712,
 								Column: 15,
-								Byte:   67486,
+								Byte:   69262,
 							},
 						},
 					},
 					{
 						Service: "htcondor-ce",
-						Text:    genExpr("<<-EOT\n      Find what wrote it (a debug level such as SCHEDD_DEBUG in\n      /etc/condor-ce/config.d, or a token passed in a job's arguments or\n      environment), restrict and purge ${file} and its copies, and for a token\n      still valid ask the VO of ${issuer} to revoke the client or wait out its\n      expiry.\n    EOT", "30-checks.hcl", 1681, 12, 67746),
+						Text:    genExpr("<<-EOT\n      Find what wrote it (a debug level such as SCHEDD_DEBUG in\n      /etc/condor-ce/config.d, or a token passed in a job's arguments or\n      environment), restrict and purge ${file} and its copies, and for a token\n      still valid ask the VO of ${issuer} to revoke the client or wait out its\n      expiry.\n    EOT", "30-checks.hcl", 1720, 12, 69522),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1680,
+								Line:   1719,
 								Column: 3,
-								Byte:   67715,
+								Byte:   69491,
 							},
 							End: hcl.Pos{
-								Line:   1680,
+								Line:   1719,
 								Column: 20,
-								Byte:   67732,
+								Byte:   69508,
 							},
 						},
 					},
 					{
 						Service: "storm-webdav",
-						Text:    genExpr("<<-EOT\n      Lower the log levels in /etc/storm/webdav/logback.xml, restrict and\n      purge ${file} and its copies, and for a token still valid ask the VO of\n      ${issuer} to revoke the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1690, 12, 68108),
+						Text:    genExpr("<<-EOT\n      Lower the log levels in /etc/storm/webdav/logback.xml, restrict and\n      purge ${file} and its copies, and for a token still valid ask the VO of\n      ${issuer} to revoke the client or wait out its expiry.\n    EOT", "30-checks.hcl", 1729, 12, 69884),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1689,
+								Line:   1728,
 								Column: 3,
-								Byte:   68076,
+								Byte:   69852,
 							},
 							End: hcl.Pos{
-								Line:   1689,
+								Line:   1728,
 								Column: 21,
-								Byte:   68094,
+								Byte:   69870,
 							},
 						},
 					},
 					{
 						Service: "any",
-						Text:    genExpr("<<-EOT\n      Find what wrote it, restrict and purge ${file} and its copies, and for a\n      token still valid ask the VO of ${issuer} to revoke the client or wait\n      out its expiry.\n    EOT", "30-checks.hcl", 1697, 12, 68365),
+						Text:    genExpr("<<-EOT\n      Find what wrote it, restrict and purge ${file} and its copies, and for a\n      token still valid ask the VO of ${issuer} to revoke the client or wait\n      out its expiry.\n    EOT", "30-checks.hcl", 1736, 12, 70141),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1696,
+								Line:   1735,
 								Column: 3,
-								Byte:   68342,
+								Byte:   70118,
 							},
 							End: hcl.Pos{
-								Line:   1696,
+								Line:   1735,
 								Column: 12,
-								Byte:   68351,
+								Byte:   70127,
 							},
 						},
 					},
@@ -2681,14 +2792,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   1631,
+						Line:   1670,
 						Column: 1,
-						Byte:   65573,
+						Byte:   67349,
 					},
 					End: hcl.Pos{
-						Line:   1631,
+						Line:   1670,
 						Column: 26,
-						Byte:   65598,
+						Byte:   67374,
 					},
 				},
 			},
@@ -3161,18 +3272,18 @@ func generatedSet() *Set {
 				Fixes: []*Fix{
 					{
 						Service: "arc-ce",
-						Text:    genExpr("<<-EOT\n      In ${file}, add to [arex]:\n        tokenscopes = wlcg\n      (jobinfo=compute.read, jobcreate=compute.create, jobcancel and\n      jobdelete=compute.cancel, …).\n    EOT", "30-checks.hcl", 1401, 12, 56480),
+						Text:    genExpr("<<-EOT\n      In ${file}, add to [arex]:\n        tokenscopes = wlcg\n      (jobinfo=compute.read, jobcreate=compute.create, jobcancel and\n      jobdelete=compute.cancel, …).\n    EOT", "30-checks.hcl", 1409, 12, 56826),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1400,
+								Line:   1408,
 								Column: 3,
-								Byte:   56454,
+								Byte:   56800,
 							},
 							End: hcl.Pos{
-								Line:   1400,
+								Line:   1408,
 								Column: 15,
-								Byte:   56466,
+								Byte:   56812,
 							},
 						},
 					},
@@ -3180,14 +3291,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   1387,
+						Line:   1395,
 						Column: 1,
-						Byte:   55949,
+						Byte:   56295,
 					},
 					End: hcl.Pos{
-						Line:   1387,
+						Line:   1395,
 						Column: 24,
-						Byte:   55972,
+						Byte:   56318,
 					},
 				},
 			},
@@ -3415,28 +3526,81 @@ func generatedSet() *Set {
 				Title:       "Tokens living longer than the WLCG profile allows",
 				SeverityRaw: "medium",
 				Severity:    2,
-				Rationale:   "The WLCG profile's default maximum access-token lifetime is 6 hours\n(§4.3.1); longer lifetimes need an agreed, risk-assessed mitigation. A\nstolen long-lived token stays useful long after the theft. StoRM's\nbuilt-in authorization server issues 12-hour tokens by default.\n(XRootD's ztn `-expiry` is not judged: whatever it says, scitokens-cpp\nrequires an exp claim and refuses expired tokens.)\n",
+				Rationale:   "The WLCG profile's default maximum access-token lifetime is 6 hours\n(§4.3.1); longer lifetimes need an agreed, risk-assessed mitigation. A\nstolen long-lived token stays useful long after the theft. StoRM's\nbuilt-in authorization server issues 12-hour tokens by default;\nXRootD's and EOS's XrdMacaroons mint and accept macaroons of up to\n24 hours unless macaroons.maxduration says otherwise (0 or less: no\nlimit), and dCache's WebDAV doors of up to 7 days\n(webdav.macaroons.max-lifetime, dcache.macaroons.max-lifetime).\n(XRootD's ztn `-expiry` is not judged: whatever it says, scitokens-cpp\nrequires an exp claim and refuses expired tokens.)\n",
 				Remediation: "Keep the tokens a service issues within the WLCG profile's 6 hours (1 h\nrecommended).\n",
 				References: []string{
 					"https://github.com/WLCG-AuthZ-WG/common-jwt-profile/blob/master/profile.md",
 					"https://github.com/italiangrid/storm-webdav/blob/master/src/main/resources/application.yml",
+					"https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdMacaroons/XrdMacaroonsConfigure.cc",
+					"https://github.com/dCache/dcache/blob/11.2.5/skel/share/defaults/dcache.properties",
 					"https://github.com/scitokens/scitokens-cpp/blob/v1.4.1/src/scitokens_internal.h",
 				},
 				Fixes: []*Fix{
 					{
 						Service: "storm-webdav",
-						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}, under storm.authz-server:\n          max-token-lifetime-sec: 3600\n      (StoRM's built-in authorization server issues 12-hour tokens by default).\n    EOT", "30-checks.hcl", 1618, 12, 65086),
+						Text:    genExpr("<<-EOT\n      In ${file}, line ${line}, under storm.authz-server:\n          max-token-lifetime-sec: 3600\n      (StoRM's built-in authorization server issues 12-hour tokens by default).\n    EOT", "30-checks.hcl", 1630, 12, 65697),
 						Range: hcl.Range{
 							Filename: "30-checks.hcl",
 							Start: hcl.Pos{
-								Line:   1617,
+								Line:   1629,
 								Column: 3,
-								Byte:   65054,
+								Byte:   65665,
 							},
 							End: hcl.Pos{
-								Line:   1617,
+								Line:   1629,
 								Column: 21,
-								Byte:   65072,
+								Byte:   65683,
+							},
+						},
+					},
+					{
+						Service: "xrootd",
+						Text:    genExpr("<<-EOT\n      In ${file}, set the longest macaroon XrdMacaroons mints or accepts\n      (${line == 0 ? \"add the line; its default is 24 hours\" : \"line ${line}\"}):\n          macaroons.maxduration 21600\n      (seconds: 6 hours; 3600 recommended; 0 or less means no limit).\n    EOT", "30-checks.hcl", 1637, 12, 65921),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1636,
+								Column: 3,
+								Byte:   65895,
+							},
+							End: hcl.Pos{
+								Line:   1636,
+								Column: 15,
+								Byte:   65907,
+							},
+						},
+					},
+					{
+						Service: "eos",
+						Text:    genExpr("<<-EOT\n      In ${file}, set the longest macaroon the MGM's XrdMacaroons mints or\n      accepts (${line == 0 ? \"add the line; its default is 24 hours\" : \"line ${line}\"}):\n          macaroons.maxduration 21600\n      (seconds: 6 hours; 3600 recommended; 0 or less means no limit).\n    EOT", "30-checks.hcl", 1645, 12, 66227),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1644,
+								Column: 3,
+								Byte:   66204,
+							},
+							End: hcl.Pos{
+								Line:   1644,
+								Column: 12,
+								Byte:   66213,
+							},
+						},
+					},
+					{
+						Service: "dcache",
+						Text:    genExpr("<<-EOT\n      In ${file}, for the WebDAV door (or in dcache.conf for every door),\n      limit the macaroons it mints (the default is 7 days):\n          webdav.macaroons.max-lifetime = 6\n          webdav.macaroons.max-lifetime.unit = HOURS\n      (dcache.macaroons.max-lifetime and .unit set the default of all doors).\n    EOT", "30-checks.hcl", 1653, 12, 66546),
+						Range: hcl.Range{
+							Filename: "30-checks.hcl",
+							Start: hcl.Pos{
+								Line:   1652,
+								Column: 3,
+								Byte:   66520,
+							},
+							End: hcl.Pos{
+								Line:   1652,
+								Column: 15,
+								Byte:   66532,
 							},
 						},
 					},
@@ -3444,14 +3608,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "30-checks.hcl",
 					Start: hcl.Pos{
-						Line:   1602,
+						Line:   1610,
 						Column: 1,
-						Byte:   64368,
+						Byte:   64714,
 					},
 					End: hcl.Pos{
-						Line:   1602,
+						Line:   1610,
 						Column: 28,
-						Byte:   64395,
+						Byte:   64741,
 					},
 				},
 			},
@@ -3601,14 +3765,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   197,
+						Line:   211,
 						Column: 1,
-						Byte:   8235,
+						Byte:   8996,
 					},
 					End: hcl.Pos{
-						Line:   197,
+						Line:   211,
 						Column: 16,
-						Byte:   8250,
+						Byte:   9011,
 					},
 				},
 			},
@@ -3622,14 +3786,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   188,
+						Line:   202,
 						Column: 1,
-						Byte:   8004,
+						Byte:   8765,
 					},
 					End: hcl.Pos{
-						Line:   188,
+						Line:   202,
 						Column: 16,
-						Byte:   8019,
+						Byte:   8780,
 					},
 				},
 			},
@@ -3650,14 +3814,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "20-services.hcl",
 					Start: hcl.Pos{
-						Line:   168,
+						Line:   182,
 						Column: 1,
-						Byte:   7223,
+						Byte:   7984,
 					},
 					End: hcl.Pos{
-						Line:   168,
+						Line:   182,
 						Column: 19,
-						Byte:   7241,
+						Byte:   8002,
 					},
 				},
 			},
@@ -3667,10 +3831,10 @@ func generatedSet() *Set {
 				Service:   "arc-ce",
 				Title:     "ARC CE token authgroups, mapping and scopes",
 				About:     "One authgroup per pinned pilot subject (or, for a VO that publishes\nnone, per VO with its compute scopes), each naming this CE's audience;\n[mapping] maps only these groups, nothing else is mapped\n(policy_on_nomap = stop), and on ARC 7 A-REX enforces the WLCG compute\nscopes (tokenscopes = wlcg). ARC reads each block once: merge these\nblocks into the ones your arc.conf already has.\n",
-				Port:      genAbsentExpr("40-reference.hcl", 223, 20, 9183, 223, 20, 9183),
-				Area:      genAbsentExpr("40-reference.hcl", 223, 20, 9183, 223, 20, 9183),
-				Account:   genExpr("host_account != \"\" ? host_account : \"${vo}001:${vo}\"", "40-reference.hcl", 233, 15, 9685),
-				Audiences: genExpr("[\"https://${host}\"]", "40-reference.hcl", 234, 15, 9752),
+				Port:      genAbsentExpr("40-reference.hcl", 227, 20, 9401, 227, 20, 9401),
+				Area:      genAbsentExpr("40-reference.hcl", 227, 20, 9401, 227, 20, 9401),
+				Account:   genExpr("host_account != \"\" ? host_account : \"${vo}001:${vo}\"", "40-reference.hcl", 237, 15, 9903),
+				Audiences: genExpr("[\"https://${host}\"]", "40-reference.hcl", 238, 15, 9970),
 				Sources: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
 					"https://www.nordugrid.org/arc/arc7/admins/reference.html",
@@ -3678,25 +3842,25 @@ func generatedSet() *Set {
 				},
 				Files: []*ReferenceFile{
 					{
-						Path:  genExpr("\"/etc/arc.conf\"", "40-reference.hcl", 242, 13, 10070),
+						Path:  genExpr("\"/etc/arc.conf\"", "40-reference.hcl", 246, 13, 10288),
 						Mode:  "file",
 						About: "the token blocks of arc.conf",
 						Sources: []string{
 							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
 							"https://github.com/nordugrid/arc/blob/next/src/doc/arc.conf.reference",
 						},
-						Content: genExpr("<<EOT\n%{ if !has(\"authtokensgen\") ~}\n[authtokens]\n\n%{ endif ~}\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\n# ${vo.title}: ${s.description}\n[authgroup:${vo.name}_${s.short}]\n%{ if has(\"authtokensgen\") ~}\nauthtokensgen = (iss=\"${vo.issuer}\") & (aud=\"${audiences[0]}\") & (sub=\"${s.subject}\") & (scope~\"(^|.* )(compute\\.create|compute\\.read|compute\\.cancel|compute\\.modify)( .*|$)\")\n%{ else ~}\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.create *\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.read *\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.modify *\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.cancel *\n%{ endif ~}\n\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\n# ${vo.title}: tokens with this CE's audience and the compute scopes\n[authgroup:${vo.name}_tokens]\n%{ if has(\"authtokensgen\") ~}\nauthtokensgen = (iss=\"${vo.issuer}\") & (aud=\"${audiences[0]}\") & (scope~\"(^|.* )(compute\\.create|compute\\.read|compute\\.cancel|compute\\.modify)( .*|$)\")\n%{ else ~}\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.create *\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.read *\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.modify *\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.cancel *\n%{ endif ~}\n\n%{ endif ~}\n%{ endfor ~}\n[mapping]\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\nmap_to_user = ${vo.name}_${s.short} ${vo.account}\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\nmap_to_user = ${vo.name}_tokens ${vo.account}\n%{ endif ~}\n%{ endfor ~}\npolicy_on_nomap = stop\n\n[arex]\n%{ if has(\"tokenscopes\") ~}\ntokenscopes = wlcg\n%{ else ~}\n# tokenscopes = wlcg: ARC ${since(\"tokenscopes\")} and later (${release()} has no scope check)\n%{ endif ~}\n\n[arex/ws]\n\n[arex/ws/jobs]\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\nallowaccess = ${vo.name}_${s.short}\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\nallowaccess = ${vo.name}_tokens\n%{ endif ~}\n%{ endfor ~}\nEOT", "40-reference.hcl", 248, 15, 10361),
+						Content: genExpr("<<EOT\n%{ if !has(\"authtokensgen\") ~}\n[authtokens]\n\n%{ endif ~}\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\n# ${vo.title}: ${s.description}\n[authgroup:${vo.name}_${s.short}]\n%{ if has(\"authtokensgen\") ~}\nauthtokensgen = (iss=\"${vo.issuer}\") & (aud=\"${audiences[0]}\") & (sub=\"${s.subject}\") & (scope~\"(^|.* )(compute\\.create|compute\\.read|compute\\.cancel|compute\\.modify)( .*|$)\")\n%{ else ~}\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.create *\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.read *\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.modify *\nauthtokens = ${s.subject} ${vo.issuer} ${audiences[0]} compute.cancel *\n%{ endif ~}\n\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\n# ${vo.title}: tokens with this CE's audience and the compute scopes\n[authgroup:${vo.name}_tokens]\n%{ if has(\"authtokensgen\") ~}\nauthtokensgen = (iss=\"${vo.issuer}\") & (aud=\"${audiences[0]}\") & (scope~\"(^|.* )(compute\\.create|compute\\.read|compute\\.cancel|compute\\.modify)( .*|$)\")\n%{ else ~}\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.create *\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.read *\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.modify *\nauthtokens = * ${vo.issuer} ${audiences[0]} compute.cancel *\n%{ endif ~}\n\n%{ endif ~}\n%{ endfor ~}\n[mapping]\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\nmap_to_user = ${vo.name}_${s.short} ${vo.account}\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\nmap_to_user = ${vo.name}_tokens ${vo.account}\n%{ endif ~}\n%{ endfor ~}\npolicy_on_nomap = stop\n\n[arex]\n%{ if has(\"tokenscopes\") ~}\ntokenscopes = wlcg\n%{ else ~}\n# tokenscopes = wlcg: ARC ${since(\"tokenscopes\")} and later (${release()} has no scope check)\n%{ endif ~}\n\n[arex/ws]\n\n[arex/ws/jobs]\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\nallowaccess = ${vo.name}_${s.short}\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\nallowaccess = ${vo.name}_tokens\n%{ endif ~}\n%{ endfor ~}\nEOT", "40-reference.hcl", 252, 15, 10579),
 						Range: hcl.Range{
 							Filename: "40-reference.hcl",
 							Start: hcl.Pos{
-								Line:   241,
+								Line:   245,
 								Column: 3,
-								Byte:   10051,
+								Byte:   10269,
 							},
 							End: hcl.Pos{
-								Line:   241,
+								Line:   245,
 								Column: 7,
-								Byte:   10055,
+								Byte:   10273,
 							},
 						},
 					},
@@ -3704,14 +3868,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "40-reference.hcl",
 					Start: hcl.Pos{
-						Line:   223,
+						Line:   227,
 						Column: 1,
-						Byte:   9164,
+						Byte:   9382,
 					},
 					End: hcl.Pos{
-						Line:   223,
+						Line:   227,
 						Column: 19,
-						Byte:   9182,
+						Byte:   9400,
 					},
 				},
 			},
@@ -3719,56 +3883,56 @@ func generatedSet() *Set {
 				Service:   "dcache",
 				Title:     "dCache gPlazma oidc providers",
 				About:     "One oidc provider per VO with the WLCG profile, the VO's own prefix\n(never \"/\") and an identity only for tokens that carry storage scopes\n(-authz-id); no -non-authz-id and no op:<alias> or oidcgrp: multimap\nlines for these VOs, so a token without storage scopes gets nothing;\naudience targets that name this endpoint. The uid and gid are the\nWG's examples (2999 ATLAS, 3999 CMS, 4999 DTeam): use accounts your\nnamespace knows.\n",
-				Port:      genExpr("\"2880\"", "40-reference.hcl", 325, 15, 12873),
-				Area:      genExpr("host_area != \"\" ? host_area : \"/pnfs/${domain}/data/${vo}\"", "40-reference.hcl", 326, 15, 12894),
-				Account:   genExpr("\"username:${vo}_oidc uid:${lookup({ wlcg = 1999, atlas = 2999, cms = 3999, dteam = 4999, lhcb = 5999, alice = 6999 }, vo, 9999)} gid:${lookup({ wlcg = 1999, atlas = 2999, cms = 3999, dteam = 4999, lhcb = 5999, alice = 6999 }, vo, 9999)}\"", "40-reference.hcl", 327, 15, 12967),
-				Audiences: genExpr("[\"https://${host}\", \"https://${host}:${port}\", \"roots://${host}:1094\", host]", "40-reference.hcl", 328, 15, 13219),
+				Port:      genExpr("\"2880\"", "40-reference.hcl", 329, 15, 13091),
+				Area:      genExpr("host_area != \"\" ? host_area : \"/pnfs/${domain}/data/${vo}\"", "40-reference.hcl", 330, 15, 13112),
+				Account:   genExpr("\"username:${vo}_oidc uid:${lookup({ wlcg = 1999, atlas = 2999, cms = 3999, dteam = 4999, lhcb = 5999, alice = 6999 }, vo, 9999)} gid:${lookup({ wlcg = 1999, atlas = 2999, cms = 3999, dteam = 4999, lhcb = 5999, alice = 6999 }, vo, 9999)}\"", "40-reference.hcl", 331, 15, 13185),
+				Audiences: genExpr("[\"https://${host}\", \"https://${host}:${port}\", \"roots://${host}:1094\", host]", "40-reference.hcl", 332, 15, 13437),
 				Sources: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
 					"https://github.com/dCache/dcache/blob/master/docs/TheBook/src/main/markdown/config-gplazma.md",
 				},
 				Files: []*ReferenceFile{
 					{
-						Path:  genExpr("\"/etc/dcache/layouts/${short_host}.conf\"", "40-reference.hcl", 335, 13, 13560),
+						Path:  genExpr("\"/etc/dcache/layouts/${short_host}.conf\"", "40-reference.hcl", 339, 13, 13778),
 						Mode:  "file",
 						About: "the gPlazma part of the layout (dcache.layout defaults to the short host name)",
 						Sources: []string{
 							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
 						},
-						Content: genExpr("<<EOT\n# Scope-based authorization only (wlcg-authz-docs dcache.md): no op: or\n# oidcgrp: multimap lines for these VOs, each VO under its own prefix.\n[centralDomain]\n[centralDomain/gplazma]\n%{ for vo in vos ~}\ngplazma.oidc.provider!${vo.name} = ${vo.issuer} -profile=wlcg -prefix=${vo.area} -authz-id=\"${vo.account}\"\n%{ endfor ~}\ngplazma.oidc.audience-targets = ${join(\" \", audiences)}\nEOT", "40-reference.hcl", 340, 15, 13855),
+						Content: genExpr("<<EOT\n# Scope-based authorization only (wlcg-authz-docs dcache.md): no op: or\n# oidcgrp: multimap lines for these VOs, each VO under its own prefix.\n[centralDomain]\n[centralDomain/gplazma]\n%{ for vo in vos ~}\ngplazma.oidc.provider!${vo.name} = ${vo.issuer} -profile=wlcg -prefix=${vo.area} -authz-id=\"${vo.account}\"\n%{ endfor ~}\ngplazma.oidc.audience-targets = ${join(\" \", audiences)}\nEOT", "40-reference.hcl", 344, 15, 14073),
 						Range: hcl.Range{
 							Filename: "40-reference.hcl",
 							Start: hcl.Pos{
-								Line:   334,
+								Line:   338,
 								Column: 3,
-								Byte:   13541,
+								Byte:   13759,
 							},
 							End: hcl.Pos{
-								Line:   334,
+								Line:   338,
 								Column: 7,
-								Byte:   13545,
+								Byte:   13763,
 							},
 						},
 					},
 					{
-						Path:  genExpr("\"/etc/dcache/gplazma.conf\"", "40-reference.hcl", 353, 13, 14270),
+						Path:  genExpr("\"/etc/dcache/gplazma.conf\"", "40-reference.hcl", 357, 13, 14488),
 						Mode:  "append",
 						About: "the oidc plugin in gPlazma's auth phase",
 						Sources: []string{
 							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/dcache.md",
 						},
-						Content: genExpr("<<EOT\nauth     optional     oidc\nEOT", "40-reference.hcl", 359, 15, 14533),
+						Content: genExpr("<<EOT\nauth     optional     oidc\nEOT", "40-reference.hcl", 363, 15, 14751),
 						Range: hcl.Range{
 							Filename: "40-reference.hcl",
 							Start: hcl.Pos{
-								Line:   352,
+								Line:   356,
 								Column: 3,
-								Byte:   14251,
+								Byte:   14469,
 							},
 							End: hcl.Pos{
-								Line:   352,
+								Line:   356,
 								Column: 7,
-								Byte:   14255,
+								Byte:   14473,
 							},
 						},
 					},
@@ -3776,14 +3940,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "40-reference.hcl",
 					Start: hcl.Pos{
-						Line:   314,
+						Line:   318,
 						Column: 1,
-						Byte:   12318,
+						Byte:   12536,
 					},
 					End: hcl.Pos{
-						Line:   314,
+						Line:   318,
 						Column: 19,
-						Byte:   12336,
+						Byte:   12554,
 					},
 				},
 			},
@@ -3829,8 +3993,9 @@ func generatedSet() *Set {
 						About: "the token lines of the MGM's configuration",
 						Sources: []string{
 							"https://github.com/cern-eos/eos/blob/5.4.11/doc/diopside/manual/protocols.rst",
+							"https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdMacaroons/XrdMacaroonsConfigure.cc",
 						},
-						Content: genExpr("<<EOT\n# Tokens (EOS manual, protocols.rst): XrdMacaroons, then XRootD's SciTokens\n# plugin; no http.trace, which the manual's example turns on.\nmgmofs.macaroonslib /usr/lib64/libXrdMacaroons.so /usr/lib64/libXrdAccSciTokens.so\nmacaroons.secretkey /etc/eos.macaroon.secret\nsec.protocol ztn\nEOT", "40-reference.hcl", 158, 15, 6463),
+						Content: genExpr("<<EOT\n# Tokens (EOS manual, protocols.rst): XrdMacaroons, then XRootD's SciTokens\n# plugin; no http.trace, which the manual's example turns on.\nmgmofs.macaroonslib /usr/lib64/libXrdMacaroons.so /usr/lib64/libXrdAccSciTokens.so\nmacaroons.secretkey /etc/eos.macaroon.secret\n# Macaroons live 24 hours by default (XrdMacaroonsConfigure.cc); the WLCG\n# profile allows 6.\nmacaroons.maxduration 21600\nsec.protocol ztn\nEOT", "40-reference.hcl", 159, 15, 6559),
 						Range: hcl.Range{
 							Filename: "40-reference.hcl",
 							Start: hcl.Pos{
@@ -3864,10 +4029,10 @@ func generatedSet() *Set {
 				Service:   "htcondor-ce",
 				Title:     "HTCondor-CE SCITOKENS mappings",
 				About:     "HTCondor-CE accepts a token of any issuer whose keys it can fetch:\nthe SCITOKENS lines of the mapfile are the only issuer gate. Each line\nis anchored and escaped and pins one subject the VO publishes (or the\nsite's own test identity) to one unprivileged account; the CE also\nanswers to the WLCG profile's condor:// audience.\n",
-				Port:      genExpr("\"9619\"", "40-reference.hcl", 177, 15, 7214),
-				Area:      genAbsentExpr("40-reference.hcl", 168, 25, 6787, 168, 25, 6787),
-				Account:   genExpr("host_account != \"\" ? host_account : \"${vo}001\"", "40-reference.hcl", 178, 15, 7235),
-				Audiences: genExpr("[\"${host}:${port}\", \"condor://${host}:${port}\"]", "40-reference.hcl", 179, 15, 7296),
+				Port:      genExpr("\"9619\"", "40-reference.hcl", 181, 15, 7432),
+				Area:      genAbsentExpr("40-reference.hcl", 172, 25, 7005, 172, 25, 7005),
+				Account:   genExpr("host_account != \"\" ? host_account : \"${vo}001\"", "40-reference.hcl", 182, 15, 7453),
+				Audiences: genExpr("[\"${host}:${port}\", \"condor://${host}:${port}\"]", "40-reference.hcl", 183, 15, 7514),
 				Sources: []string{
 					"https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/10-scitokens.conf",
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
@@ -3875,47 +4040,47 @@ func generatedSet() *Set {
 				},
 				Files: []*ReferenceFile{
 					{
-						Path:  genExpr("\"/etc/condor-ce/config.d/99-local.conf\"", "40-reference.hcl", 187, 13, 7677),
+						Path:  genExpr("\"/etc/condor-ce/config.d/99-local.conf\"", "40-reference.hcl", 191, 13, 7895),
 						Mode:  "append",
 						About: "the CE's own audience in the WLCG profile's condor:// form, besides the default <host>:9619, in the site's file read after the package defaults",
 						Sources: []string{
 							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md",
 						},
-						Content: genExpr("<<EOT\nSCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) condor://$(COLLECTOR_HOST)\nEOT", "40-reference.hcl", 193, 15, 8049),
+						Content: genExpr("<<EOT\nSCITOKENS_SERVER_AUDIENCE = $(SCITOKENS_SERVER_AUDIENCE) condor://$(COLLECTOR_HOST)\nEOT", "40-reference.hcl", 197, 15, 8267),
 						Range: hcl.Range{
 							Filename: "40-reference.hcl",
 							Start: hcl.Pos{
-								Line:   186,
+								Line:   190,
 								Column: 3,
-								Byte:   7658,
+								Byte:   7876,
 							},
 							End: hcl.Pos{
-								Line:   186,
+								Line:   190,
 								Column: 7,
-								Byte:   7662,
+								Byte:   7880,
 							},
 						},
 					},
 					{
-						Path:  genExpr("\"/etc/condor-ce/mapfiles.d/10-scitokens.conf\"", "40-reference.hcl", 199, 13, 8169),
+						Path:  genExpr("\"/etc/condor-ce/mapfiles.d/10-scitokens.conf\"", "40-reference.hcl", 203, 13, 8387),
 						Mode:  "file",
 						About: "one SCITOKENS line per pinned subject (mapfiles are read in lexical order; the first line that matches wins)",
 						Sources: []string{
 							"https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/10-scitokens.conf",
 							"https://github.com/opensciencegrid/topology/tree/master/virtual-organizations",
 						},
-						Content: genExpr("<<EOT\n# SCITOKENS /^<issuer>,<subject>$/ <account>: anchored, every character that\n# is not a letter or digit escaped, one published subject per line.\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\n# ${vo.title}: ${s.description}\nSCITOKENS /^${regex_escape(vo.issuer)},${regex_escape(s.subject)}$/ ${s.account}\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\n# ${vo.title} publishes no robot subject: pin the subject of the identity\n# that submits (for example the site's own test identity) and uncomment.\n# SCITOKENS /^${regex_escape(vo.issuer)},<subject>$/ ${vo.account}\n%{ endif ~}\n%{ endfor ~}\nEOT", "40-reference.hcl", 205, 15, 8556),
+						Content: genExpr("<<EOT\n# SCITOKENS /^<issuer>,<subject>$/ <account>: anchored, every character that\n# is not a letter or digit escaped, one published subject per line.\n%{ for vo in vos ~}\n%{ for s in vo.subjects ~}\n# ${vo.title}: ${s.description}\nSCITOKENS /^${regex_escape(vo.issuer)},${regex_escape(s.subject)}$/ ${s.account}\n%{ endfor ~}\n%{ if length(vo.subjects) == 0 ~}\n# ${vo.title} publishes no robot subject: pin the subject of the identity\n# that submits (for example the site's own test identity) and uncomment.\n# SCITOKENS /^${regex_escape(vo.issuer)},<subject>$/ ${vo.account}\n%{ endif ~}\n%{ endfor ~}\nEOT", "40-reference.hcl", 209, 15, 8774),
 						Range: hcl.Range{
 							Filename: "40-reference.hcl",
 							Start: hcl.Pos{
-								Line:   198,
+								Line:   202,
 								Column: 3,
-								Byte:   8150,
+								Byte:   8368,
 							},
 							End: hcl.Pos{
-								Line:   198,
+								Line:   202,
 								Column: 7,
-								Byte:   8154,
+								Byte:   8372,
 							},
 						},
 					},
@@ -3923,14 +4088,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "40-reference.hcl",
 					Start: hcl.Pos{
-						Line:   168,
+						Line:   172,
 						Column: 1,
-						Byte:   6763,
+						Byte:   6981,
 					},
 					End: hcl.Pos{
-						Line:   168,
+						Line:   172,
 						Column: 24,
-						Byte:   6786,
+						Byte:   7004,
 					},
 				},
 			},
@@ -3938,39 +4103,39 @@ func generatedSet() *Set {
 				Service:   "storm-webdav",
 				Title:     "StoRM WebDAV token issuers and storage areas",
 				About:     "Every issuer with its audience check on (StoRM's default is off) and\nthis endpoint's audience; one storage area per VO that trusts its\nissuer and grants nothing to every token of it: access comes from the\ntoken's storage scopes (wlcgScopeAuthzEnabled), never from\norgsGrantReadPermission or orgsGrantWritePermission, which default to\ntrue in the code.\n",
-				Port:      genExpr("\"8443\"", "40-reference.hcl", 375, 15, 15074),
-				Area:      genExpr("\"/storage/${vo}\"", "40-reference.hcl", 376, 15, 15095),
-				Account:   genAbsentExpr("40-reference.hcl", 365, 26, 14602, 365, 26, 14602),
-				Audiences: genExpr("[\"https://${host}:${port}\"]", "40-reference.hcl", 377, 15, 15126),
+				Port:      genExpr("\"8443\"", "40-reference.hcl", 379, 15, 15292),
+				Area:      genExpr("\"/storage/${vo}\"", "40-reference.hcl", 380, 15, 15313),
+				Account:   genAbsentExpr("40-reference.hcl", 369, 26, 14820, 369, 26, 14820),
+				Audiences: genExpr("[\"https://${host}:${port}\"]", "40-reference.hcl", 381, 15, 15344),
 				Sources: []string{
 					"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/storm.md",
 					"https://github.com/italiangrid/storm-webdav/blob/master/doc/storage-area-configuration.md",
 				},
 				Files: []*ReferenceFile{
 					{
-						Path:  genExpr("\"/etc/storm/webdav/config/application.yml\"", "40-reference.hcl", 384, 13, 15413),
+						Path:  genExpr("\"/etc/storm/webdav/config/application.yml\"", "40-reference.hcl", 388, 13, 15631),
 						Mode:  "file",
 						About: "the trusted issuers",
 						Sources: []string{
 							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/storm.md",
 						},
-						Content: genExpr("<<EOT\noauth:\n  issuers:\n%{ for vo in vos ~}\n  - name: ${vo.name}\n    issuer: ${vo.issuer}\n    enforce-audience-checks: true\n    audiences:\n%{ for a in audiences ~}\n    - ${a}\n%{ endfor ~}\n%{ endfor ~}\nEOT", "40-reference.hcl", 389, 15, 15650),
+						Content: genExpr("<<EOT\noauth:\n  issuers:\n%{ for vo in vos ~}\n  - name: ${vo.name}\n    issuer: ${vo.issuer}\n    enforce-audience-checks: true\n    audiences:\n%{ for a in audiences ~}\n    - ${a}\n%{ endfor ~}\n%{ endfor ~}\nEOT", "40-reference.hcl", 393, 15, 15868),
 						Range: hcl.Range{
 							Filename: "40-reference.hcl",
 							Start: hcl.Pos{
-								Line:   383,
+								Line:   387,
 								Column: 3,
-								Byte:   15394,
+								Byte:   15612,
 							},
 							End: hcl.Pos{
-								Line:   383,
+								Line:   387,
 								Column: 7,
-								Byte:   15398,
+								Byte:   15616,
 							},
 						},
 					},
 					{
-						Path:   genExpr("\"/etc/storm/webdav/sa.d/${vo.name}.properties\"", "40-reference.hcl", 405, 15, 15883),
+						Path:   genExpr("\"/etc/storm/webdav/sa.d/${vo.name}.properties\"", "40-reference.hcl", 409, 15, 16101),
 						EachVO: true,
 						Mode:   "file",
 						About:  "the VO's storage area",
@@ -3978,18 +4143,18 @@ func generatedSet() *Set {
 							"https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/configuration/storm.md",
 							"https://github.com/italiangrid/storm-webdav/blob/master/doc/storage-area-configuration.md",
 						},
-						Content: genExpr("<<EOT\nname=${vo.name}\nrootPath=${vo.area}\naccessPoints=/${vo.name}\norgs=${vo.issuer}\nauthenticatedReadEnabled=false\nanonymousReadEnabled=false\nvoMapEnabled=false\norgsGrantReadPermission=false\norgsGrantWritePermission=false\nwlcgScopeAuthzEnabled=true\nfineGrainedAuthzEnabled=true\nEOT", "40-reference.hcl", 412, 15, 16246),
+						Content: genExpr("<<EOT\nname=${vo.name}\nrootPath=${vo.area}\naccessPoints=/${vo.name}\norgs=${vo.issuer}\nauthenticatedReadEnabled=false\nanonymousReadEnabled=false\nvoMapEnabled=false\norgsGrantReadPermission=false\norgsGrantWritePermission=false\nwlcgScopeAuthzEnabled=true\nfineGrainedAuthzEnabled=true\nEOT", "40-reference.hcl", 416, 15, 16464),
 						Range: hcl.Range{
 							Filename: "40-reference.hcl",
 							Start: hcl.Pos{
-								Line:   404,
+								Line:   408,
 								Column: 3,
-								Byte:   15862,
+								Byte:   16080,
 							},
 							End: hcl.Pos{
-								Line:   404,
+								Line:   408,
 								Column: 7,
-								Byte:   15866,
+								Byte:   16084,
 							},
 						},
 					},
@@ -3997,14 +4162,14 @@ func generatedSet() *Set {
 				Range: hcl.Range{
 					Filename: "40-reference.hcl",
 					Start: hcl.Pos{
-						Line:   365,
+						Line:   369,
 						Column: 1,
-						Byte:   14577,
+						Byte:   14795,
 					},
 					End: hcl.Pos{
-						Line:   365,
+						Line:   369,
 						Column: 25,
-						Byte:   14601,
+						Byte:   14819,
 					},
 				},
 			},

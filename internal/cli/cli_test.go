@@ -102,7 +102,7 @@ func TestExitCodes(t *testing.T) {
 		{"diff into a file", []string{"scan", "--root", hosts + "demo", "--diff", "--output", "x.diff"}, 2, "--diff prints the diff on standard output"},
 		{"recipe of a service", []string{"recipe", "xrootd", "--root", hosts + "xrootd-wg-recipe"}, 0, ""},
 		{"recipe of an unknown service", []string{"recipe", "dpm"}, 2, "unknown service \"dpm\" (known: arc-ce, dcache, eos, htcondor-ce, storm-webdav, xrootd)"},
-		{"recipe for an unknown VO", []string{"recipe", "dcache", "--vo", "belle"}, 2, "unknown VO \"belle\" (known: alice, atlas, cms, dteam, lhcb, wlcg)"},
+		{"recipe for an unknown VO", []string{"recipe", "dcache", "--vo", "belle"}, 2, "unknown VO \"belle\" (known: alice, atlas, cms, dteam, dune, egi, fermilab, lhcb, wlcg)"},
 		{"recipe without a service", []string{"recipe"}, 2, "accepts 1 arg"},
 		{"recipe in an unknown format", []string{"recipe", "xrootd", "--format", "sarif"}, 2, "--format"},
 	}

@@ -148,7 +148,7 @@ const profileIntro = "TOML, default `/etc/ttt-check/site.toml`. Unknown keys are
 // EXAMPLES; the tests load it with the real profile reader.
 const profileExample = `site        = "praguelcg2"
 environment = "production"            # production | testbed | development (no profile: production, and the report says so)
-vos         = ["atlas", "cms", "dteam"]   # atlas, cms, lhcb, alice, dteam, wlcg
+vos         = ["atlas", "cms", "dteam"]   # atlas, cms, lhcb, alice, dteam, wlcg, dune, fermilab, egi
 
 [[hosts]]                             # per-host overrides, by host-name glob
 match       = "*.testbed.example.org"

@@ -134,7 +134,7 @@ func TestReferenceChoices(t *testing.T) {
 		{name: "a subject the host pins", host: "htcondor-ce-wg-recipe", service: "htcondor-ce", wantVOs: "atlas cms dteam", want: `SCITOKENS /^https\:\/\/dteam\-auth\.cern\.ch\/,3f0c7a52\-4c1e\-4e7b\-9a0d\-2b6f8e1d5c47$/ dteam001`},
 		{name: "dcache prefix from the host", host: "dcache-wg-recipe", service: "dcache", wantVOs: "atlas cms dteam", want: "-prefix=/pnfs/example.org/data/cms"},
 		{name: "unknown service", host: "xrootd-stock", service: "dpm", err: `unknown service "dpm" (known: arc-ce, dcache, eos, htcondor-ce, storm-webdav, xrootd)`},
-		{name: "unknown VO", host: "xrootd-stock", service: "xrootd", vos: []string{"belle"}, err: `unknown VO "belle" (known: alice, atlas, cms, dteam, lhcb, wlcg)`},
+		{name: "unknown VO", host: "xrootd-stock", service: "xrootd", vos: []string{"belle"}, err: `unknown VO "belle" (known: alice, atlas, cms, dteam, dune, egi, fermilab, lhcb, wlcg)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

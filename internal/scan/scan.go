@@ -945,7 +945,8 @@ func (s *Scanner) Reference(service string, vos []string) (*catalog.Reference, e
 
 // defaultVOs are the VOs a reference configuration is written for when
 // none is named: the host's supported VOs from the site profile, else the
-// production VOs of the recipes and dteam, the VO for site tests.
+// production VOs of the recipes that are not opt-in, and dteam, the VO
+// for site tests.
 func (s *Scanner) defaultVOs(host string) []string {
 	if s.profile != nil {
 		if eff := s.profile.ForHost(host); eff.VOs != nil {
@@ -954,7 +955,7 @@ func (s *Scanner) defaultVOs(host string) []string {
 	}
 	var out []string
 	for _, vo := range s.recipes.SortedVOs() {
-		if vo.Purpose == vocab.PurposeProduction || vo.Name == "dteam" {
+		if (vo.Purpose == vocab.PurposeProduction && !vo.OptIn) || vo.Name == "dteam" {
 			out = append(out, vo.Name)
 		}
 	}

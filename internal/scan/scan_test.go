@@ -156,6 +156,8 @@ var checkFixtures = []struct {
 	{"log-token-leak", "arc7-wg-recipe", "arc7-deviating"},
 	{"config-unknown-key", "storm-wg-recipe", "storm-deviating"},
 	{"token-lifetime-long", "storm-wg-recipe", "storm-deviating"},
+	{"token-lifetime-long", "eos-wg-recipe", "xrootd-xcache-macaroons"},
+	{"token-lifetime-long", "dcache-wg-recipe", "dcache-deviating"},
 	{"access-open", "storm-wg-recipe", "storm-deviating"},
 	{"config-dangling-reference", "storm-wg-recipe", "storm-deviating"},
 	{"config-dangling-reference", "dcache-wg-recipe", "dcache-deviating"},

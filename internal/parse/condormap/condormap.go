@@ -163,6 +163,16 @@ func (r *reader) file(name string, from inventory.Source, allowInclude bool) {
 		}
 		rule, err := parseRule(line)
 		if err != nil {
+			// HTCondor logs "Error parsing line" and skips the line
+			// (MapFile::ParseCanonicalization,
+			// https://github.com/htcondor/htcondor/blob/v24.0.1/src/condor_utils/MapFile.cpp#L536-L543):
+			// a line whose first word is no method name, such as a
+			// ';====' banner, maps nothing and hides nothing. A line of a
+			// method that is skipped is reported: the mapping it means is
+			// not in force.
+			if !methodName(firstWord(line)) {
+				continue
+			}
 			r.problem(src, "%v", err)
 			continue
 		}
@@ -175,6 +185,28 @@ func (r *reader) file(name string, from inventory.Source, allowInclude bool) {
 		rule.Source = src
 		r.m.Rules = append(r.m.Rules, rule)
 	}
+}
+
+// firstWord is a mapfile line's method field.
+func firstWord(line string) string {
+	if i := strings.IndexAny(line, " \t"); i >= 0 {
+		return line[:i]
+	}
+	return line
+}
+
+// methodName reports whether w can name an authentication method
+// (SCITOKENS, GSI, CLAIMTOBE, …): letters, digits and underscores.
+func methodName(w string) bool {
+	if w == "" {
+		return false
+	}
+	for _, c := range w {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func parseRule(line string) (Rule, error) {

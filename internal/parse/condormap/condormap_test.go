@@ -53,6 +53,10 @@ func TestBadInput(t *testing.T) {
 		{"unclosed quote", "SCITOKENS \"abc user\n", "closing quote"},
 		{"no canonical", "SCITOKENS /abc/\n", "no canonical"},
 		{"template", "SCITOKENS /<%= @issuer %>/ x\n", "unrendered"},
+		{"method without principal", "SCITOKENS\n", "no principal"},
+		// HTCondor skips a line it cannot parse; a banner of ';' (UNL's
+		// puppet mapfile) names no method and maps nothing.
+		{"banner line", ";=====\n", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,8 +69,8 @@ func TestBadInput(t *testing.T) {
 			for _, p := range m.Problems {
 				ps = append(ps, p.Reason)
 			}
-			if !strings.Contains(strings.Join(ps, ";"), tc.want) {
-				t.Errorf("problems %v lack %q", ps, tc.want)
+			if !strings.Contains(strings.Join(ps, ";"), tc.want) || (tc.want == "") != (len(ps) == 0) {
+				t.Errorf("problems %v, want %q", ps, tc.want)
 			}
 		})
 	}

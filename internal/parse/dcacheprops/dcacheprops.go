@@ -69,6 +69,20 @@ func Parse(path string, data []byte) ([]Property, []inventory.Problem) {
 	return out, nil
 }
 
+// Sections returns a layout's scope headers, `[domain]` and
+// `[domain/service]`, each as a Property with only its Scope and Source:
+// a service runs where its header is, with or without properties below.
+func Sections(path string, data []byte) []Property {
+	var out []Property
+	for i, l := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+		l = strings.TrimSpace(l)
+		if len(l) > 1 && l[0] == '[' && strings.HasSuffix(l, "]") {
+			out = append(out, Property{Scope: strings.TrimSpace(l[1 : len(l)-1]), Source: inventory.Source{File: path, Line: i + 1}})
+		}
+	}
+	return out
+}
+
 // Set is the effective properties of one service, last assignment wins.
 type Set struct {
 	props map[string]Property

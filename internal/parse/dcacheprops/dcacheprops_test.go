@@ -1,6 +1,7 @@
 package dcacheprops
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -51,4 +52,26 @@ func FuzzParse(f *testing.F) {
 			s.Get(p.Key)
 		}
 	})
+}
+
+// TestSections: every scope header with its line, with or without
+// properties below it.
+func TestSections(t *testing.T) {
+	tests := []struct {
+		name, layout, want string
+	}{
+		{"domain and services", "a=b\n[dCacheDomain]\n[dCacheDomain/webdav]\nwebdav.net.port = 2880\n [doors/gplazma] \n", "dCacheDomain@2 dCacheDomain/webdav@3 doors/gplazma@5"},
+		{"no scope", "a=b\n# [x]\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, s := range Sections("/l", []byte(tc.layout)) {
+				got = append(got, fmt.Sprintf("%s@%d", s.Scope, s.Source.Line))
+			}
+			if strings.Join(got, " ") != tc.want {
+				t.Errorf("Sections = %q, want %q", strings.Join(got, " "), tc.want)
+			}
+		})
+	}
 }

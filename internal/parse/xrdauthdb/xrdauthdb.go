@@ -75,6 +75,7 @@ type ruleKey struct {
 func Parse(file string, data []byte) *DB {
 	recs, problems := xrootdcfg.Records(file, data)
 	db := &DB{Problems: problems}
+	var problem string
 	for _, rec := range recs {
 		w := rec.Words
 		if len(w[0]) != 1 || !strings.Contains("ghnorstux=", w[0]) {
@@ -92,19 +93,51 @@ func Parse(file string, data []byte) *DB {
 			for i := 0; i+1 < len(rest); i += 2 {
 				r.Spec[strings.TrimSuffix(rest[i], ":")] = rest[i+1]
 			}
-			db.Rules = append(db.Rules, r)
+			db.add(r)
 			continue
 		}
-		if len(rest)%2 != 0 {
-			db.Problems = append(db.Problems, inventory.Problem{Source: rec.Source, Reason: fmt.Sprintf("path %q has no privileges: XrdAcc refuses the record", truncate(rest[len(rest)-1]))})
-			rest = rest[:len(rest)-1]
+		r.Grants, problem = db.grants(rest)
+		if problem != "" {
+			db.Problems = append(db.Problems, inventory.Problem{Source: rec.Source, Reason: problem})
 		}
-		for i := 0; i+1 < len(rest); i += 2 {
-			r.Grants = append(r.Grants, Grant{Path: rest[i], Privs: rest[i+1]})
-		}
-		db.Rules = append(db.Rules, r)
+		db.add(r)
 	}
 	return db
+}
+
+// grants reads a record's path/privilege pairs as XrdAccAuthFile::getPP
+// and XrdAccConfig::ConfigDBrec do
+// (https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdAcc/XrdAccAuthFile.cc#L194-L252,
+// https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdAcc/XrdAccConfig.cc#L719-L751):
+// a word starting with '/' is a path followed by its privileges; one
+// starting with '\' is a path without the backslash (an object id),
+// also followed by privileges; any other word names a template (a `t`
+// record above), whose grants are copied in. The first word XrdAcc
+// refuses ends the record and is the problem returned.
+func (db *DB) grants(words []string) ([]Grant, string) {
+	var out []Grant
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case w == "\\":
+			return out, "object id missing after '\\': XrdAcc refuses the record"
+		case strings.HasPrefix(w, "\\"):
+			w = w[1:]
+		case !strings.HasPrefix(w, "/"):
+			t := db.Find('t', w)
+			if len(t) == 0 {
+				return out, fmt.Sprintf("template %q is not defined above: XrdAcc refuses the record (\"Missing template\")", truncate(w))
+			}
+			out = append(out, t[0].Grants...)
+			continue
+		}
+		if i+1 == len(words) {
+			return out, fmt.Sprintf("path %q has no privileges: XrdAcc refuses the record", truncate(w))
+		}
+		out = append(out, Grant{Path: w, Privs: words[i+1]})
+		i++
+	}
+	return out, ""
 }
 
 func truncate(s string) string {
@@ -112,6 +145,16 @@ func truncate(s string) string {
 		return s[:60] + "…"
 	}
 	return s
+}
+
+// add appends a rule, and to the index once Find has built it: templates
+// are looked up while the file is still being read.
+func (db *DB) add(r Rule) {
+	db.Rules = append(db.Rules, r)
+	if db.byID != nil {
+		k := ruleKey{r.Type, r.ID}
+		db.byID[k] = append(db.byID[k], len(db.Rules)-1)
+	}
 }
 
 // Find returns the rules of type t naming id.

@@ -44,6 +44,49 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// TestTemplates: a word that does not start with '/' names a template
+// (XrdAccAuthFile::getPP), which the record takes whole, with no
+// privileges after it; the WG's compound-identity recipe and Bristol's
+// Authfile are written that way.
+func TestTemplates(t *testing.T) {
+	tests := []struct {
+		name, db string
+		want     string // grants of the last rule
+		problem  string
+	}{
+		{"template alone", "t w /data/grid/wlcg a /data/grid lr\n= tk o: https://wlcg.cloud.cnaf.infn.it/ g: /wlcg\nx tk w\n", "[{/data/grid/wlcg a} {/data/grid lr}]", ""},
+		{"paths then a template", "t rd /xrootd/cms/ lr\nx cmssgm /xrootd/cms/store/user/sam/ a \\\n /store/temp/user/ a \\\n rd\n", "[{/xrootd/cms/store/user/sam/ a} {/store/temp/user/ a} {/xrootd/cms/ lr}]", ""},
+		{"two templates", "t a /x a\nt b /y lr\ng /vo a b\n", "[{/x a} {/y lr}]", ""},
+		{"template defined below", "u bob later\nt later /x a\n", "[{/x a}]", `template "later" is not defined above`},
+		{"escaped object id", "u bob \\obj r\n", "[{obj r}]", ""},
+		{"path without privileges", "u bob /x a /y\n", "[{/x a}]", `path "/y" has no privileges`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := Parse("/etc/xrootd/auth_file", []byte(tc.db))
+			last := db.Rules[len(db.Rules)-1]
+			if tc.name == "template defined below" {
+				last = db.Rules[0]
+				if got := fmt.Sprint(db.Rules[1].Grants); got != tc.want {
+					t.Errorf("template grants = %s, want %s", got, tc.want)
+				}
+				if len(last.Grants) != 0 {
+					t.Errorf("rule before its template grants %v", last.Grants)
+				}
+			} else if got := fmt.Sprint(last.Grants); got != tc.want {
+				t.Errorf("grants = %s, want %s", got, tc.want)
+			}
+			var problems []string
+			for _, p := range db.Problems {
+				problems = append(problems, p.Reason)
+			}
+			if got := strings.Join(problems, "; "); (tc.problem == "") != (got == "") || !strings.Contains(got, tc.problem) {
+				t.Errorf("problems = %q, want %q", got, tc.problem)
+			}
+		})
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("u xrootd /data a\n= g o: x g: y\nx g /d r\n"))
 	f.Add([]byte("u\n=\nx a b c\n\\\n\x00"))
@@ -56,4 +99,16 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTemplatesAfterALookup: a template defined after an earlier one was
+// used is still found (the lookup index grows with the file).
+func TestTemplatesAfterALookup(t *testing.T) {
+	db := Parse("/etc/xrootd/Authfile", []byte("t first /a lr\nu alice first\nt second /b lr\nu bob second\n"))
+	if len(db.Problems) != 0 {
+		t.Fatalf("problems: %+v", db.Problems)
+	}
+	if r := db.Find('u', "bob"); len(r) != 1 || len(r[0].Grants) != 1 || r[0].Grants[0].Path != "/b" {
+		t.Errorf("bob = %+v", r)
+	}
 }

@@ -150,18 +150,26 @@ func TestLegacy(t *testing.T) {
 	tests := []struct {
 		name, conf, version, want string
 	}{
-		{"[authtokens] on ARC 7", "[authtokens]\n", "7", "[authtokens] block, removed in ARC 7: its validator (arcctl config verify, Validator.py) reports \"Unknown block [authtokens]\" and A-REX's start script refuses to start@/etc/arc.conf:1"},
+		{"[authtokens] on ARC 7", "[authtokens]\n", "7", "config:[authtokens] block, removed in ARC 7: its validator (arcctl config verify, Validator.py) reports \"Unknown block [authtokens]\" and A-REX's start script refuses to start@/etc/arc.conf:1"},
 		{"[authtokens] on ARC 6", "[authtokens]\n", "6", ""},
 		{"LCAS and LCMAPS plugins, signed or not", "[authgroup:a]\nplugin = 10 /usr/libexec/arc/arc-lcas\n-plugin = 10 /usr/libexec/arc/arc-lcmaps\nplugin = 10 /usr/libexec/other\n",
-			"7", "LCAS/LCMAPS plugin in [authgroup:a]@/etc/arc.conf:2; LCAS/LCMAPS plugin in [authgroup:a]@/etc/arc.conf:3"},
-		{"X.509-era blocks in a fixed order", "[gridftpd/jobs]\n[gridftpd]\n[arex/ws/argus]\n[gridftpd/filedir]\n", "",
-			"[arex/ws/argus] block (X.509-era, removed in ARC 7)@/etc/arc.conf:3; [gridftpd] block (X.509-era, removed in ARC 7)@/etc/arc.conf:2; [gridftpd/jobs] block (X.509-era, removed in ARC 7)@/etc/arc.conf:1; [gridftpd/filedir] block (X.509-era, removed in ARC 7)@/etc/arc.conf:4"},
+			"7", "gsi:LCAS/LCMAPS plugin in [authgroup:a]@/etc/arc.conf:2; gsi:LCAS/LCMAPS plugin in [authgroup:a]@/etc/arc.conf:3"},
+		// ARC 6 still runs them (GSI remnants); ARC 7's validator refuses
+		// the blocks it no longer knows (Validator.py _check_config_blocks).
+		{"X.509-era blocks in a fixed order, ARC 6 or unknown", "[gridftpd/jobs]\n[gridftpd]\n[arex/ws/argus]\n[gridftpd/filedir]\n", "",
+			"gsi:[arex/ws/argus] block (X.509 only; removed in ARC 7)@/etc/arc.conf:3; gsi:[gridftpd] block (X.509 only; removed in ARC 7)@/etc/arc.conf:2; gsi:[gridftpd/jobs] block (X.509 only; removed in ARC 7)@/etc/arc.conf:1; gsi:[gridftpd/filedir] block (X.509 only; removed in ARC 7)@/etc/arc.conf:4"},
+		{"X.509-era blocks on ARC 7", "[gridftpd]\n", "7",
+			"config:[gridftpd] block, removed in ARC 7: its validator (arcctl config verify, Validator.py) reports \"Unknown block [gridftpd]\" and A-REX's start script refuses to start@/etc/arc.conf:1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			svc := &inventory.Service{}
 			legacy(parse(tc.conf), tc.version, svc)
-			if got := legacyList(svc.Legacy); got != tc.want {
+			var kinds []string
+			for _, l := range svc.Legacy {
+				kinds = append(kinds, l.Kind+":"+l.What+"@"+l.Source.String())
+			}
+			if got := strings.Join(kinds, "; "); got != tc.want {
 				t.Errorf("legacy = %q, want %q", got, tc.want)
 			}
 		})

@@ -132,15 +132,19 @@ func splitSign(key string) (byte, string) {
 	return '+', key
 }
 
-// legacy records what belongs to X.509-era or ARC 6 setups: LCAS/LCMAPS
-// plugins in authgroups, the [authtokens] block ARC 7 removed, gridftpd
-// and Argus blocks. (LCMAPS in [mapping] is recorded with the trusts it
-// maps, see tokenTrusts.)
+// legacy records what belongs to X.509-era or ARC 6 setups. LCAS/LCMAPS
+// plugins in authgroups are X.509 callouts that ARC 6 and 7 both still
+// run (arc.conf.reference v7.0.0rc3, [authgroup] plugin): GSI remnants.
+// The [authtokens] block, gridftpd and Argus blocks are gone from ARC 7,
+// whose validator refuses unknown blocks: configuration ARC 7 no longer
+// takes; on ARC 6 (or an unknown release, judged as ARC 6) gridftpd and
+// Argus still run, X.509-only: GSI remnants there. (LCMAPS in [mapping]
+// is recorded with the trusts it maps, see tokenTrusts.)
 func legacy(cfg *arcconf.Config, version string, svc *inventory.Service) {
 	for _, b := range cfg.BlocksOf("authgroup") {
 		for _, o := range b.Options {
 			if _, key := splitSign(o.Key); key == "plugin" && (strings.Contains(o.Value, "lcas") || strings.Contains(o.Value, "lcmaps")) {
-				svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "LCAS/LCMAPS plugin in [authgroup:" + b.Label + "]", Source: o.Source})
+				svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "gsi", What: "LCAS/LCMAPS plugin in [authgroup:" + b.Label + "]", Source: o.Source})
 			}
 		}
 	}
@@ -148,8 +152,13 @@ func legacy(cfg *arcconf.Config, version string, svc *inventory.Service) {
 		svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "[authtokens] block, removed in ARC 7: its validator (arcctl config verify, Validator.py) reports \"Unknown block [authtokens]\" and A-REX's start script refuses to start", Source: b.Source})
 	}
 	for _, name := range []string{"arex/ws/argus", "gridftpd", "gridftpd/jobs", "gridftpd/filedir"} {
-		if b := cfg.Block(name); b != nil {
-			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "[" + name + "] block (X.509-era, removed in ARC 7)", Source: b.Source})
+		b := cfg.Block(name)
+		switch {
+		case b == nil:
+		case version == "7":
+			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "config", What: "[" + name + "] block, removed in ARC 7: its validator (arcctl config verify, Validator.py) reports \"Unknown block [" + name + "]\" and A-REX's start script refuses to start", Source: b.Source})
+		default:
+			svc.Legacy = append(svc.Legacy, inventory.Legacy{Kind: "gsi", What: "[" + name + "] block (X.509 only; removed in ARC 7)", Source: b.Source})
 		}
 	}
 }

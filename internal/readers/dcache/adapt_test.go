@@ -2,10 +2,7 @@ package dcache
 
 import (
 	"fmt"
-	"math/rand/v2"
-	"reflect"
-	"slices"
-	"strconv"
+	"sort"
 	"strings"
 	"testing"
 
@@ -204,17 +201,22 @@ func TestProviderTrust(t *testing.T) {
 		{"audience suppressed", "https://a/ -suppress=audience,offline", []string{"dc.example.org"}, audSrc,
 			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[] account="},
 		{"no targets set", "https://a/ -profile=scitokens", nil, inventory.Source{},
-			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[capability] account="},
+			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[capability] account= aud-if-present"},
 		{"-non-authz-id maps every token", "https://a/ -non-authz-id=\"uid:7\"", nil, inventory.Source{},
-			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[mapping issuer-wide] account=uid:7"},
-		{"-authz-id wins over -non-authz-id", "https://a/ -authz-id=username:x -non-authz-id=\"uid:7\"", nil, inventory.Source{},
-			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[mapping issuer-wide] account=x"},
+			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[mapping issuer-wide] account=uid:7 aud-if-present"},
+		// Scope-less tokens get the -non-authz-id identity (the WG's
+		// scope-and-group recipe, dcache.md L140).
+		{"-non-authz-id names the account of scope-less tokens", "https://a/ -authz-id=username:x -non-authz-id=\"uid:7\"", nil, inventory.Source{},
+			"iss=https://a/ aud=[] checked=false audSrc=/etc/dcache/dcache.conf:4 paths=[] strategies=[mapping issuer-wide] account=uid:7 aud-if-present"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := providerTrust(parseProvider("p", tc.value, src), tc.targets, tc.audSrc)
 			got := fmt.Sprintf("iss=%s aud=%v checked=%v audSrc=%s paths=%v strategies=%v account=%s",
 				tr.Issuer, tr.Audiences, tr.AudienceChecked, tr.AudienceSource, tr.BasePaths, tr.Strategies, tr.Account)
+			if tr.AudienceIfPresent {
+				got += " aud-if-present"
+			}
 			if got != tc.want {
 				t.Errorf("providerTrust =\n %s\nwant\n %s", got, tc.want)
 			}
@@ -274,10 +276,88 @@ func TestReadMultimaps(t *testing.T) {
 }
 
 func TestDanglingOPs(t *testing.T) {
-	maps, _ := parseMultimap("/m", []byte("op:atlas uid:1\nop:ghost:x uid:2\noidcgrp:/ghost uid:3\n"))
-	refs := danglingOPs(maps, map[string]provider{"atlas": {}})
-	if len(refs) != 1 || refs[0].Name != "OP alias ghost" || refs[0].Source.String() != "/m:2" || refs[0].Note != "no gplazma.oidc.provider!ghost defines it" {
-		t.Errorf("danglingOPs = %+v", refs)
+	maps, _ := parseMultimap("/m", []byte("op:atlas uid:1\nop:ghost:x uid:2\noidcgrp:/ghost uid:3\nop:wlcg uid:4\n"))
+	tests := []struct {
+		name               string
+		providers, issuers map[string]provider
+		want               string
+	}{
+		{"oidc providers only", map[string]provider{"atlas": {}}, nil,
+			"OP alias ghost@/m:2 (no gplazma.oidc.provider!ghost defines it); OP alias wlcg@/m:4 (no gplazma.oidc.provider!wlcg defines it)"},
+		// The scitoken plugin gives its tokens op:NAME too (Issuer.java).
+		{"a scitoken issuer defines an alias", map[string]provider{"atlas": {}}, map[string]provider{"wlcg": {}},
+			"OP alias ghost@/m:2 (no gplazma.oidc.provider!ghost or gplazma.scitoken.issuer!ghost defines it)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, r := range danglingOPs(maps, tc.providers, tc.issuers) {
+				got = append(got, fmt.Sprintf("%s@%s (%s)", r.Name, r.Source, r.Note))
+			}
+			if strings.Join(got, "; ") != tc.want {
+				t.Errorf("danglingOPs =\n %s\nwant\n %s", strings.Join(got, "; "), tc.want)
+			}
+		})
+	}
+}
+
+// TestSciTokenIssuers: the WG's dCache 7.2 recipe runs the scitoken
+// plugin; its issuers are trusts, their names OP aliases, and an op:
+// line maps every scope-less token of the issuer to one account.
+func TestSciTokenIssuers(t *testing.T) {
+	layout := "[centralDomain/gplazma]\ngplazma.scitoken.issuer!wlcg = https://wlcg.cloud.cnaf.infn.it/ /wlcg\ngplazma.scitoken.issuer!cms = https://cms-auth.cern.ch/ /cms username:cms_sci\ngplazma.scitoken.audience-targets = https://wlcg.cern.ch/jwt/v1/any https://dcache.example.com\n"
+	tests := []struct {
+		name, gplazma string
+		want          string
+	}{
+		{"scitoken plugin", "auth optional scitoken\nmap sufficient multimap gplazma.multimap.file=/etc/dcache/mm\n",
+			"scitoken issuer cms https://cms-auth.cern.ch/ paths=[/cms] aud=[https://wlcg.cern.ch/jwt/v1/any https://dcache.example.com] account=cms_sci strategies=[capability]; " +
+				"scitoken issuer wlcg https://wlcg.cloud.cnaf.infn.it/ paths=[/wlcg] aud=[https://wlcg.cern.ch/jwt/v1/any https://dcache.example.com] account=wlcg_oidc strategies=[capability issuer-wide]"},
+		{"oidc plugin only: scitoken issuers are not read", "auth optional oidc\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := testkit.Host(t, "dcache.example.com", map[string]string{
+				"/etc/dcache/gplazma.conf":        tc.gplazma,
+				"/etc/dcache/layouts/dcache.conf": layout,
+				"/etc/dcache/mm":                  "op:wlcg uid:1999 gid:1999,true username:wlcg_oidc\n",
+			})
+			svcs, err := Read(h)
+			if err != nil || len(svcs) != 1 {
+				t.Fatalf("Read = %v, %v", svcs, err)
+			}
+			var got []string
+			for _, tr := range svcs[0].Trusts {
+				got = append(got, fmt.Sprintf("%s %s paths=%v aud=%v account=%s strategies=%v", tr.Name, tr.Issuer, tr.BasePaths, tr.Audiences, tr.Account, tr.Strategies))
+			}
+			sort.Strings(got)
+			if strings.Join(got, "; ") != tc.want {
+				t.Errorf("trusts =\n %s\nwant\n %s", strings.Join(got, "; "), tc.want)
+			}
+			if len(svcs[0].Dangling) != 0 {
+				t.Errorf("dangling = %+v", svcs[0].Dangling)
+			}
+		})
+	}
+}
+
+// TestUnresolvedProvider: a provider whose issuer is a ${…} reference
+// dCache cannot resolve (an envsubst template copied as is) is a problem,
+// not the trust of an issuer named "${OIDC_ISSUER}".
+func TestUnresolvedProvider(t *testing.T) {
+	h := testkit.Host(t, "dcache.example.org", map[string]string{
+		"/etc/dcache/gplazma.conf":        "auth sufficient oidc\n",
+		"/etc/dcache/layouts/dcache.conf": "[d/gplazma]\ngplazma.oidc.provider!AS = ${OIDC_ISSUER}\ngplazma.oidc.provider!atlas = https://atlas-auth.cern.ch/ -profile=wlcg\n",
+	})
+	svcs, err := Read(h)
+	if err != nil || len(svcs) != 1 {
+		t.Fatalf("Read = %v, %v", svcs, err)
+	}
+	if len(svcs[0].Trusts) != 1 || svcs[0].Trusts[0].Issuer != "https://atlas-auth.cern.ch/" {
+		t.Errorf("trusts = %+v", svcs[0].Trusts)
+	}
+	if got := problemList(svcs[0].Problems); !strings.Contains(got, "/etc/dcache/layouts/dcache.conf:2: gplazma.oidc.provider!AS names its issuer \"${OIDC_ISSUER}\"") {
+		t.Errorf("problems = %s", got)
 	}
 }
 
@@ -340,92 +420,36 @@ func TestReadBans(t *testing.T) {
 	}
 }
 
-// naiveStrategies is mapStrategies as it was before the index: every
-// line tested for every provider. TestMapIndexAgrees holds the index to it.
-func naiveStrategies(t *inventory.Trust, p provider, maps []mapEntry) {
-	before := t.StrategySource
-	for _, m := range maps {
-		switch m.kind {
-		case "op":
-			a, _, _ := strings.Cut(m.value, ":")
-			if a == p.alias {
-				t.Strategies = append(t.Strategies, inventory.StrategyIssuerWide)
-				t.StrategySource, t.Account, t.AccountSource = m.src, account(m.target), m.src
-				if t.HasStrategy(inventory.StrategyCapability) {
-					t.ScopeLimit = inventory.ScopesConfine
+// TestWebdavMacaroons: every WebDAV door with macaroons on records the
+// longest macaroon it mints, 7 days by dCache's default.
+func TestWebdavMacaroons(t *testing.T) {
+	tests := []struct {
+		name, conf, layout string
+		want               string
+	}{
+		{"no webdav door", "", "[d]\n[d/gplazma]\n", ""},
+		{"default: 7 days at the door", "", "[d]\n[d/webdav]\nwebdav.net.port = 2880\n", "604800 webdav.macaroons.max-lifetime@/etc/dcache/layouts/dc.conf:2"},
+		{"dcache.conf sets hours", "dcache.macaroons.max-lifetime = 4\ndcache.macaroons.max-lifetime.unit = HOURS\n", "[d/webdav]\n", "14400@/etc/dcache/dcache.conf:1"},
+		{"the door's own value", "", "[d/webdav]\nwebdav.macaroons.max-lifetime = 30\nwebdav.macaroons.max-lifetime.unit = MINUTES\n", "1800@/etc/dcache/layouts/dc.conf:2"},
+		{"macaroons off", "dcache.enable.macaroons = false\n", "[d/webdav]\n", ""},
+		{"two doors", "", "[a/webdav]\n[b/webdav]\nwebdav.macaroons.max-lifetime = 1\n", "604800 webdav.macaroons.max-lifetime@/etc/dcache/layouts/dc.conf:1; 86400@/etc/dcache/layouts/dc.conf:3"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := testkit.Host(t, "dc.example.org", map[string]string{DcacheConf: tc.conf, "/etc/dcache/layouts/dc.conf": tc.layout})
+			svcs, err := Read(h)
+			if err != nil || len(svcs) != 1 {
+				t.Fatalf("Read = %v, %v", svcs, err)
+			}
+			var got []string
+			for _, s := range svcs[0].Settings {
+				if s.Key == "macaroon.max-lifetime-seconds" {
+					got = append(got, strings.Join(s.Values, " ")+"@"+s.Source.String())
 				}
 			}
-		case "oidcgrp":
-			root := strings.Split(strings.TrimPrefix(m.value, "/"), "/")[0]
-			if strings.EqualFold(root, p.alias) || strings.Contains(strings.ToLower(p.url), "/"+strings.ToLower(root)+"-auth") || strings.Contains(strings.ToLower(p.url), "//"+strings.ToLower(root)+"-auth") {
-				if !t.HasStrategy(inventory.StrategyGroup) {
-					t.Strategies = append(t.Strategies, inventory.StrategyGroup)
-					t.StrategySource = m.src
-				}
+			if strings.Join(got, "; ") != tc.want {
+				t.Errorf("macaroon lifetimes = %q, want %q", strings.Join(got, "; "), tc.want)
 			}
-		}
+		})
 	}
-	if t.HasStrategy(inventory.StrategyGroup) && !t.HasStrategy(inventory.StrategyIssuerWide) {
-		kept := t.Strategies[:0]
-		for _, s := range t.Strategies {
-			if s != inventory.StrategyGroup {
-				kept = append(kept, s)
-			}
-		}
-		t.Strategies = kept
-		t.StrategySource = before
-	}
-}
-
-func TestMapIndexAgrees(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	words := []string{"atlas", "ATLAS", "cms", "Cms", "x", "", "ſx", "Sx", "atlas-auth"}
-	pick := func() string { return words[rng.IntN(len(words))] }
-	for n := 0; n < 2000; n++ {
-		var maps []mapEntry
-		for i := rng.IntN(8); i > 0; i-- {
-			e := mapEntry{kind: []string{"op", "oidcgrp", "uid"}[rng.IntN(3)], target: "username:" + pick(), src: inventory.Source{File: "/m", Line: len(maps) + 1}}
-			if e.kind == "oidcgrp" {
-				e.value = "/" + pick() + "/" + pick()
-			} else {
-				e.value = pick() + ":" + pick()
-			}
-			maps = append(maps, e)
-		}
-		p := provider{alias: pick(), url: "https://" + pick() + "-auth.example/" + pick() + "-auth/", profile: []string{"wlcg", "oidc"}[rng.IntN(2)]}
-		want := providerTrust(p, nil, inventory.Source{})
-		got := want
-		got.Strategies = slices.Clone(want.Strategies)
-		naiveStrategies(&want, p, maps)
-		mapStrategies(&got, p, maps)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("provider %+v, maps %+v:\n got %+v\nwant %+v", p, maps, got, want)
-		}
-	}
-}
-
-// FuzzParseMultimap: no multimap file makes the reader panic, every entry
-// and problem names a line of the file, and no problem repeats a whole
-// line (it may hold a secret).
-func FuzzParseMultimap(f *testing.F) {
-	f.Add([]byte("op:wlcg username:wlcg\noidcgrp:/atlas gid:1000\n"))
-	f.Add([]byte("this line is garbage and has a s3cr3t at its end\nop:y\nop:y user:y\nuid:x gid:1,true\nop:x -o=1 -- oidc:a\n\"op:q r\" \"username:a b\"\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		entries, problems := parseMultimap("/m", data)
-		lines := strings.Count(string(data), "\n") + 1
-		for _, e := range entries {
-			if e.src.Line < 1 || e.src.Line > lines {
-				t.Fatalf("entry %+v outside the file", e)
-			}
-		}
-		all := strings.Split(string(data), "\n")
-		for _, p := range problems {
-			if p.Source.Line < 1 || p.Source.Line > lines {
-				t.Fatalf("problem %+v outside the file", p)
-			}
-			if l := strings.TrimSpace(all[p.Source.Line-1]); l != "" && strings.Contains(p.Reason, strconv.Quote(l)) {
-				t.Fatalf("problem repeats the whole line %q: %s", l, p.Reason)
-			}
-		}
-	})
 }

@@ -73,6 +73,11 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 		}
 	}
 	layout := read(layoutFile)
+	var sections []dcacheprops.Property
+	if data, err := h.FS.ReadFile(layoutFile); err == nil {
+		sections = dcacheprops.Sections(layoutFile, data)
+	}
+	doors := webdavMacaroons(h.Name, conf, layout, sections)
 	set.Apply(layout, "")
 	// The domain that runs gplazma: a [domain/gplazma] scope.
 	domain := ""
@@ -98,6 +103,7 @@ func Read(h readers.Host) ([]inventory.Service, error) {
 		set.Apply(layout, domain+"/gplazma")
 	}
 	adapt(h, set, &svc)
+	svc.Settings = append(svc.Settings, doors...)
 	svc.Problems = append(svc.Problems, set.Problems()...)
 	return []inventory.Service{svc}, nil
 }
@@ -112,6 +118,74 @@ func unreadableFile(svc *inventory.Service, file string, err error) {
 	}
 	svc.Problems = append(svc.Problems, inventory.Problem{Source: inventory.Source{File: file}, Reason: err.Error()})
 }
+
+// macaroonDefaults are the macaroon properties of dCache's defaults that
+// a WebDAV door reads: macaroons are on, and a client may ask for one
+// valid up to 7 days (dcache.properties, "The maximum lifetime of a
+// macaroon", https://github.com/dCache/dcache/blob/11.2.5/skel/share/defaults/dcache.properties#L1202-L1207;
+// webdav.properties L80-87 takes them over).
+var macaroonDefaults = map[string]string{
+	"dcache.enable.macaroons":            "true",
+	"dcache.macaroons.max-lifetime":      "7",
+	"dcache.macaroons.max-lifetime.unit": "DAYS",
+	"webdav.enable.macaroons":            "${dcache.enable.macaroons}",
+	"webdav.macaroons.max-lifetime":      "${dcache.macaroons.max-lifetime}",
+	"webdav.macaroons.max-lifetime.unit": "${dcache.macaroons.max-lifetime.unit}",
+}
+
+// webdavMacaroons records, for every WebDAV door of the layout
+// ([domain/webdav]) with macaroons enabled, the longest macaroon it
+// mints: MacaroonRequestHandler refuses a requested expiry beyond
+// webdav.macaroons.max-lifetime
+// (https://github.com/dCache/dcache/blob/11.2.5/modules/dcache-webdav/src/main/java/org/dcache/webdav/macaroons/MacaroonRequestHandler.java#L207-L235).
+// The setting is at the line that sets the lifetime or its unit, else at
+// the door's header, with the property that would set it (the default
+// applies).
+func webdavMacaroons(host string, conf, layout, sections []dcacheprops.Property) []inventory.Setting {
+	short, _, _ := strings.Cut(host, ".")
+	var out []inventory.Setting
+	for _, sec := range sections {
+		domain, service, ok := strings.Cut(sec.Scope, "/")
+		if !ok || service != "webdav" {
+			continue
+		}
+		set := dcacheprops.NewSet(macaroonDefaults)
+		set.Apply(conf, "")
+		set.Apply(layout, "")
+		set.Apply(layout, domain)
+		set.Apply(layout, sec.Scope)
+		// ${host.name} and friends may appear in the values read here.
+		set.Apply([]dcacheprops.Property{{Key: "host.name", Value: short}, {Key: "host.fqdn", Value: host}}, "")
+		if on, _, _ := set.Get("webdav.enable.macaroons"); !strings.EqualFold(strings.TrimSpace(on), "true") {
+			continue
+		}
+		value, _, _ := set.Get("webdav.macaroons.max-lifetime")
+		unit, _, _ := set.Get("webdav.macaroons.max-lifetime.unit")
+		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		per, known := unitMillis[strings.ToUpper(strings.TrimSpace(unit))]
+		if err != nil || !known {
+			continue
+		}
+		secs := n * per / 1000
+		src, explicit := sec.Source, false
+		for _, k := range []string{"webdav.macaroons.max-lifetime", "dcache.macaroons.max-lifetime", "webdav.macaroons.max-lifetime.unit", "dcache.macaroons.max-lifetime.unit"} {
+			if _, p, ok := set.Get(k); ok && !p.Source.IsZero() {
+				src, explicit = p.Source, true
+				break
+			}
+		}
+		s := inventory.Setting{Key: "macaroon.max-lifetime-seconds", Values: []string{strconv.FormatInt(secs, 10)}, Source: src}
+		if !explicit {
+			s.Values = append(s.Values, "webdav.macaroons.max-lifetime")
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// unitMillis converts the units of dCache's duration properties
+// ((one-of?MILLISECONDS|SECONDS|MINUTES|HOURS|DAYS)) to milliseconds.
+var unitMillis = map[string]int64{"MILLISECONDS": 1, "SECONDS": 1000, "MINUTES": 60 * 1000, "HOURS": 3600 * 1000, "DAYS": 86400 * 1000}
 
 type provider struct {
 	alias, url          string
@@ -195,12 +269,25 @@ func adapt(h readers.Host, set *dcacheprops.Set, svc *inventory.Service) {
 	logLevels(set, svc)
 	targets, audSrc := audienceTargets(set)
 	providers, order := readProviders(set)
+	issuers, issuerOrder := sciTokenIssuers(lines, set)
 	maps := readMultimaps(h, set, lines, svc)
-	svc.Dangling = append(svc.Dangling, danglingOPs(maps, providers)...)
+	svc.Dangling = append(svc.Dangling, danglingOPs(maps, providers, issuers)...)
 	idx := newMapIndex(maps)
 	for _, alias := range order {
-		t := providerTrust(providers[alias], targets, audSrc)
-		idx.strategies(&t, providers[alias])
+		p := providers[alias]
+		if unresolved(p.url) {
+			svc.Problems = append(svc.Problems, inventory.Problem{Source: p.src, Reason: fmt.Sprintf("gplazma.oidc.provider!%s names its issuer %q, a ${…} reference to a property dCache does not define: dCache keeps the text as it is (Formats.replaceKeywords) and refuses it as a URI, so the oidc plugin does not start", alias, p.url)})
+			continue
+		}
+		t := providerTrust(p, targets, audSrc)
+		idx.strategies(&t, p)
+		svc.Trusts = append(svc.Trusts, t)
+	}
+	sciTargets, sciAudSrc := sciTokenAudienceTargets(set)
+	for _, alias := range issuerOrder {
+		p := issuers[alias]
+		t := sciTokenTrust(p, sciTargets, sciAudSrc)
+		idx.strategies(&t, p)
 		svc.Trusts = append(svc.Trusts, t)
 	}
 	readBans(h, set, lines, svc)
@@ -329,7 +416,12 @@ func providerTrust(p provider, targets []string, audSrc inventory.Source) invent
 	t := inventory.Trust{
 		Service: name, Name: "provider " + p.alias, Issuer: p.url, AnySubject: true, Source: p.src,
 		AudienceChecked: len(targets) > 0 && !p.suppressesAudience(), AudienceSource: audSrc,
-		StrategySource: p.src, PathSource: p.src, AccountSource: p.src,
+		// Without targets a token whose aud names anything is refused
+		// ("intended for …"); one without aud passes either way
+		// (OidcAuthPlugin.checkAudience,
+		// https://github.com/dCache/dcache/blob/11.2.5/modules/gplazma2-oidc/src/main/java/org/dcache/gplazma/oidc/OidcAuthPlugin.java#L233-L267).
+		AudienceIfPresent: len(targets) == 0 && !p.suppressesAudience(),
+		StrategySource:    p.src, PathSource: p.src, AccountSource: p.src,
 	}
 	if p.suppressesAudience() || t.AudienceSource.IsZero() {
 		t.AudienceSource = p.src
@@ -351,8 +443,13 @@ func providerTrust(p provider, targets []string, audSrc inventory.Source) invent
 		// (ScopeBasedAuthzProfile).
 		t.Strategies = append(t.Strategies, inventory.StrategyMapping, inventory.StrategyIssuerWide)
 		t.ScopeLimit = inventory.ScopesConfine
-		if t.Account == "" {
-			t.Account = account(p.nonAuthzID)
+		// The account that matters is the one every scope-less token
+		// gets, with the namespace permissions of its uid: the
+		// -non-authz-id one (scoped tokens, which get the -authz-id
+		// one, are exempt from namespace checks and held to their
+		// scopes).
+		if non := account(p.nonAuthzID); non != "" {
+			t.Account = non
 		}
 	}
 	return t
@@ -469,20 +566,111 @@ func numeric(s string) bool {
 	return err == nil
 }
 
-// danglingOPs are op:ALIAS predicates naming no provider: they match no
-// token, so whatever they were meant to map is not mapped.
-func danglingOPs(maps []mapEntry, providers map[string]provider) []inventory.Reference {
+// danglingOPs are op:ALIAS predicates naming no provider and no issuer of
+// the scitoken plugin (which gives its tokens the principal op:NAME of
+// gplazma.scitoken.issuer!NAME, Issuer.java): they match no token, so
+// whatever they were meant to map is not mapped.
+func danglingOPs(maps []mapEntry, providers, issuers map[string]provider) []inventory.Reference {
 	var refs []inventory.Reference
 	for _, m := range maps {
 		if m.kind != "op" {
 			continue
 		}
 		alias, _, _ := strings.Cut(m.value, ":")
-		if _, ok := providers[alias]; !ok {
-			refs = append(refs, inventory.Reference{Name: "OP alias " + alias, Source: m.src, Note: "no gplazma.oidc.provider!" + alias + " defines it"})
+		_, provider := providers[alias]
+		_, issuer := issuers[alias]
+		if !provider && !issuer {
+			note := "no gplazma.oidc.provider!" + alias + " defines it"
+			if len(issuers) > 0 {
+				note = "no gplazma.oidc.provider!" + alias + " or gplazma.scitoken.issuer!" + alias + " defines it"
+			}
+			refs = append(refs, inventory.Reference{Name: "OP alias " + alias, Source: m.src, Note: note})
 		}
 	}
 	return refs
+}
+
+// unresolved reports a value that still holds a ${…} reference: dCache
+// replaces only references to properties it defines and keeps the others
+// as text (Formats.replaceKeywords,
+// https://github.com/dCache/dcache/blob/11.2.5/modules/cells/src/main/java/dmg/util/Formats.java#L125-L131).
+func unresolved(v string) bool { return strings.Contains(v, "${") }
+
+// sciTokenIssuers returns the issuers of the scitoken plugin, by name, when
+// gplazma.conf runs it: gplazma.scitoken.issuer!NAME = URL PREFIX
+// [principals] (SciTokenPlugin.buildIssuer,
+// https://github.com/dCache/dcache/blob/11.2.5/modules/gplazma2-scitoken/src/main/java/org/dcache/gplazma/scitoken/SciTokenPlugin.java#L96-L112).
+// The principals are kept as authzID: the plugin adds them only to tokens
+// with scopes.
+func sciTokenIssuers(lines []gplazmaLine, set *dcacheprops.Set) (map[string]provider, []string) {
+	runs := false
+	for _, g := range lines {
+		runs = runs || g.plugin == "scitoken"
+	}
+	if !runs {
+		return nil, nil
+	}
+	issuers := map[string]provider{}
+	var order []string
+	for _, k := range set.Keys("gplazma.scitoken.issuer!") {
+		v, p, _ := set.Get(k)
+		alias := strings.TrimPrefix(k, "gplazma.scitoken.issuer!")
+		words := readers.Fields(v, " \t", readers.KeepQuotes)
+		is := provider{alias: alias, src: p.Source, profile: "scitoken"}
+		var principals []string
+		for i, w := range words {
+			switch {
+			case i == 0:
+				is.url = w
+			case i == 1:
+				is.prefix = w
+			case !strings.HasPrefix(w, "-"):
+				principals = append(principals, w)
+			}
+		}
+		is.authzID = strings.Join(principals, " ")
+		issuers[alias] = is
+		order = append(order, alias)
+	}
+	return issuers, order
+}
+
+// sciTokenAudienceTargets returns gplazma.scitoken.audience-targets and
+// where it is set.
+func sciTokenAudienceTargets(set *dcacheprops.Set) ([]string, inventory.Source) {
+	aud, p, ok := set.Get("gplazma.scitoken.audience-targets")
+	if !ok {
+		return nil, inventory.Source{}
+	}
+	return strings.Fields(aud), p.Source
+}
+
+// sciTokenTrust is what one issuer of the scitoken plugin admits: every
+// subject of its issuer; a token with scopes is held to them under the
+// issuer's prefix and gets the issuer's principals, one without scopes
+// (WLCG profile only) gets op:NAME, its sub and its groups, which a
+// multimap may turn into an account (SciTokenPlugin.authenticate,
+// https://github.com/dCache/dcache/blob/11.2.5/modules/gplazma2-scitoken/src/main/java/org/dcache/gplazma/scitoken/SciTokenPlugin.java#L128-L180).
+// A token without aud passes whatever the targets; one with aud must
+// name a target (checkValid, L231-233).
+func sciTokenTrust(p provider, targets []string, audSrc inventory.Source) inventory.Trust {
+	t := inventory.Trust{
+		Service: name, Name: "scitoken issuer " + p.alias, Issuer: p.url, AnySubject: true, Source: p.src,
+		AudienceChecked: len(targets) > 0, AudienceIfPresent: len(targets) == 0, AudienceSource: audSrc,
+		StrategySource: p.src, PathSource: p.src, AccountSource: p.src,
+		Strategies: []inventory.Strategy{inventory.StrategyCapability},
+		Account:    account(p.authzID),
+	}
+	if t.AudienceSource.IsZero() {
+		t.AudienceSource = p.src
+	}
+	if t.AudienceChecked {
+		t.Audiences = targets
+	}
+	if p.prefix != "" {
+		t.BasePaths = []string{p.prefix}
+	}
+	return t
 }
 
 // mapStrategies is mapIndex.strategies over maps indexed for one provider.

@@ -22,5 +22,5 @@ var Service = readers.Service{
 	// installs under /opt/eos/xrootd, versioned as XRootD's release.
 	Components: map[string][]string{"eos": {"eos-server"}, "xrootd": append([]string{"eos-xrootd"}, xrootd.Packages...)},
 	Files:      "`/etc/xrd.cf.mgm` and its SciTokens config, read by the XRootD reader",
-	Reads:      "`mgmofs.macaroonslib … libXrdAccSciTokens.so`, `sec.protocol ztn`, traces",
+	Reads:      "`mgmofs.macaroonslib … libXrdAccSciTokens.so`, `sec.protocol ztn`, traces, `libXrdMacaroons.so` with `macaroons.maxduration` (24 h by default)",
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
@@ -127,9 +128,22 @@ func sciTokensConfig(d xrootdcfg.Directive) string {
 	return DefaultSciTokensConfig
 }
 
-// traceKeys accumulate across repeated directives: options apply in order
-// and a later "-x" undoes an earlier "x".
-var traceKeys = map[string]bool{"xrootd.trace": true, "http.trace": true, "scitokens.trace": true, "ofs.trace": true, "macaroons.trace": true}
+// traceKeys are the trace directives, options kept in order for the
+// checks to evaluate. A repeated directive replaces the earlier one: each
+// option parser starts from nothing and stores its result whole
+// (XrdXrootdProtocol::xtrace and XrdHttpProtocol::xtrace "What = trval",
+// https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdXrootd/XrdXrootdConfig.cc#L1998-L2039,
+// https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdHttp/XrdHttpProtocol.cc#L2870-L2910;
+// likewise XrdOfs::xtrace, XrdConfig::xtrace, XrdOucPsx::ParseTrace,
+// Handler::xtrace for macaroons, and scitokens.trace, which clears the
+// mask before each line it gathers).
+var traceKeys = map[string]bool{"xrootd.trace": true, "http.trace": true, "scitokens.trace": true, "ofs.trace": true, "macaroons.trace": true, "xrd.trace": true, "pss.trace": true}
+
+// switchKeys are directives without options that turn something on:
+// pss.debug sets the proxy's debug trace (XrdPssConfig.cc TS_DBG), whose
+// lines print the origin URL the proxy builds, client CGI included
+// (XrdPss.cc DEBUG "url="). They are recorded with the value "on".
+var switchKeys = map[string]bool{"pss.debug": true}
 
 // repeatedKeys keep one setting per directive.
 var repeatedKeys = map[string]bool{"http.header2cgi": true, "ofs.authlib": true, "sec.protocol": true, "mgmofs.macaroonslib": true, "xrootd.redirect": true, "xrd.protocol": true}
@@ -144,14 +158,18 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 	lastAt := map[string]int{}
 	for _, d := range cfg.Directives {
 		switch {
-		case traceKeys[d.Name]:
+		case traceKeys[d.Name], switchKeys[d.Name]:
+			values := append([]string{}, d.Args...)
+			if switchKeys[d.Name] {
+				values = []string{"on"}
+			}
+			set := inventory.Setting{Key: d.Name, Values: values, Source: d.Source}
 			if i, ok := traceAt[d.Name]; ok {
-				svc.Settings[i].Values = append(svc.Settings[i].Values, d.Args...)
-				svc.Settings[i].Source = d.Source
+				svc.Settings[i] = set
 				continue
 			}
 			traceAt[d.Name] = len(svc.Settings)
-			svc.Settings = append(svc.Settings, inventory.Setting{Key: d.Name, Values: append([]string{}, d.Args...), Source: d.Source})
+			svc.Settings = append(svc.Settings, set)
 		case repeatedKeys[d.Name]:
 			svc.Settings = append(svc.Settings, inventory.Setting{Key: d.Name, Values: d.Args, Source: d.Source})
 		case lastKeys[d.Name]:
@@ -167,6 +185,9 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 		if d.Name == "sec.protocol" && len(d.Args) > 0 && strings.Contains(d.Args[0], "ztn") && !svc.TokensEnabled {
 			svc.TokensEnabled, svc.TokensSource = true, d.Source
 		}
+	}
+	if life, ok := macaroonLifetime(cfg); ok {
+		svc.Settings = append(svc.Settings, life)
 	}
 	libs := tokenLibs(cfg)
 	if len(libs) == 0 {
@@ -221,6 +242,63 @@ func Adapt(h readers.Host, service, instance string, cfg *xrootdcfg.Config) inve
 		svc.Trusts = append(svc.Trusts, t)
 	}
 	return svc
+}
+
+// macaroonLifetimeKey is the inventory setting of the longest lifetime a
+// service lets a macaroon have, in seconds (0: no limit); a second value
+// names the setting that would set it when the service's default applies.
+const macaroonLifetimeKey = "macaroon.max-lifetime-seconds"
+
+// macaroonDefault is XrdMacaroons' maximum when macaroons.maxduration is
+// not set: "Set default maximum duration (24 hours)"
+// (Handler::Config, https://github.com/xrootd/xrootd/blob/v5.7.0/src/XrdMacaroons/XrdMacaroonsConfigure.cc#L58-L59).
+const macaroonDefault = 24 * 3600
+
+// macaroonLifetime is the longest macaroon an instance that loads
+// XrdMacaroons mints (the HTTP handler, http.exthandler) or accepts (the
+// authorization library, ofs.authlib or EOS's mgmofs.macaroonslib): both
+// read macaroons.maxduration from the instance's config, the last one
+// read wins, strtoll takes its leading integer, and a value of 0 or less
+// sets no limit (GenerateMacaroonResponse caps the requested validity
+// "if (m_max_duration > 0)", AuthzCheck refuses a before: caveat beyond
+// it likewise: XrdMacaroonsHandler.cc L473-476, XrdMacaroonsAuthz.cc
+// L447). Without the directive the default (24 h) applies, at the line
+// that loads the library.
+func macaroonLifetime(cfg *xrootdcfg.Config) (inventory.Setting, bool) {
+	var load, max *xrootdcfg.Directive
+	for i, d := range cfg.Directives {
+		switch d.Name {
+		case "http.exthandler", "ofs.authlib", "mgmofs.macaroonslib":
+			for _, a := range d.Args {
+				if strings.Contains(path.Base(a), "XrdMacaroons") && load == nil {
+					load = &cfg.Directives[i]
+				}
+			}
+		case "macaroons.maxduration":
+			max = &cfg.Directives[i]
+		}
+	}
+	if load == nil {
+		return inventory.Setting{}, false
+	}
+	if max == nil || len(max.Args) == 0 {
+		return inventory.Setting{Key: macaroonLifetimeKey, Values: []string{strconv.Itoa(macaroonDefault), "macaroons.maxduration"}, Source: load.Source}, true
+	}
+	v := max.Args[0]
+	end := 0
+	for end < len(v) && (v[end] >= '0' && v[end] <= '9' || end == 0 && (v[0] == '-' || v[0] == '+')) {
+		end++
+	}
+	n, err := strconv.ParseInt(v[:end], 10, 64)
+	if err != nil {
+		// XrdMacaroons refuses the configuration ("Unable to parse
+		// macaroons.maxduration as an integer"): nothing is minted.
+		return inventory.Setting{}, false
+	}
+	if n < 0 {
+		n = 0
+	}
+	return inventory.Setting{Key: macaroonLifetimeKey, Values: []string{strconv.FormatInt(n, 10)}, Source: max.Source}, true
 }
 
 // orSource is a, or b when a is not known.

@@ -1,6 +1,7 @@
 package xrootd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,8 +71,21 @@ func TestRead(t *testing.T) {
 			}
 			role, _ := s.Setting("all.role")
 			trace, _ := s.Setting("xrootd.trace")
-			if strings.Join(role.Values, " ") != "manager" || role.Source.Line != 3 || strings.Join(trace.Values, " ") != "all -all" || trace.Source.Line != 5 {
+			if strings.Join(role.Values, " ") != "manager" || role.Source.Line != 3 || strings.Join(trace.Values, " ") != "-all" || trace.Source.Line != 5 {
 				t.Errorf("role %+v trace %+v", role, trace)
+			}
+		}},
+		// Each trace directive replaces the one before it (xtrace stores
+		// its options whole); pss.debug has none and is "on".
+		{"a repeated trace directive replaces the earlier one", map[string]string{
+			"/etc/xrootd/xrootd-a.cfg": "http.trace debug\nxrootd.trace fs\nhttp.trace auth\npss.trace all\npss.debug\nxrd.trace off\nxrd.trace conn\n",
+		}, func(t *testing.T, svcs []inventory.Service) {
+			var got []string
+			for _, st := range svcs[0].Settings {
+				got = append(got, fmt.Sprintf("%s=%s@%d", st.Key, strings.Join(st.Values, " "), st.Source.Line))
+			}
+			if want := "http.trace=auth@3 xrootd.trace=fs@2 pss.trace=all@4 pss.debug=on@5 xrd.trace=conn@7"; strings.Join(got, " ") != want {
+				t.Errorf("settings = %s, want %s", strings.Join(got, " "), want)
 			}
 		}},
 		{"ztn alone enables tokens", map[string]string{"/etc/xrootd/xrootd-a.cfg": "sec.protocol ztn\n"}, func(t *testing.T, svcs []inventory.Service) {
@@ -232,4 +246,40 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMacaroonLifetime: the longest macaroon an instance mints or
+// accepts, as XrdMacaroons reads macaroons.maxduration.
+func TestMacaroonLifetime(t *testing.T) {
+	tests := []struct {
+		name, cfg string
+		want      string // "" when nothing is recorded
+	}{
+		{"no macaroons", "macaroons.maxduration 3600\n", ""},
+		{"handler, default 24 h", "xrd.protocol XrdHttp:1094 libXrdHttp.so\nhttp.exthandler xrdmacaroons libXrdMacaroons.so\n", "86400 macaroons.maxduration@2"},
+		{"authorization library, default", "ofs.authlib ++ libXrdMacaroons.so\n", "86400 macaroons.maxduration@1"},
+		{"EOS MGM", "mgmofs.macaroonslib /usr/lib64/libXrdMacaroons.so /usr/lib64/libXrdAccSciTokens.so\n", "86400 macaroons.maxduration@1"},
+		// The production XCache of issue 19: about 371 days.
+		{"XCache maxduration", "http.exthandler xrdmacaroons libXrdMacaroons.so\nmacaroons.maxduration 32054400\n", "32054400@2"},
+		{"the last one wins", "macaroons.maxduration 600\nofs.authlib ++ libXrdMacaroons.so\nmacaroons.maxduration 90000\n", "90000@3"},
+		// strtoll takes the leading integer; 0 or less sets no limit.
+		{"leading integer", "ofs.authlib ++ libXrdMacaroons.so\nmacaroons.maxduration 3600s\n", "3600@2"},
+		{"no limit", "ofs.authlib ++ libXrdMacaroons.so\nmacaroons.maxduration -1\n", "0@2"},
+		{"not a number: refused", "ofs.authlib ++ libXrdMacaroons.so\nmacaroons.maxduration forever\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svcs, err := Read(testkit.Host(t, "xrd.example.org", map[string]string{"/etc/xrootd/xrootd-a.cfg": tc.cfg}))
+			if err != nil || len(svcs) != 1 {
+				t.Fatalf("Read = %v, %v", svcs, err)
+			}
+			got := ""
+			if s, ok := svcs[0].Setting("macaroon.max-lifetime-seconds"); ok {
+				got = fmt.Sprintf("%s@%d", strings.Join(s.Values, " "), s.Source.Line)
+			}
+			if got != tc.want {
+				t.Errorf("macaroon lifetime = %q, want %q", got, tc.want)
+			}
+		})
+	}
 }
