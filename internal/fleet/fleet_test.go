@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ttt-wg/ttt-check/internal/finding"
+	"github.com/ttt-wg/ttt-check/internal/inventory"
 	"github.com/ttt-wg/ttt-check/internal/testkit"
+	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
 var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -87,6 +91,81 @@ func BenchmarkAggregate10k(b *testing.B) {
 		r := Aggregate(files, Options{Now: now, StaleAfter: 7 * 24 * time.Hour, RecipeVersion: "2026.11.0"})
 		if len(r.Hosts) != 10000 {
 			b.Fatal(len(r.Hosts))
+		}
+	}
+}
+
+// fullResult is a host's whole JSON report as `ttt-check scan --format
+// json` writes it (indented), with what the fleet view ignores
+// (inventory detail, messages, remediations, references): one service
+// trusting three issuers and four findings, about 10 KB, like a
+// one-service host's real report.
+func fullResult(host string, i int) []byte {
+	src := func(f string, l int) inventory.Source { return inventory.Source{File: f, Line: l} }
+	issuers := []string{"https://atlas-auth.cern.ch/", "https://dteam-auth.cern.ch/", "https://wlcg.cloud.cnaf.infn.it/"}
+	var svcs []inventory.Service
+	for _, name := range []string{"xrootd"} {
+		svc := inventory.Service{Name: name, Kind: "storage", Runs: "enabled", RunsSource: src("/etc/systemd/system/multi-user.target.wants/"+name+".service", 0),
+			TokensEnabled: true, TokensSource: src("/etc/"+name+"/main.cfg", 3), ConfigFiles: []string{"/etc/" + name + "/main.cfg", "/etc/" + name + "/scitokens.cfg"},
+			Settings: []inventory.Setting{{Key: "http.trace", Values: []string{"none"}, Source: src("/etc/"+name+"/main.cfg", 12)}, {Key: "scitokens.onmissing", Values: []string{"passthrough"}, Source: src("/etc/"+name+"/scitokens.cfg", 2)}}}
+		for k, iss := range issuers {
+			svc.Trusts = append(svc.Trusts, inventory.Trust{Service: name, Name: fmt.Sprintf("Issuer %d", k), Issuer: iss,
+				Subjects: []string{fmt.Sprintf("%08x-6ab8-4fe2-9e4c-58039c21d817", i+k)}, Audiences: []string{"https://" + host + ":1094"}, AudienceChecked: true,
+				AudienceSource: src("/etc/"+name+"/scitokens.cfg", 10*k+4), Strategies: []inventory.Strategy{inventory.StrategyCapability, inventory.StrategyMapping},
+				StrategySource: src("/etc/"+name+"/scitokens.cfg", 10*k+5), Account: "xrootd", AccountSource: src("/etc/"+name+"/scitokens.cfg", 10*k+6),
+				BasePaths: []string{"/data/vo" + fmt.Sprint(k)}, PathSource: src("/etc/"+name+"/scitokens.cfg", 10*k+7), Source: src("/etc/"+name+"/scitokens.cfg", 10*k+3)})
+		}
+		svcs = append(svcs, svc)
+	}
+	var fs []finding.Finding
+	for k, c := range []struct {
+		check, status string
+		sev           vocab.Severity
+	}{{"issuer-dev-vo", "fail", vocab.Critical}, {"audience-any", "waived", vocab.Low}, {"token-in-url", "fail", vocab.Medium}, {"legacy-gsi", "not-running", vocab.Low}} {
+		f := finding.Finding{Check: c.check, Title: "The title of " + c.check, Severity: c.sev, Status: vocab.Status(c.status), Service: "xrootd",
+			Message:  fmt.Sprintf("xrootd trusts https://wlcg.cloud.cnaf.infn.it/ (OSG-Connect), the issuer of the WLCG development VO, on a production host (%d)", k),
+			Expected: "no development-VO issuer on production hosts (use DTeam for site tests)", Actual: "issuer https://wlcg.cloud.cnaf.infn.it/",
+			File: "/etc/xrootd/scitokens.cfg", Line: 6 + k,
+			Remediation: "Remove the development VO's issuer from production services and use DTeam\n(https://dteam-auth.cern.ch/) for site tests. XRootD: delete the\n[Issuer …] section with issuer = https://wlcg.cloud.cnaf.infn.it/.",
+			References:  []string{"https://github.com/TTT-WG/TTT-WG/blob/main/meetingminutes/TTT-M07-240528.md", "https://github.com/WLCG-AuthZ-WG/wlcg-authz-docs/blob/master/docs/token-based-authorization/doma-testbed.md"},
+			Fingerprint: finding.Fingerprint(c.check, "/etc/xrootd/scitokens.cfg", fmt.Sprint(k))}
+		if c.status == "waived" {
+			f.Waiver = &finding.Waiver{Reason: "agreed with the VO", Expires: "2026-12-01", Approver: "ops", Source: "/etc/ttt-check/site.toml:14"}
+		}
+		fs = append(fs, f)
+	}
+	rep := finding.Report{SchemaVersion: finding.SchemaVersion, Tool: "ttt-check", ToolVersion: "1.0.0",
+		Recipes: finding.Recipes{Version: "2026.11.0", Digest: "sha256:5290fafc1b6a8f446198dfcf37c2d6bc8dfe0a528d7ead97820690adb13ef083", Source: "embedded"},
+		Host:    host, Root: "/", ScannedAt: time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC),
+		Profile: finding.Profile{File: "/etc/ttt-check/site.toml", Site: "EXAMPLE-T2", Environment: "production"}, FailOn: vocab.Medium,
+		Summary:   finding.Summarize(fs),
+		Inventory: inventory.Inventory{Host: host, HostnameFrom: "/etc/hostname", Root: "/", Services: svcs},
+		Findings:  fs}
+	data, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		panic(err)
+	}
+	return data
+}
+
+// BenchmarkAggregate100k aggregates 100,000 whole host reports (about
+// 1 GB of JSON; target: 5 s and 200 MB).
+func BenchmarkAggregate100k(b *testing.B) {
+	dir := b.TempDir()
+	var files []string
+	for i := 0; i < 100000; i++ {
+		f := filepath.Join(dir, fmt.Sprintf("h%06d.json", i))
+		if err := os.WriteFile(f, fullResult(fmt.Sprintf("h%06d.example.org", i), i), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		r := Aggregate(files, Options{Now: now, StaleAfter: 7 * 24 * time.Hour, RecipeVersion: "2026.11.0"})
+		if len(r.Hosts) != 100000 || len(r.Errors) != 0 {
+			b.Fatal(len(r.Hosts), r.Errors)
 		}
 	}
 }
