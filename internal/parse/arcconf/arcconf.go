@@ -12,6 +12,7 @@ package arcconf
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -53,10 +54,17 @@ type Config struct {
 	// Commented are block headers that are commented out ("#[authgroup:x]"),
 	// so that a reference to them can say so.
 	Commented map[string]inventory.Source
+	// byName indexes Blocks as Parse left them: readers look blocks up by
+	// name once per authgroup or mapping rule, which a scan of Blocks
+	// makes quadratic in the number of authgroups.
+	byName map[string]*Block
 }
 
 // Block returns the block with the given normalised name.
 func (c *Config) Block(name string) *Block {
+	if c.byName != nil {
+		return c.byName[name]
+	}
 	for _, b := range c.Blocks {
 		if b.Name == name {
 			return b
@@ -89,7 +97,7 @@ var logLevels = map[string]string{"FATAL": "0", "ERROR": "1", "WARNING": "2", "I
 
 // Parse reads arc.conf content.
 func Parse(path string, data []byte) *Config {
-	c := &Config{Path: path, Commented: map[string]inventory.Source{}}
+	c := &Config{Path: path, Commented: map[string]inventory.Source{}, byName: map[string]*Block{}}
 	var cur *Block
 	skipping := false
 	for i, raw := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
@@ -115,18 +123,14 @@ func Parse(path string, data []byte) *Config {
 			b := &Block{Name: name, Source: src}
 			b.Kind, b.Label, _ = strings.Cut(name, ":")
 			skipping = false
-			replaced := false
-			for j, old := range c.Blocks {
-				if old.Name == name {
-					// arcconfig-parser: the later block replaces the earlier.
-					c.Problems = append(c.Problems, inventory.Problem{Source: src, Reason: fmt.Sprintf("block [%s] repeats the one at line %d; ARC keeps only this one", name, old.Source.Line)})
-					c.Blocks = append(c.Blocks[:j], c.Blocks[j+1:]...)
-					replaced = true
-					break
-				}
+			if old, ok := c.byName[name]; ok {
+				// arcconfig-parser: the later block replaces the earlier.
+				c.Problems = append(c.Problems, inventory.Problem{Source: src, Reason: fmt.Sprintf("block [%s] repeats the one at line %d; ARC keeps only this one", name, old.Source.Line)})
+				j := slices.Index(c.Blocks, old)
+				c.Blocks = append(c.Blocks[:j], c.Blocks[j+1:]...)
 			}
-			_ = replaced
 			c.Blocks = append(c.Blocks, b)
+			c.byName[name] = b
 			cur = b
 			continue
 		}
