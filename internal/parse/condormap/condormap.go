@@ -8,8 +8,10 @@
 package condormap
 
 import (
+	"bytes"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -99,16 +101,20 @@ func (r *reader) file(name string, from inventory.Source) {
 		return
 	}
 	r.m.Files = append(r.m.Files, name)
-	if strings.IndexByte(string(data), 0) >= 0 {
+	// The content is looked at as bytes and copied into a string once: a
+	// CE's mapfile can be many megabytes.
+	if bytes.IndexByte(data, 0) >= 0 {
 		r.problem(inventory.Source{File: name}, "binary content (NUL bytes): not a mapfile")
 		return
 	}
-	if strings.Contains(string(data), "<%") || strings.Contains(string(data), "{{") {
+	if bytes.Contains(data, []byte("<%")) || bytes.Contains(data, []byte("{{")) {
 		r.problem(inventory.Source{File: name}, "an unrendered ERB/Jinja template: rules are placeholders")
 	}
 	r.stack = append(r.stack, name)
 	defer func() { r.stack = r.stack[:len(r.stack)-1] }()
-	for i, line := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	r.m.Rules = slices.Grow(r.m.Rules, len(lines))
+	for i, line := range lines {
 		src := inventory.Source{File: name, Line: i + 1}
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
