@@ -30,11 +30,14 @@ type Profile struct {
 	DeclaredIssuers map[string]string
 }
 
-// Input is everything a check may look at.
+// Input is everything a check may look at. Recipes and Profile must not
+// change once the checks have seen it: what they work out from them is
+// kept for the Input's life.
 type Input struct {
 	Inventory *inventory.Inventory
 	Recipes   *recipes.Set
 	Profile   Profile
+	memo      *memo
 }
 
 // Result is one deviation as a check sees it; Evaluate turns it into a

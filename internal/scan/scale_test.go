@@ -9,10 +9,10 @@ import (
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
-// The scale benchmarks scan generated hosts far bigger than any real one
-// (issue 17, "Speed at fleet scale"): what a scan costs must grow with the
-// size of the configuration, not with its square. `make bench-readers`
-// runs them; the figures are in the README's Performance section.
+// The scale benchmarks scan generated hosts far bigger than any real one:
+// what a scan costs must grow with the size of the configuration, not
+// with its square. `make bench-readers` runs them; the figures are in the
+// README's Performance section.
 
 // scaleIssuers are the VO issuers the generated configurations trust, in
 // turn.

@@ -2,7 +2,6 @@ package htcondorce
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -212,11 +211,14 @@ func TestSCITokensTrust(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			re, _ := regexp.Compile(tc.rule.Principal)
+			re, _ := inventory.CompilePattern(tc.rule.Principal)
 			if !tc.rule.Regex {
 				re = nil
 			}
 			tr, ok := scitokensTrust(tc.rule, re, tc.aud, audSrc)
+			if ok && tr.Pattern != re {
+				t.Errorf("trust carries pattern %v, want the rule's compiled %v", tr.Pattern, re)
+			}
 			got := "not ok"
 			if ok {
 				got = fmt.Sprintf("ok iss=%s anyIss=%v subs=%v anySub=%v pattern=%s aud=%v checked=%v",

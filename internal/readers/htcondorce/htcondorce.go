@@ -5,7 +5,6 @@
 package htcondorce
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -123,7 +122,7 @@ func adapt(h readers.Host, cfg *condorcfg.Config) inventory.Service {
 	compiled := compileRules(m.Rules, &svc)
 	gsiLegacy(h, cfg, m.Rules, &svc)
 	audiences, audSrc := serverAudience(cfg)
-	svc.Trusts = append(svc.Trusts, scitokensTrusts(m.Rules, compiled, audiences, audSrc)...)
+	svc.Trusts = scitokensTrusts(m.Rules, compiled, audiences, audSrc)
 	svc.Bans = append(svc.Bans, scitokensBans(m.Rules, compiled)...)
 	return svc
 }
@@ -169,15 +168,16 @@ func readMapfile(h readers.Host, cfg *condorcfg.Config, svc *inventory.Service) 
 	return m
 }
 
-// compileRules compiles the mapfile's regex principals, nil where a rule
-// is literal or its pattern cannot be evaluated here.
-func compileRules(rules []condormap.Rule, svc *inventory.Service) []*regexp.Regexp {
-	compiled := make([]*regexp.Regexp, len(rules))
+// compileRules compiles the mapfile's regex principals once, for the
+// trusts, the bans and the checks, nil where a rule is literal or its
+// pattern cannot be evaluated here.
+func compileRules(rules []condormap.Rule, svc *inventory.Service) []*inventory.Pattern {
+	compiled := make([]*inventory.Pattern, len(rules))
 	for i, r := range rules {
 		if !r.Regex {
 			continue
 		}
-		re, err := regexp.Compile(r.Principal)
+		re, err := inventory.CompilePattern(r.Principal)
 		if err != nil {
 			// HTCondor uses PCRE; RE2 lacks look-around and back
 			// references. Say so instead of guessing what it matches.
@@ -232,8 +232,14 @@ func banned(r condormap.Rule) bool {
 // scitokensTrusts turns the SCITOKENS rules that map to an account into
 // trusts, in mapfile order. Rules whose pattern could not be compiled are
 // left out: their problem says so.
-func scitokensTrusts(rules []condormap.Rule, compiled []*regexp.Regexp, audiences []string, audSrc inventory.Source) []inventory.Trust {
-	var trusts []inventory.Trust
+func scitokensTrusts(rules []condormap.Rule, compiled []*inventory.Pattern, audiences []string, audSrc inventory.Source) []inventory.Trust {
+	n := 0
+	for _, r := range rules {
+		if r.Method == "SCITOKENS" {
+			n++
+		}
+	}
+	trusts := make([]inventory.Trust, 0, n)
 	for i, r := range rules {
 		if r.Method != "SCITOKENS" || banned(r) {
 			continue
@@ -249,7 +255,7 @@ func scitokensTrusts(rules []condormap.Rule, compiled []*regexp.Regexp, audience
 // pair, or what its pattern matches, judged from the literal issuer and
 // subject it was written for and a probe issuer no VO uses. re is the
 // compiled pattern of a regex rule; ok is false when a regex rule has none.
-func scitokensTrust(r condormap.Rule, re *regexp.Regexp, audiences []string, audSrc inventory.Source) (inventory.Trust, bool) {
+func scitokensTrust(r condormap.Rule, re *inventory.Pattern, audiences []string, audSrc inventory.Source) (inventory.Trust, bool) {
 	t := inventory.Trust{
 		Service: name, Name: "SCITOKENS /" + r.Principal + "/", Account: r.Canonical, AccountSource: r.Source,
 		Strategies: []inventory.Strategy{inventory.StrategyMapping}, StrategySource: r.Source, Source: r.Source,
@@ -263,7 +269,7 @@ func scitokensTrust(r condormap.Rule, re *regexp.Regexp, audiences []string, aud
 	if re == nil {
 		return inventory.Trust{}, false
 	}
-	t.IdentityPattern = r.Principal
+	t.IdentityPattern, t.Pattern = r.Principal, re
 	lit := literalIdentity(r.Principal)
 	t.Issuer = lit.issuer
 	if lit.subject != "" {
@@ -277,7 +283,7 @@ func scitokensTrust(r condormap.Rule, re *regexp.Regexp, audiences []string, aud
 
 // scitokensBans are the SCITOKENS rules mapping to @banned.htcondor.org,
 // each with the earlier rule that shadows it, if any.
-func scitokensBans(rules []condormap.Rule, compiled []*regexp.Regexp) []inventory.Ban {
+func scitokensBans(rules []condormap.Rule, compiled []*inventory.Pattern) []inventory.Ban {
 	var bans []inventory.Ban
 	for i, r := range rules {
 		if banned(r) {
@@ -298,7 +304,7 @@ func writeMethods(cfg *condorcfg.Config) ([]string, inventory.Source) {
 }
 
 // ban describes the ban rule at i and the earlier rule that shadows it.
-func ban(rules []condormap.Rule, compiled []*regexp.Regexp, i int) inventory.Ban {
+func ban(rules []condormap.Rule, compiled []*inventory.Pattern, i int) inventory.Ban {
 	r := rules[i]
 	b := inventory.Ban{Identity: r.Principal, Source: r.Source}
 	identity := r.Principal
@@ -350,6 +356,7 @@ type identity struct {
 func literalIdentity(pattern string) identity {
 	p := strings.TrimPrefix(pattern, "^")
 	var b strings.Builder
+	b.Grow(len(p))
 	var id identity
 	inSubject := false
 	for i := 0; i < len(p); i++ {
