@@ -69,9 +69,11 @@ type Options struct {
 type result struct {
 	SchemaVersion string `json:"schema_version"`
 	Host          string `json:"host"`
-	ScannedAt     time.Time
-	Recipes       struct{ Version string }
-	Inventory     struct {
+	// The report writes scanned_at, which an untagged ScannedAt does not
+	// match (encoding/json folds case, not underscores).
+	ScannedAt time.Time `json:"scanned_at"`
+	Recipes   struct{ Version string }
+	Inventory struct {
 		Services []struct {
 			Name   string
 			Trusts []struct{ Issuer string }

@@ -59,6 +59,9 @@ func TestAggregate(t *testing.T) {
 	if m.Checks["token-in-url"] != 2 || !m.Stale || !m.OldRecipes || m.Worst != "medium" {
 		t.Errorf("medium host = %+v", m)
 	}
+	if b := r.Hosts[0]; b.Stale || !b.ScannedAt.Equal(time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)) {
+		t.Errorf("fresh host = %+v, want scanned 2026-11-22 06:00 and not stale", b)
+	}
 	if len(r.Expiring) != 1 || r.Expiring[0].Host != "bad.example.org" {
 		t.Errorf("expiring = %+v", r.Expiring)
 	}
