@@ -1,11 +1,13 @@
 package fleet
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -73,6 +75,98 @@ func TestAggregate(t *testing.T) {
 	}
 }
 
+// TestAggregateRefusesWhatIsNoResult: a FIFO, a directory named *.json
+// and a file over MaxResultSize are listed as errors without being read
+// (a FIFO with no writer would block a plain open forever), and the
+// results around them still count.
+func TestAggregateRefusesWhatIsNoResult(t *testing.T) {
+	dir := testkit.HostTree(t, map[string]string{
+		"/a.json":     mkResult("a.example.org", "2026-11-22T06:00:00Z", "2026.11.0", ""),
+		"/dir.json/":  "",
+		"/z.json":     mkResult("z.example.org", "2026-11-22T06:00:00Z", "2026.11.0", ""),
+		"/empty.json": "",
+	})
+	fifo := filepath.Join(dir, "fifo.json")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	big := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(big, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, MaxResultSize+1); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{filepath.Join(dir, "a.json"), big, filepath.Join(dir, "dir.json"), filepath.Join(dir, "empty.json"), fifo, filepath.Join(dir, "missing.json"), filepath.Join(dir, "z.json")}
+	done := make(chan *Report)
+	go func() { done <- Aggregate(files, Options{Now: now}) }()
+	var r *Report
+	select {
+	case r = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Aggregate hangs on a FIFO")
+	}
+	if len(r.Hosts) != 2 {
+		t.Errorf("hosts = %+v, want a and z", r.Hosts)
+	}
+	want := []struct{ file, reason string }{
+		{"big.json", "too large for a ttt-check result"},
+		{"dir.json", "not a regular file (a directory)"},
+		{"empty.json", "unexpected end of JSON input"},
+		{"fifo.json", "not a regular file (a FIFO)"},
+		{"missing.json", "no such file or directory"},
+	}
+	if len(r.Errors) != len(want) {
+		t.Fatalf("errors = %q, want %d", r.Errors, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(r.Errors[i], filepath.Join(dir, w.file)+": ") || !strings.Contains(r.Errors[i], w.reason) {
+			t.Errorf("error %d = %q, want %s: …%s…", i, r.Errors[i], w.file, w.reason)
+		}
+	}
+}
+
+// TestWorkerForgetsTheLastFile: a worker reuses its decoded result, and
+// what a file lacks must not come from the one before (an issuer, a
+// waiver, a host name).
+func TestWorkerForgetsTheLastFile(t *testing.T) {
+	dir := testkit.HostTree(t, map[string]string{
+		"/a.json": mkResult("a.example.org", "2026-11-22T06:00:00Z", "2026.11.0", mkFinding("audience-any", "low", "waived", "2026-12-01")+","+mkFinding("token-in-url", "medium", "fail", ""), "https://atlas-auth.cern.ch/", "https://cms-auth.cern.ch/"),
+		"/b.json": `{"schema_version": "1.1.0", "inventory": {"services": [{"trusts": [{"name": "x"}]}]}, "findings": [{"check": "audience-any", "severity": "low", "status": "waived"}]}`,
+	})
+	var w worker
+	opt := Options{Now: now}
+	if a := w.summarize(filepath.Join(dir, "a.json"), opt); a.err != nil || len(a.expiring) != 1 || len(a.issuers) != 2 || a.host.Failed != 1 {
+		t.Fatalf("a = %+v", a)
+	}
+	b := w.summarize(filepath.Join(dir, "b.json"), opt)
+	if b.err != nil || b.host.Host != "" || !b.host.ScannedAt.IsZero() || b.host.RecipeVersion != "" || len(b.issuers) != 0 || len(b.expiring) != 0 || b.host.Failed != 0 {
+		t.Errorf("b = %+v, host %+v: kept something of a", b, b.host)
+	}
+}
+
+// TestAggregateIsDeterministic: however the workers share the files,
+// the report is the same, in the order of the files.
+func TestAggregateIsDeterministic(t *testing.T) {
+	files := map[string]string{}
+	for i := range 200 {
+		files[fmt.Sprintf("/h%03d.json", i)] = mkResult(fmt.Sprintf("h%03d.example.org", i%50), "2026-11-22T06:00:00Z", "2026.11.0",
+			mkFinding("token-in-url", "medium", "fail", "")+","+mkFinding("audience-any", "low", "waived", "2026-12-0"+fmt.Sprint(1+i%3)),
+			fmt.Sprintf("https://iss%d.example.org/", i%7))
+	}
+	files["/h100.json"] = "{broken"
+	list, err := Files([]string{testkit.HostTree(t, files)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := json.Marshal(Aggregate(list, Options{Now: now}))
+	for range 5 {
+		if again, _ := json.Marshal(Aggregate(list, Options{Now: now})); !bytes.Equal(again, first) {
+			t.Fatalf("two aggregations differ:\n%s\n%s", first, again)
+		}
+	}
+}
+
 // BenchmarkAggregate10k aggregates 10,000 host results (the fleet target:
 // seconds, with memory for the aggregate only).
 func BenchmarkAggregate10k(b *testing.B) {
@@ -89,13 +183,14 @@ func BenchmarkAggregate10k(b *testing.B) {
 		files = append(files, f)
 	}
 	b.ReportAllocs()
-	b.ResetTimer()
+	cpu := testkit.CPU()
 	for b.Loop() {
 		r := Aggregate(files, Options{Now: now, StaleAfter: 7 * 24 * time.Hour, RecipeVersion: "2026.11.0"})
 		if len(r.Hosts) != 10000 {
 			b.Fatal(len(r.Hosts))
 		}
 	}
+	testkit.ReportCPU(b, cpu)
 }
 
 // fullResult is a host's whole JSON report as `ttt-check scan --format
@@ -164,11 +259,12 @@ func BenchmarkAggregate100k(b *testing.B) {
 		files = append(files, f)
 	}
 	b.ReportAllocs()
-	b.ResetTimer()
+	cpu := testkit.CPU()
 	for b.Loop() {
 		r := Aggregate(files, Options{Now: now, StaleAfter: 7 * 24 * time.Hour, RecipeVersion: "2026.11.0"})
 		if len(r.Hosts) != 100000 || len(r.Errors) != 0 {
 			b.Fatal(len(r.Hosts), r.Errors)
 		}
 	}
+	testkit.ReportCPU(b, cpu)
 }

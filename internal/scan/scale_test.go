@@ -107,6 +107,7 @@ func benchScale(b *testing.B, files map[string]string, wantTrusts int) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	cpu := testkit.CPU()
 	for b.Loop() {
 		rep, err := s.Run(Options{Now: scanDay, FailOn: vocab.Medium})
 		if err != nil {
@@ -120,6 +121,7 @@ func benchScale(b *testing.B, files map[string]string, wantTrusts int) {
 			b.Fatalf("%d trusts, want %d", n, wantTrusts)
 		}
 	}
+	testkit.ReportCPU(b, cpu)
 }
 
 // BenchmarkScaleARC5k and BenchmarkScaleARC10k scan ARC CEs with 5,000
