@@ -86,6 +86,22 @@ type summary struct {
 type worker struct {
 	buf []byte
 	r   result
+	// strs holds one copy of each check id, issuer, recipe version and
+	// waiver text, which thousands of hosts repeat: the aggregate keeps
+	// them all.
+	strs map[string]string
+}
+
+// intern returns the worker's copy of s.
+func (w *worker) intern(s string) string {
+	if c, ok := w.strs[s]; ok {
+		return c
+	}
+	if w.strs == nil {
+		w.strs = map[string]string{}
+	}
+	w.strs[s] = s
+	return s
 }
 
 // summarize reads one result into its host's summary.
@@ -103,7 +119,7 @@ func (w *worker) summarize(file string, opt Options) summary {
 		return summary{err: err}
 	}
 	var s summary
-	h := &Host{Host: r.Host, File: file, ScannedAt: r.ScannedAt, RecipeVersion: r.Recipes.Version, Checks: map[string]int{}}
+	h := &Host{Host: r.Host, File: file, ScannedAt: r.ScannedAt, RecipeVersion: w.intern(r.Recipes.Version), Checks: map[string]int{}}
 	h.Stale = opt.StaleAfter > 0 && opt.Now.Sub(r.ScannedAt) > opt.StaleAfter
 	h.OldRecipes = opt.RecipeVersion != "" && r.Recipes.Version != opt.RecipeVersion
 	for _, fd := range r.Findings {
@@ -113,13 +129,13 @@ func (w *worker) summarize(file string, opt Options) summary {
 		if fd.Status == vocab.StatusWaived {
 			if fd.Waiver != nil {
 				if exp, err := time.Parse("2006-01-02", fd.Waiver.Expires); err == nil && exp.Sub(opt.Now) <= 30*24*time.Hour {
-					s.expiring = append(s.expiring, Waiver{Host: r.Host, Check: fd.Check, Expires: fd.Waiver.Expires, Reason: fd.Waiver.Reason})
+					s.expiring = append(s.expiring, Waiver{Host: r.Host, Check: w.intern(fd.Check), Expires: w.intern(fd.Waiver.Expires), Reason: w.intern(fd.Waiver.Reason)})
 				}
 			}
 			continue
 		}
 		h.Failed++
-		h.Checks[fd.Check]++
+		h.Checks[w.intern(fd.Check)]++
 		if h.Failed == 1 || fd.Severity > h.worst {
 			h.worst = fd.Severity
 		}
@@ -138,7 +154,7 @@ func (w *worker) summarize(file string, opt Options) summary {
 	for _, svc := range r.Inventory.Services {
 		for _, t := range svc.Trusts {
 			if t.Issuer != "" && !slices.Contains(s.issuers, t.Issuer) {
-				s.issuers = append(s.issuers, t.Issuer)
+				s.issuers = append(s.issuers, w.intern(t.Issuer))
 			}
 		}
 	}
