@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -21,11 +20,22 @@ type audienceGroup struct {
 // set, whether it is checked and what it lists, in the order of the
 // trusts.
 func groupByAudience(svc inventory.Service) []audienceGroup {
+	// What tells groups apart: the source as it is printed (file:line, or
+	// the file alone for line 0), checked, and the audiences.
+	type key struct {
+		file    string
+		line    int
+		checked bool
+		auds    string
+	}
 	var groups []audienceGroup
-	index := map[string]int{}
+	index := map[key]int{}
 	for _, t := range svc.Trusts {
 		src := at(t.AudienceSource, t.Source)
-		k := fmt.Sprintf("%s|%v|%s", src, t.AudienceChecked, strings.Join(t.Audiences, ","))
+		k := key{file: src.File, line: max(src.Line, 0), checked: t.AudienceChecked, auds: strings.Join(t.Audiences, ",")}
+		if k.file == "" {
+			k.line = 0
+		}
 		i, ok := index[k]
 		if !ok {
 			i = len(groups)

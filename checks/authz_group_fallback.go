@@ -25,7 +25,7 @@ var authzGroupFallback = Check{
 			return nil
 		}
 		var out []Result
-		for _, t := range concreteTrusts(svc) {
+		for t := range concreteTrusts(svc) {
 			c := classify(in, t.Issuer)
 			if c.vo == nil || !c.vo.CapabilityOnly || (c.kind != kindCurrent && c.kind != kindLegacy) {
 				continue

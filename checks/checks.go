@@ -31,13 +31,15 @@ type Profile struct {
 	DeclaredIssuers map[string]string
 }
 
-// Input is everything a check may look at.
+// Input is everything a check may look at. Recipes and Profile must not
+// change once the checks have seen it: what they work out from them is
+// kept for the Input's life.
 type Input struct {
 	Inventory *inventory.Inventory
 	Recipes   *recipes.Set
 	Profile   Profile
-	// classified caches classify by issuer.
-	classified map[string]classified
+	// memo holds what checks work out from recipes and profile alone.
+	memo *memo
 	// refs caches each service's reference values on this host (what
 	// fixes and edits write), filled on first use.
 	refs map[string]*reference.Host

@@ -1,7 +1,9 @@
 package checks
 
 import (
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
@@ -218,5 +220,35 @@ func TestIndex(t *testing.T) {
 				t.Errorf("index has %d id(s), want 2", len(m))
 			}
 		})
+	}
+}
+
+// TestEvaluateSharesItsMemo: one Input evaluated from several goroutines
+// (its memo of issuer classes, impostors and patterns is shared) gives
+// every caller the findings one caller alone gets. Run with -race.
+func TestEvaluateSharesItsMemo(t *testing.T) {
+	pattern := func(iss, p string) inventory.Trust {
+		return with(iss, func(t *inventory.Trust) { t.IdentityPattern, t.Subjects, t.AnySubject = p, []string{"pilot"}, false })
+	}
+	svc := service(good(atlas), good(wlcg), good("https://atlas-auth.cern.ch"),
+		pattern(atlas, `^https://atlas-auth\.cern\.ch/,pilot$`), pattern("", `^https://(atlas|cms)-auth\.cern\.ch/,`), pattern(dteam, `dteam-auth.cern.ch/,`))
+	newInput := func() *Input {
+		return &Input{Inventory: &inventory.Inventory{Services: []inventory.Service{svc}}, Recipes: recipeSet(t), Profile: prod()}
+	}
+	alone, err := Evaluate(newInput())
+	if err != nil || len(alone) == 0 {
+		t.Fatalf("Evaluate = %d findings, %v", len(alone), err)
+	}
+	in := newInput()
+	got := make([][]finding.Finding, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() { got[i], _ = Evaluate(in) })
+	}
+	wg.Wait()
+	for i, fs := range got {
+		if !reflect.DeepEqual(fs, alone) {
+			t.Errorf("goroutine %d: %d findings, want the %d of a lone Evaluate", i, len(fs), len(alone))
+		}
 	}
 }

@@ -14,7 +14,7 @@ var issuerDevVO = Check{
 	ID: "issuer-dev-vo",
 	Run: func(in *Input, svc inventory.Service) []Result {
 		var out []Result
-		for _, t := range concreteTrusts(svc) {
+		for t := range concreteTrusts(svc) {
 			c := classify(in, t.Issuer)
 			if c.kind != kindCurrent && c.kind != kindLegacy || c.vo == nil || c.vo.Purpose != vocab.PurposeDevelopment {
 				continue

@@ -15,7 +15,7 @@ var issuerLegacy = Check{
 	ID: "issuer-legacy",
 	Run: func(in *Input, svc inventory.Service) []Result {
 		var out []Result
-		for _, t := range concreteTrusts(svc) {
+		for t := range concreteTrusts(svc) {
 			c := classify(in, t.Issuer)
 			if c.kind != kindLegacy {
 				continue

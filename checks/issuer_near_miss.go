@@ -14,7 +14,7 @@ var issuerNearMiss = Check{
 	ID: "issuer-near-miss",
 	Run: func(in *Input, svc inventory.Service) []Result {
 		var out []Result
-		for _, t := range concreteTrusts(svc) {
+		for t := range concreteTrusts(svc) {
 			c := classify(in, t.Issuer)
 			if c.kind != kindNearMiss {
 				continue

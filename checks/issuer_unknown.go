@@ -13,7 +13,7 @@ var issuerUnknown = Check{
 	ID: "issuer-unknown",
 	Run: func(in *Input, svc inventory.Service) []Result {
 		var out []Result
-		for _, t := range concreteTrusts(svc) {
+		for t := range concreteTrusts(svc) {
 			if classify(in, t.Issuer).kind != kindUnknown {
 				continue
 			}

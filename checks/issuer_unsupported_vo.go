@@ -18,7 +18,7 @@ var issuerUnsupportedVO = Check{
 			return nil
 		}
 		var out []Result
-		for _, t := range concreteTrusts(svc) {
+		for t := range concreteTrusts(svc) {
 			c := classify(in, t.Issuer)
 			if (c.kind != kindCurrent && c.kind != kindLegacy) || c.vo == nil {
 				continue

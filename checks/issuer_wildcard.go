@@ -18,10 +18,11 @@ import (
 // issuer's tokens the mapped account.
 var issuerWildcard = Check{
 	ID: "issuer-wildcard",
-	Run: func(_ *Input, svc inventory.Service) []Result {
+	Run: func(in *Input, svc inventory.Service) []Result {
 		var out []Result
+		var probe []byte
 		for _, t := range svc.Trusts {
-			if imp, ok := admittedImpostor(t); ok {
+			if imp, ok := admittedImpostor(in, t, &probe); ok {
 				to := "is accepted"
 				if t.Account != "" {
 					to = "gets the account " + t.Account

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -36,25 +37,10 @@ type classified struct {
 	near, why string
 }
 
-// classify decides in one place what an issuer is, so that the issuer
-// checks agree: an issuer is exactly one of current, legacy, declared,
-// near miss or unknown, and never raises two of their findings.
-func classify(in *Input, iss string) classified {
-	// Several checks classify every trust's issuer, and a host may hold
-	// thousands of trusts of a few issuers: each issuer is classified
-	// once (a near miss costs an edit distance to every known issuer).
-	if c, ok := in.classified[iss]; ok {
-		return c
-	}
-	c := classifyOnce(in, iss)
-	if in.classified == nil {
-		in.classified = map[string]classified{}
-	}
-	in.classified[iss] = c
-	return c
-}
-
-func classifyOnce(in *Input, iss string) classified {
+// classifyIssuer decides in one place what an issuer is, so that the
+// issuer checks agree: an issuer is exactly one of current, legacy,
+// declared, near miss or unknown, and never raises two of their findings.
+func classifyIssuer(in *Input, iss string) classified {
 	if vo, ok := in.Recipes.VOByIssuer(iss); ok {
 		return classified{kind: kindCurrent, vo: vo}
 	}
@@ -79,9 +65,9 @@ type knownIssuer struct {
 	vo  *recipes.VO
 }
 
-// knownIssuers lists every issuer the recipes or the site profile know,
-// with its VO (nil for site-declared ones), in a stable order.
-func knownIssuers(in *Input) []knownIssuer {
+// listKnownIssuers lists every issuer the recipes or the site profile
+// know, with its VO (nil for site-declared ones), in a stable order.
+func listKnownIssuers(in *Input) []knownIssuer {
 	var out []knownIssuer
 	for _, vo := range in.Recipes.SortedVOs() {
 		out = append(out, knownIssuer{vo.Issuer, vo})
@@ -160,13 +146,14 @@ func differences(got, want string) string {
 	return strings.Join(d, ", ")
 }
 
-// concreteTrusts are the trusts naming one issuer (not a wildcard).
-func concreteTrusts(svc inventory.Service) []inventory.Trust {
-	var out []inventory.Trust
-	for _, t := range svc.Trusts {
-		if !t.AnyIssuer {
-			out = append(out, t)
+// concreteTrusts yields the trusts naming one issuer (not a wildcard), in
+// order, without copying the service's trusts for each check that asks.
+func concreteTrusts(svc inventory.Service) iter.Seq[inventory.Trust] {
+	return func(yield func(inventory.Trust) bool) {
+		for i := range svc.Trusts {
+			if !svc.Trusts[i].AnyIssuer && !yield(svc.Trusts[i]) {
+				return
+			}
 		}
 	}
-	return out
 }

@@ -1,7 +1,7 @@
 package checks
 
 import (
-	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -18,18 +18,25 @@ const probeSubject = "ttt-check-probe-subject"
 // (https://github.com/htcondor/htcondor-ce/blob/main/config/mapfiles.d/10-scitokens.conf),
 // so the probe is an issuer, a comma and a subject.
 func resolvePatterns(in *Input, svc inventory.Service) inventory.Service {
-	var trusts []inventory.Trust
+	if !slices.ContainsFunc(svc.Trusts, unresolved) {
+		// Nothing to resolve: the service's trusts are judged as they are,
+		// not copied.
+		return svc
+	}
+	known := knownIssuers(in)
+	trusts := make([]inventory.Trust, 0, len(svc.Trusts))
 	for _, t := range svc.Trusts {
-		if t.Issuer != "" || t.IdentityPattern == "" || t.AnyIssuer {
+		if !unresolved(t) {
 			trusts = append(trusts, t)
 			continue
 		}
-		re, err := regexp.Compile(t.IdentityPattern)
-		if err != nil {
+		re, ok := identityPattern(in, t)
+		if !ok {
 			continue
 		}
+		t.Pattern = re
 		matched := false
-		for _, k := range knownIssuers(in) {
+		for _, k := range known {
 			if re.MatchString(k.iss + "," + subjectProbe(t)) {
 				c := t
 				c.Issuer = k.iss
@@ -44,6 +51,12 @@ func resolvePatterns(in *Input, svc inventory.Service) inventory.Service {
 	}
 	svc.Trusts = trusts
 	return svc
+}
+
+// unresolved reports a pattern trust without a literal issuer, which
+// resolvePatterns gives the issuers it accepts.
+func unresolved(t inventory.Trust) bool {
+	return t.Issuer == "" && t.IdentityPattern != "" && !t.AnyIssuer
 }
 
 // subjectProbe is the subject a pattern is probed with: one it names, so
@@ -80,17 +93,21 @@ func impostors(iss string) []impostor {
 }
 
 // admittedImpostor returns an impostor issuer the trust's identity pattern
-// admits together with a subject the pattern accepts.
-func admittedImpostor(t inventory.Trust) (impostor, bool) {
+// admits together with a subject the pattern accepts. probe is a scratch
+// buffer the caller reuses across trusts, so that probing a CE's every
+// mapfile line allocates nothing per line.
+func admittedImpostor(in *Input, t inventory.Trust, probe *[]byte) (impostor, bool) {
 	if t.IdentityPattern == "" || t.AnyIssuer || t.Issuer == "" {
 		return impostor{}, false
 	}
-	re, err := regexp.Compile(t.IdentityPattern)
-	if err != nil {
+	re, ok := identityPattern(in, t)
+	if !ok {
 		return impostor{}, false
 	}
-	for _, l := range impostors(t.Issuer) {
-		if re.MatchString(l.issuer + "," + subjectProbe(t)) {
+	sub := subjectProbe(t)
+	for _, l := range impostorsOf(in, t.Issuer) {
+		*probe = append(append(append((*probe)[:0], l.issuer...), ','), sub...)
+		if re.Match(*probe) {
 			return l, true
 		}
 	}

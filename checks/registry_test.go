@@ -25,7 +25,7 @@ import (
 
 // sharedFiles hold no check: the registry and the exported API, and
 // helpers several checks use.
-var sharedFiles = []string{"audiences.go", "checks.go", "edits.go", "fixes.go", "helpers.go", "issuers.go", "patterns.go", "releases.go"}
+var sharedFiles = []string{"audiences.go", "checks.go", "edits.go", "fixes.go", "helpers.go", "issuers.go", "memo.go", "patterns.go", "releases.go"}
 
 // raisedHere are ids of checks not run on services whose findings this
 // package still builds, with the function that builds them; their file

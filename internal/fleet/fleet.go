@@ -1,20 +1,23 @@
 // Package fleet aggregates many hosts' JSON scan results into one view:
 // a hosts × checks matrix (worst hosts first), which issuers are trusted
 // where, waivers expiring soon, and stale or outdated results. It keeps
-// the aggregate only, one host summary at a time, never every result.
+// a summary per host, never a whole result: each file is decoded into the
+// few fields the view needs.
 package fleet
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/vocab"
 )
 
@@ -65,21 +68,6 @@ type Options struct {
 	DevelopmentIssuers []string
 }
 
-// result is the part of a scan report the fleet view needs.
-type result struct {
-	SchemaVersion string `json:"schema_version"`
-	Host          string `json:"host"`
-	ScannedAt     time.Time
-	Recipes       struct{ Version string }
-	Inventory     struct {
-		Services []struct {
-			Name   string
-			Trusts []struct{ Issuer string }
-		}
-	}
-	Findings []finding.Finding
-}
-
 // Files expands arguments (files or directories) into JSON files.
 func Files(args []string) ([]string, error) {
 	var out []string
@@ -109,62 +97,62 @@ func Files(args []string) ([]string, error) {
 	return out, nil
 }
 
-// Aggregate reads the results one at a time.
+// Aggregate reads the results on every CPU, each into the few fields the
+// view needs, and merges them in the order of files, so that the report
+// does not depend on which worker read what first. A file that cannot be
+// read or is not a ttt-check JSON report is listed in Errors.
 func Aggregate(files []string, opt Options) *Report {
+	sums := make([]summary, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			var w worker
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) {
+					return
+				}
+				sums[i] = w.summarize(files[i], opt)
+			}
+		})
+	}
+	wg.Wait()
+
 	rep := &Report{GeneratedAt: opt.Now.UTC(), RecipeVersion: opt.RecipeVersion, Issuers: map[string][]string{}, Errors: []string{}, Expiring: []Waiver{}}
+	// The lists are sized first: appending 100,000 hosts' entries would
+	// allocate them several times over.
+	hosts, expiring, issuerHosts := 0, 0, map[string]int{}
+	for _, s := range sums {
+		if s.err == nil {
+			hosts++
+			expiring += len(s.expiring)
+			for _, iss := range s.issuers {
+				issuerHosts[iss]++
+			}
+		}
+	}
+	if hosts > 0 {
+		rep.Hosts = make([]*Host, 0, hosts)
+	}
+	rep.Expiring = make([]Waiver, 0, expiring)
+	for iss, n := range issuerHosts {
+		rep.Issuers[iss] = make([]string, 0, n)
+	}
 	checks := map[string]bool{}
-	issuerHosts := map[string]map[string]bool{}
-	for _, f := range files {
-		var r result
-		data, err := os.ReadFile(f)
-		if err == nil {
-			err = json.Unmarshal(data, &r)
-		}
-		if err == nil && !strings.HasPrefix(r.SchemaVersion, "1.") {
-			err = fmt.Errorf("not a ttt-check JSON report")
-		}
-		if err != nil {
-			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %v", f, err))
+	for i, s := range sums {
+		if s.err != nil {
+			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %v", files[i], s.err))
 			continue
 		}
-		h := &Host{Host: r.Host, File: f, ScannedAt: r.ScannedAt, RecipeVersion: r.Recipes.Version, Checks: map[string]int{}}
-		h.Stale = opt.StaleAfter > 0 && opt.Now.Sub(r.ScannedAt) > opt.StaleAfter
-		h.OldRecipes = opt.RecipeVersion != "" && r.Recipes.Version != opt.RecipeVersion
-		for _, fd := range r.Findings {
-			if fd.Status == vocab.StatusNotRunning {
-				continue
-			}
-			if fd.Status == vocab.StatusWaived {
-				if fd.Waiver != nil {
-					if exp, err := time.Parse("2006-01-02", fd.Waiver.Expires); err == nil && exp.Sub(opt.Now) <= 30*24*time.Hour {
-						rep.Expiring = append(rep.Expiring, Waiver{Host: r.Host, Check: fd.Check, Expires: fd.Waiver.Expires, Reason: fd.Waiver.Reason})
-					}
-				}
-				continue
-			}
-			h.Failed++
-			h.Checks[fd.Check]++
-			checks[fd.Check] = true
-			if h.Failed == 1 || fd.Severity > h.worst {
-				h.worst = fd.Severity
-			}
+		rep.Expiring = append(rep.Expiring, s.expiring...)
+		for c := range s.host.Checks {
+			checks[c] = true
 		}
-		h.Worst = "none"
-		if h.Failed > 0 {
-			h.Worst = h.worst.String()
+		for _, iss := range s.issuers {
+			rep.Issuers[iss] = append(rep.Issuers[iss], s.host.Host)
 		}
-		for _, s := range r.Inventory.Services {
-			for _, t := range s.Trusts {
-				if t.Issuer == "" {
-					continue
-				}
-				if issuerHosts[t.Issuer] == nil {
-					issuerHosts[t.Issuer] = map[string]bool{}
-				}
-				issuerHosts[t.Issuer][r.Host] = true
-			}
-		}
-		rep.Hosts = append(rep.Hosts, h)
+		rep.Hosts = append(rep.Hosts, s.host)
 	}
 	sort.SliceStable(rep.Hosts, func(i, j int) bool {
 		a, b := rep.Hosts[i], rep.Hosts[j]
@@ -183,11 +171,10 @@ func Aggregate(files []string, opt Options) *Report {
 		rep.Checks = append(rep.Checks, c)
 	}
 	sort.Strings(rep.Checks)
-	for iss, hosts := range issuerHosts {
-		for h := range hosts {
-			rep.Issuers[iss] = append(rep.Issuers[iss], h)
-		}
-		sort.Strings(rep.Issuers[iss])
+	// Each issuer's hosts once, sorted (two results may name one host).
+	for iss, hosts := range rep.Issuers {
+		slices.Sort(hosts)
+		rep.Issuers[iss] = slices.Clip(slices.Compact(hosts))
 	}
 	rep.Development = map[string][]string{}
 	for _, iss := range opt.DevelopmentIssuers {

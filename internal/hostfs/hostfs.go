@@ -24,6 +24,7 @@
 package hostfs
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -461,10 +462,14 @@ func (f *FS) ReadFileMax(p string, max int64) ([]byte, error) {
 	if st.Size() > max {
 		return nil, fmt.Errorf("read %s: %w (%d bytes, limit %d)", p, ErrTooLarge, st.Size(), max)
 	}
-	data, err := io.ReadAll(io.LimitReader(file, max+1))
-	if err != nil {
+	// Sized from the stat, so that a big file is not copied as the
+	// buffer grows; the limit still holds if the file grew since.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(file, max+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", p, stripRoot(err))
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("read %s: %w (limit %d)", p, ErrTooLarge, max)
 	}

@@ -70,6 +70,10 @@ type Trust struct {
 	// IdentityPattern is the whole pattern when it covers more than the
 	// issuer (HTCondor-CE matches "<iss>,<sub>").
 	IdentityPattern string `json:"identity_pattern,omitempty"`
+	// Pattern is IdentityPattern compiled by the reader, so that the
+	// checks probing it do not compile it again (nil when the reader did
+	// not, or it does not compile). It is not part of the report.
+	Pattern *Pattern `json:"-"`
 	// Subjects lists the accepted subjects; AnySubject means no restriction.
 	Subjects   []string `json:"subjects,omitempty"`
 	AnySubject bool     `json:"any_subject"`

@@ -1,10 +1,14 @@
 package output
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -19,11 +23,119 @@ func scrubFleet(r *fleet.Report) *fleet.Report {
 	return &c
 }
 
-// FleetJSON writes the aggregate.
+// FleetJSON writes the aggregate, every string through Scrub as in
+// scrubFleet, as json.Encoder with a two-space indent does, byte for
+// byte, but element by element: a fleet of 100,000 hosts
+// is tens of megabytes of JSON, which encoding it whole holds in memory
+// twice (encoded, then indented) beside the aggregate itself.
+// TestFleetJSONIsEncoderOutput holds it to json.Encoder's bytes, which
+// also catches a field added to fleet.Report and not written here.
 func FleetJSON(w io.Writer, r *fleet.Report, _ Options) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(scrubFleet(r))
+	j := &jsonStream{w: bufio.NewWriterSize(w, 64<<10)}
+	j.w.WriteString("{")
+	j.field("generated_at", r.GeneratedAt)
+	j.field("recipe_version", r.RecipeVersion)
+	j.key("hosts")
+	streamList(j, r.Hosts, 1)
+	j.key("checks")
+	streamList(j, r.Checks, 1)
+	j.key("issuers")
+	streamLists(j, r.Issuers, 1)
+	j.key("expiring_waivers")
+	streamList(j, r.Expiring, 1)
+	j.key("development_vo")
+	streamLists(j, r.Development, 1)
+	j.key("errors")
+	streamList(j, r.Errors, 1)
+	j.w.WriteString("\n}\n")
+	if j.err != nil {
+		return j.err
+	}
+	return j.w.Flush()
+}
+
+// jsonStream writes the members of the fleet report's top-level object
+// with json.Encoder's two-space indent, keeping the first encoding error.
+type jsonStream struct {
+	w     *bufio.Writer
+	err   error
+	count int // members written
+}
+
+// key starts a top-level member.
+func (j *jsonStream) key(name string) {
+	if j.count > 0 {
+		j.w.WriteByte(',')
+	}
+	j.count++
+	j.w.WriteString("\n  \"" + name + "\": ")
+}
+
+// field writes a top-level member whole.
+func (j *jsonStream) field(name string, v any) {
+	j.key(name)
+	j.value(v, 1)
+}
+
+// value writes v whole, scrubbed, as it is indented at the given depth.
+// Each value is scrubbed on its own, so that no scrubbed copy of the
+// whole fleet is ever held.
+func (j *jsonStream) value(v any, depth int) {
+	m := &stringMapper{fn: cachedScrub, memo: map[string]string{}}
+	v = m.copy(reflect.ValueOf(v)).Interface()
+	b, err := json.MarshalIndent(v, strings.Repeat("  ", depth), "  ")
+	if err != nil && j.err == nil {
+		j.err = err
+	}
+	j.w.Write(b)
+}
+
+// streamList writes a slice whose opening bracket is on a line at depth,
+// one element at a time.
+func streamList[T any](j *jsonStream, list []T, depth int) {
+	switch {
+	case list == nil:
+		j.w.WriteString("null")
+		return
+	case len(list) == 0:
+		j.w.WriteString("[]")
+		return
+	}
+	j.w.WriteString("[")
+	in := "\n" + strings.Repeat("  ", depth+1)
+	for i, v := range list {
+		if i > 0 {
+			j.w.WriteByte(',')
+		}
+		j.w.WriteString(in)
+		j.value(v, depth+1)
+	}
+	j.w.WriteString("\n" + strings.Repeat("  ", depth) + "]")
+}
+
+// streamLists writes a map of lists (issuers to hosts) with its keys
+// sorted, as encoding/json sorts them, one list element at a time.
+func streamLists(j *jsonStream, m map[string][]string, depth int) {
+	switch {
+	case m == nil:
+		j.w.WriteString("null")
+		return
+	case len(m) == 0:
+		j.w.WriteString("{}")
+		return
+	}
+	j.w.WriteString("{")
+	in := "\n" + strings.Repeat("  ", depth+1)
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			j.w.WriteByte(',')
+		}
+		j.w.WriteString(in)
+		j.value(k, depth+1)
+		j.w.WriteString(": ")
+		streamList(j, m[k], depth+1)
+	}
+	j.w.WriteString("\n" + strings.Repeat("  ", depth) + "}")
 }
 
 // FleetCSV writes the hosts × checks matrix: RFC 4180 quoting for every

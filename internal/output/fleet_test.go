@@ -96,3 +96,42 @@ func TestHostileNames(t *testing.T) {
 		}
 	}
 }
+
+// TestFleetJSONIsEncoderOutput: the host-by-host JSON writer writes the
+// bytes json.Encoder writes for the whole report, with hosts, without
+// any (null and empty), and with strings that look like its own keys.
+func TestFleetJSONIsEncoderOutput(t *testing.T) {
+	at := time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)
+	full := &fleet.Report{
+		GeneratedAt: at, RecipeVersion: "2026.11.0\n  \"hosts\": null", Checks: []string{"audience-any", "issuer-dev-vo"},
+		Hosts: []*fleet.Host{
+			{Host: "bad.example.org", ScannedAt: at, RecipeVersion: "2026.11.0", Worst: "critical", Failed: 1, Checks: map[string]int{"issuer-dev-vo": 1, "<a&b>": 2}},
+			{Host: "clean.example.org", ScannedAt: at, RecipeVersion: "2026.10.0", Worst: "", Checks: map[string]int{}, Stale: true, OldRecipes: true},
+			{Host: "third", Checks: nil},
+		},
+		Issuers:     map[string][]string{"https://atlas-auth.cern.ch/": {"bad.example.org", "clean.example.org"}, "\n  \"hosts\": null": {"x"}},
+		Development: map[string][]string{"https://wlcg.cloud.cnaf.infn.it/": {"bad.example.org"}},
+		Expiring:    []fleet.Waiver{{Host: "bad.example.org", Check: "audience-any", Expires: "2026-12-01", Reason: "testbed"}},
+		Errors:      []string{"/r/broken.json: invalid character"},
+	}
+	one := *full
+	one.Hosts = full.Hosts[:1]
+	empty := *full
+	empty.Hosts = []*fleet.Host{}
+	none := *full
+	none.Hosts = nil
+	for name, r := range map[string]*fleet.Report{"full": full, "one host": &one, "empty hosts": &empty, "nil hosts": &none, "zero": {}} {
+		var want, got bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		if err := FleetJSON(&got, r, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: FleetJSON =\n%s\nwant (json.Encoder)\n%s", name, got.String(), want.String())
+		}
+	}
+}

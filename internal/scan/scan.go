@@ -552,16 +552,47 @@ func (s *Scanner) hostName() (name, from string) {
 	return "unknown", "unknown"
 }
 
+// leftovers are the package-manager leftovers beside the config files.
+// Each directory is listed once, rather than every suffix stat'ed for
+// every file: a StoRM WebDAV with thousands of storage areas has as many
+// config files in one directory.
 func leftovers(fsys *hostfs.FS, files []string) []inventory.Source {
+	listed := map[string]map[string]fs.FileMode{}
 	seen := map[string]bool{}
 	var out []inventory.Source
 	for _, f := range files {
+		dir, base := path.Split(f)
+		// Only a clean absolute path's directory is what its lexical
+		// parent names: "a/../b" resolves ".." after following links.
+		names, listable := map[string]fs.FileMode(nil), path.IsAbs(f) && path.Clean(f) == f && base != ""
+		if listable {
+			var ok bool
+			if names, ok = listed[dir]; !ok {
+				names = leftoverNames(fsys, dir)
+				listed[dir] = names
+			}
+			listable = names != nil
+		}
 		for _, suf := range leftoverSuffixes {
 			p := f + suf
 			if seen[p] {
 				continue
 			}
 			seen[p] = true
+			if listable {
+				mode, ok := names[base+suf]
+				if !ok {
+					continue
+				}
+				if mode.IsRegular() {
+					out = append(out, inventory.Source{File: p})
+					continue
+				}
+				if mode&fs.ModeSymlink == 0 {
+					continue
+				}
+				// A link counts when it leads to a regular file in the root.
+			}
 			// A leftover that cannot be stat'ed is no evidence either way.
 			if st, err := fsys.Stat(p); err == nil && st.Mode().IsRegular() {
 				out = append(out, inventory.Source{File: p})
@@ -570,6 +601,27 @@ func leftovers(fsys *hostfs.FS, files []string) []inventory.Source {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out
+}
+
+// leftoverNames lists the entries of host directory dir whose names end
+// in a leftover suffix, with their type; nil when dir cannot be listed,
+// for the caller to stat each candidate instead (a directory may be
+// searchable without being readable).
+func leftoverNames(fsys *hostfs.FS, dir string) map[string]fs.FileMode {
+	entries, err := fsys.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	names := map[string]fs.FileMode{}
+	for _, e := range entries {
+		for _, suf := range leftoverSuffixes {
+			if strings.HasSuffix(e.Name(), suf) {
+				names[e.Name()] = e.Type()
+				break
+			}
+		}
+	}
+	return names
 }
 
 // Run scans the host and returns its report.

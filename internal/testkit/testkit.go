@@ -15,7 +15,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/readers"
@@ -265,4 +267,25 @@ func (ft *FuzzTree) Write(t testing.TB, files map[string][]byte) *hostfs.FS {
 		t.Fatal(err)
 	}
 	return fsys
+}
+
+// CPU is the CPU time (user and system, every thread) this process has
+// used so far. Benchmarks report it beside the wall time: on a shared
+// machine the wall time depends on what else runs, the CPU time much
+// less.
+func CPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// ReportCPU reports, after a benchmark's loop, the CPU time per
+// iteration since start (a CPU() taken just before the loop) as
+// cpu-ms/op.
+func ReportCPU(b *testing.B, start time.Duration) {
+	if b.N > 0 {
+		b.ReportMetric(float64(CPU()-start)/float64(b.N)/float64(time.Millisecond), "cpu-ms/op")
+	}
 }

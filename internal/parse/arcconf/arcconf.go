@@ -54,10 +54,17 @@ type Config struct {
 	// Commented are block headers that are commented out ("#[authgroup:x]"),
 	// so that a reference to them can say so.
 	Commented map[string]inventory.Source
+	// byName indexes Blocks as Parse left them: readers look blocks up by
+	// name once per authgroup or mapping rule, which a scan of Blocks
+	// makes quadratic in the number of authgroups.
+	byName map[string]*Block
 }
 
 // Block returns the block with the given normalised name.
 func (c *Config) Block(name string) *Block {
+	if c.byName != nil {
+		return c.byName[name]
+	}
 	for _, b := range c.Blocks {
 		if b.Name == name {
 			return b
@@ -90,7 +97,7 @@ var logLevels = map[string]string{"FATAL": "0", "ERROR": "1", "WARNING": "2", "I
 
 // Parse reads arc.conf content.
 func Parse(path string, data []byte) *Config {
-	c := &Config{Path: path, Commented: map[string]inventory.Source{}}
+	c := &Config{Path: path, Commented: map[string]inventory.Source{}, byName: map[string]*Block{}}
 	var cur *Block
 	skipping := false
 	// at is where each block name is in c.Blocks, so that a repeated
@@ -139,6 +146,7 @@ func Parse(path string, data []byte) *Config {
 			}
 			at[name] = len(c.Blocks)
 			c.Blocks = append(c.Blocks, b)
+			c.byName[name] = b
 			cur = b
 			continue
 		}

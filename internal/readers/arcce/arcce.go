@@ -328,6 +328,9 @@ func ruleTrust(g string, r rule, t arcconf.TokenRule, acct groupAccount) invento
 	}
 	if t.Ops["iss"] == "~" {
 		tr.Issuer, tr.IdentityPattern = "", "^(?:"+t.Issuer+"),"
+		if p, err := inventory.CompilePattern(tr.IdentityPattern); err == nil {
+			tr.Pattern = p
+		}
 	}
 	if t.Constrains("sub") && t.Ops["sub"] == "=" {
 		tr.Subjects = []string{t.Subject}

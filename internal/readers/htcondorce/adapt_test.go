@@ -3,7 +3,6 @@ package htcondorce
 import (
 	"fmt"
 	"math/rand/v2"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -243,11 +242,14 @@ func TestSCITokensTrust(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			re, _ := regexp.Compile(tc.rule.Principal)
+			re, _ := inventory.CompilePattern(tc.rule.Principal)
 			if !tc.rule.Regex {
 				re = nil
 			}
 			tr, ok := scitokensTrust(tc.rule, re, tc.aud, audSrc)
+			if ok && tr.Pattern != re {
+				t.Errorf("trust carries pattern %v, want the rule's compiled %v", tr.Pattern, re)
+			}
 			got := "not ok"
 			if ok {
 				got = fmt.Sprintf("ok iss=%s anyIss=%v subs=%v anySub=%v pattern=%s aud=%v checked=%v",
@@ -292,7 +294,7 @@ func TestSCITokensTrustsAndBans(t *testing.T) {
 
 // naiveFirst is how bans found their shadowing rule before the index:
 // every earlier rule of the method tested in order.
-func naiveFirst(rules []condormap.Rule, compiled []*regexp.Regexp, method, identity string, i int) int {
+func naiveFirst(rules []condormap.Rule, compiled []*inventory.Pattern, method, identity string, i int) int {
 	for j := 0; j < i; j++ {
 		e := rules[j]
 		if e.Method != method {

@@ -5,7 +5,6 @@
 package htcondorce
 
 import (
-	"regexp"
 	"regexp/syntax"
 	"slices"
 	"sort"
@@ -167,7 +166,7 @@ func authentication(cfg *condorcfg.Config, svc *inventory.Service) {
 // mapfiles.d/50-common-default.conf has `CLAIMTOBE /.*/
 // anonymous@claimtobe`): the first rule of the method wins, as for every
 // method. Without such a rule the claimed name stands.
-func anonymousIdentities(rules []condormap.Rule, compiled []*regexp.Regexp, svc *inventory.Service) {
+func anonymousIdentities(rules []condormap.Rule, compiled []*inventory.Pattern, svc *inventory.Service) {
 	for _, method := range []string{"CLAIMTOBE", "ANONYMOUS"} {
 		for i, r := range rules {
 			if r.Method != method {
@@ -205,15 +204,16 @@ func readMapfile(h readers.Host, cfg *condorcfg.Config, svc *inventory.Service) 
 	return m
 }
 
-// compileRules compiles the mapfile's regex principals, nil where a rule
-// is literal or its pattern cannot be evaluated here.
-func compileRules(rules []condormap.Rule, svc *inventory.Service) []*regexp.Regexp {
-	compiled := make([]*regexp.Regexp, len(rules))
+// compileRules compiles the mapfile's regex principals once, for the
+// trusts, the bans and the checks, nil where a rule is literal or its
+// pattern cannot be evaluated here.
+func compileRules(rules []condormap.Rule, svc *inventory.Service) []*inventory.Pattern {
+	compiled := make([]*inventory.Pattern, len(rules))
 	for i, r := range rules {
 		if !r.Regex {
 			continue
 		}
-		re, err := regexp.Compile(r.Principal)
+		re, err := inventory.CompilePattern(r.Principal)
 		if err != nil {
 			// HTCondor uses PCRE; RE2 lacks look-around and back
 			// references. Say so instead of guessing what it matches.
@@ -277,8 +277,14 @@ func banned(r condormap.Rule) bool {
 // scitokensTrusts turns the SCITOKENS rules that map to an account into
 // trusts, in mapfile order. Rules whose pattern could not be compiled are
 // left out: their problem says so.
-func scitokensTrusts(rules []condormap.Rule, compiled []*regexp.Regexp, audiences []string, audSrc inventory.Source) []inventory.Trust {
-	var trusts []inventory.Trust
+func scitokensTrusts(rules []condormap.Rule, compiled []*inventory.Pattern, audiences []string, audSrc inventory.Source) []inventory.Trust {
+	n := 0
+	for _, r := range rules {
+		if r.Method == "SCITOKENS" {
+			n++
+		}
+	}
+	trusts := make([]inventory.Trust, 0, n)
 	for i, r := range rules {
 		if r.Method != "SCITOKENS" || banned(r) {
 			continue
@@ -294,7 +300,7 @@ func scitokensTrusts(rules []condormap.Rule, compiled []*regexp.Regexp, audience
 // pair, or what its pattern matches, judged from the literal issuer and
 // subject it was written for and a probe issuer no VO uses. re is the
 // compiled pattern of a regex rule; ok is false when a regex rule has none.
-func scitokensTrust(r condormap.Rule, re *regexp.Regexp, audiences []string, audSrc inventory.Source) (inventory.Trust, bool) {
+func scitokensTrust(r condormap.Rule, re *inventory.Pattern, audiences []string, audSrc inventory.Source) (inventory.Trust, bool) {
 	t := inventory.Trust{
 		Service: name, Name: "SCITOKENS /" + r.Principal + "/", Account: r.Canonical, AccountSource: r.Source,
 		Strategies: []inventory.Strategy{inventory.StrategyMapping}, StrategySource: r.Source, Source: r.Source,
@@ -313,7 +319,7 @@ func scitokensTrust(r condormap.Rule, re *regexp.Regexp, audiences []string, aud
 	if re == nil {
 		return inventory.Trust{}, false
 	}
-	t.IdentityPattern = r.Principal
+	t.IdentityPattern, t.Pattern = r.Principal, re
 	lit := literalIdentity(r.Principal)
 	t.Issuer = lit.issuer
 	if lit.subject != "" {
@@ -331,7 +337,7 @@ func scitokensTrust(r condormap.Rule, re *regexp.Regexp, audiences []string, aud
 // bans costs about one regex test per ban instead of one per earlier
 // rule; at budget.Matches tests in all the analysis stops, and the bans
 // left are a problem.
-func scitokensBans(rules []condormap.Rule, compiled []*regexp.Regexp, svc *inventory.Service) []inventory.Ban {
+func scitokensBans(rules []condormap.Rule, compiled []*inventory.Pattern, svc *inventory.Service) []inventory.Ban {
 	var bans []inventory.Ban
 	var idx *shadowIndex
 	tests := 0
@@ -402,7 +408,7 @@ func ban(rules []condormap.Rule, idx *shadowIndex, i int, tests *int) inventory.
 // order gives.
 type shadowIndex struct {
 	rules    []condormap.Rule
-	compiled []*regexp.Regexp
+	compiled []*inventory.Pattern
 	byMethod map[string]*methodIndex
 }
 
@@ -413,7 +419,7 @@ type methodIndex struct {
 	other    []int            // patterns tested for every identity
 }
 
-func newShadowIndex(rules []condormap.Rule, compiled []*regexp.Regexp) *shadowIndex {
+func newShadowIndex(rules []condormap.Rule, compiled []*inventory.Pattern) *shadowIndex {
 	x := &shadowIndex{rules: rules, compiled: compiled, byMethod: map[string]*methodIndex{}}
 	for j, r := range rules {
 		m := x.byMethod[r.Method]
@@ -514,6 +520,7 @@ type identity struct {
 func literalIdentity(pattern string) identity {
 	p := strings.TrimPrefix(pattern, "^")
 	var b strings.Builder
+	b.Grow(len(p))
 	var id identity
 	inSubject := false
 	for i := 0; i < len(p); i++ {
