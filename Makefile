@@ -151,7 +151,7 @@ machine = @echo "machine: $$(nproc) CPUs,$$(grep -m1 '^model name' /proc/cpuinfo
 
 ## bench-readers: scans of generated hosts far bigger than real ones (ARC
 ## with 5,000 and 10,000 authgroups, an HTCondor-CE with a 100,000-line
-## SCITOKENS mapfile, StoRM WebDAV with 5,000 storage areas); cost must
+## SCITOKENS mapfile, StoRM WebDAV with 900 storage areas); cost must
 ## grow linearly. Targets: ARC 10k ≤ 0.5 s, HTCondor-CE 100k ≤ 1 s and
 ## 150 MB. cpu-ms/op is the CPU time, which other load does not inflate.
 bench-readers:

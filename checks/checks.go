@@ -214,9 +214,23 @@ func Evaluate(in *Input) ([]finding.Finding, error) {
 	for _, svc := range in.Inventory.Services {
 		svc = resolvePatterns(in, svc)
 		for _, id := range IDs() {
+			// Results with the same key in the same file become one
+			// finding (finding.Aggregate), which keeps the fix of the
+			// first or of a more severe one: only those fixes are
+			// rendered, since a CE's mapfile may give one check 100,000
+			// results of one problem.
+			rendered := map[[2]string]vocab.Severity{}
 			for _, r := range registry[id](in, svc) {
-				if err := fixes.render(id, svc, &r); err != nil {
+				sev, err := resultSeverity(in.Recipes, id, r)
+				if err != nil {
 					return nil, err
+				}
+				group := [2]string{r.Key, r.Source.File}
+				if best, seen := rendered[group]; r.Key == "" || !seen || sev > best {
+					if err := fixes.render(id, svc, &r); err != nil {
+						return nil, err
+					}
+					rendered[group] = sev
 				}
 				f, err := NewFinding(in.Recipes, id, svc.Name, svc.Instance, r)
 				if err != nil {
@@ -229,6 +243,23 @@ func Evaluate(in *Input) ([]finding.Finding, error) {
 	return out, nil
 }
 
+// resultSeverity is the severity of a result of check id: its own, else
+// the recipe's.
+func resultSeverity(set *recipes.Set, id string, r Result) (vocab.Severity, error) {
+	if r.Severity != nil {
+		return *r.Severity, nil
+	}
+	meta, ok := set.Checks[id]
+	if !ok {
+		return 0, fmt.Errorf("recipes (%s) have no check block for %s", set.Source, id)
+	}
+	sev, err := vocab.ParseSeverity(meta.SeverityRaw)
+	if err != nil {
+		return 0, fmt.Errorf("%s:%d: %w", meta.Range.Filename, meta.Range.Start.Line, err)
+	}
+	return sev, nil
+}
+
 // NewFinding builds a finding for check id from a result, with title,
 // severity, remediation and references from the recipes.
 func NewFinding(set *recipes.Set, id, service, instance string, r Result) (finding.Finding, error) {
@@ -236,12 +267,9 @@ func NewFinding(set *recipes.Set, id, service, instance string, r Result) (findi
 	if !ok {
 		return finding.Finding{}, fmt.Errorf("recipes (%s) have no check block for %s", set.Source, id)
 	}
-	sev, err := vocab.ParseSeverity(meta.SeverityRaw)
+	sev, err := resultSeverity(set, id, r)
 	if err != nil {
-		return finding.Finding{}, fmt.Errorf("%s:%d: %w", meta.Range.Filename, meta.Range.Start.Line, err)
-	}
-	if r.Severity != nil {
-		sev = *r.Severity
+		return finding.Finding{}, err
 	}
 	fix := strings.TrimSpace(meta.Remediation)
 	if r.Fix != "" {

@@ -81,6 +81,21 @@ func (p *Pattern) Match(b []byte) bool {
 	return bytes.Contains(b, []byte(p.lit))
 }
 
+// LiteralPrefix is, for a pattern matched as a string, the literal text
+// every match begins with ("" when the pattern is not anchored at the
+// start), with known true; known is false for a pattern regexp
+// evaluates, whose prefix only a parse of it can tell. A mapfile index
+// keys its rules by this prefix without parsing 100,000 patterns again.
+func (p *Pattern) LiteralPrefix() (prefix string, known bool) {
+	if p.re != nil {
+		return "", false
+	}
+	if !p.start {
+		return "", true
+	}
+	return p.lit, true
+}
+
 // literalPattern reads expr as `^?LITERAL(.*)?$?` where LITERAL is ASCII
 // characters that are not special and backslash-escaped punctuation
 // (regexp/syntax takes `\` before any ASCII character that is not a

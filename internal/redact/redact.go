@@ -15,10 +15,12 @@ import (
 const Redacted = "[REDACTED]"
 
 // secretPattern is one kind of secret: the lower-case words one of which
-// every match contains (so the expression runs only on the few strings
-// that can match), the expression, and its replacement.
+// every match contains and the bytes every match contains all of (so the
+// expression runs only on the few strings that can match), the
+// expression, and its replacement.
 type secretPattern struct {
 	needs []string
+	all   string
 	re    *regexp.Regexp
 	repl  string
 }
@@ -37,24 +39,42 @@ var secretPatterns = sync.OnceValue(func() []secretPattern {
 		// JWTs, bare, URL-encoded (dots as %2E) or in standard base64
 		// (+/=): a JSON header always encodes to eyJ ("{"). The third part
 		// is optional so a token cut at its signature is still caught.
-		{[]string{"eyj"}, regexp.MustCompile(`eyJ[A-Za-z0-9_+/=-]{4,}(?:\.|%2[Ee])[A-Za-z0-9_+/=-]{4,}(?:(?:\.|%2[Ee])[A-Za-z0-9_+/=-]*)?`), Redacted},
+		{[]string{"eyj"}, "", regexp.MustCompile(`eyJ[A-Za-z0-9_+/=-]{4,}(?:\.|%2[Ee])[A-Za-z0-9_+/=-]{4,}(?:(?:\.|%2[Ee])[A-Za-z0-9_+/=-]*)?`), Redacted},
 		// Opaque bearer credentials, also URL-encoded (Bearer%20..., +).
-		{[]string{"bearer"}, regexp.MustCompile(`(?i)(bearer(?:\s|%20|\+)+)[A-Za-z0-9._~+/%=-]{8,}`), "${1}" + Redacted},
+		{[]string{"bearer"}, "", regexp.MustCompile(`(?i)(bearer(?:\s|%20|\+)+)[A-Za-z0-9._~+/%=-]{8,}`), "${1}" + Redacted},
 		// authz=<value> in URLs and CGI, when it is not a Bearer value
 		// (kept readable by the pattern above) or already redacted.
-		{[]string{"authz="}, regexp.MustCompile(`(?i)(authz=)[^\s&"'b\[][^\s&"']{7,}`), "${1}" + Redacted},
+		{[]string{"authz="}, "", regexp.MustCompile(`(?i)(authz=)[^\s&"'b\[][^\s&"']{7,}`), "${1}" + Redacted},
 		// key=value, key: value and key<blanks>value secrets: passwords,
 		// passphrases, any key starting with "secret", the common token
 		// and API key names. Keys that merely contain "token"
 		// (scitokens.onmissing, tokenscopes) are settings, not secrets.
-		{[]string{"pass", "secret", "token", "api"}, regexp.MustCompile(`(?i)((?:passw(?:or)?d|passphrase|secret[A-Za-z0-9_-]*|(?:access|refresh|id|bearer|auth|client)[_-]?(?:token|secret)|api[_-]?key)["']?(?:\s*[=:]\s*|[ \t]+)["']?)[^\s&,;"']+`), "${1}" + Redacted},
+		{keyNeeds(), "", regexp.MustCompile(`(?i)((?:passw(?:or)?d|passphrase|secret[A-Za-z0-9_-]*|(?:access|refresh|id|bearer|auth|client)[_-]?(?:token|secret)|api[_-]?key)["']?(?:\s*[=:]\s*|[ \t]+)["']?)[^\s&,;"']+`), "${1}" + Redacted},
 		// user:password@ in URLs, also with regex-escaped slashes
 		// (https:\/\/user:pass@ in an HTCondor mapfile pattern).
-		{[]string{"://", `:\/\/`}, regexp.MustCompile(`(:(?:\\?/){2}[^/\\\s:@]+:)[^@\s/]+@`), "${1}" + Redacted + "@"},
+		// Every HTCondor mapfile pattern holds `:\/\/`, and a CE may have
+		// 100,000 of them: the '@' a password needs keeps the expression
+		// off all of those.
+		{[]string{"://", `:\/\/`}, "@", regexp.MustCompile(`(:(?:\\?/){2}[^/\\\s:@]+:)[^@\s/]+@`), "${1}" + Redacted + "@"},
 		// PEM private keys, also cut before their END line.
-		{[]string{"-----begin"}, regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)`), Redacted},
+		{[]string{"-----begin"}, "", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)`), Redacted},
 	}
 })
+
+// keyNeeds are the words one of which every key=value secret holds: the
+// token and API key names spelled out with their separators, because the
+// word "token" alone is in every SCITOKENS mapfile line and every
+// scitokens.* setting, which are no secrets.
+func keyNeeds() []string {
+	needs := []string{"pass", "secret"}
+	for _, sep := range []string{"", "_", "-"} {
+		for _, k := range []string{"access", "refresh", "id", "bearer", "auth", "client"} {
+			needs = append(needs, k+sep+"token")
+		}
+		needs = append(needs, "api"+sep+"key")
+	}
+	return needs
+}
 
 // Redact replaces secret-looking substrings with [REDACTED]: JWTs,
 // bearer credentials, authz values, password/secret values, URL
@@ -66,6 +86,9 @@ func Redact(s string) string {
 	}
 	lower := strings.ToLower(s)
 	for _, p := range secretPatterns() {
+		if !containsAll(s, p.all) {
+			continue
+		}
 		for _, w := range p.needs {
 			if strings.Contains(lower, w) {
 				s = p.re.ReplaceAllString(s, p.repl)
@@ -75,6 +98,16 @@ func Redact(s string) string {
 		}
 	}
 	return redactBase64Runs(s)
+}
+
+// containsAll reports whether s holds every byte of set.
+func containsAll(s, set string) bool {
+	for i := 0; i < len(set); i++ {
+		if strings.IndexByte(s, set[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // redactBase64Runs replaces runs of 40 or more base64 characters that

@@ -192,13 +192,15 @@ func (h *Host) vo(vo *recipes.VO) (VO, error) {
 	return out, nil
 }
 
-// trustsOf are the host's trusts of the VO's current or legacy issuer.
-func (h *Host) trustsOf(vo *recipes.VO) []inventory.Trust {
-	var out []inventory.Trust
-	for _, s := range h.svcs {
-		for _, t := range s.Trusts {
-			if t.Issuer == vo.Issuer || slices.Contains(vo.LegacyIssuers, t.Issuer) {
-				out = append(out, t)
+// trustsOf are the host's trusts of the VO's current or legacy issuer,
+// as pointers: a CE may hold 100,000 trusts, and each is a large struct.
+func (h *Host) trustsOf(vo *recipes.VO) []*inventory.Trust {
+	var out []*inventory.Trust
+	for i := range h.svcs {
+		ts := h.svcs[i].Trusts
+		for j := range ts {
+			if ts[j].Issuer == vo.Issuer || slices.Contains(vo.LegacyIssuers, ts[j].Issuer) {
+				out = append(out, &ts[j])
 			}
 		}
 	}

@@ -362,9 +362,11 @@ func (s *Scanner) Inventory() *inventory.Inventory {
 }
 
 // limitEntries keeps at most budget.Entries of each list of a service,
-// whatever its reader, and records a problem for each list it cuts, at the
-// first entry left out: the checks judge every entry, so a hostile config
-// adding one per line must not cost the scan seconds and hundreds of MB.
+// whatever its reader (budget.Problems of the lists each of whose entries
+// is a finding of its own, budget.Issuers distinct issuers), and records
+// a problem for each list it cuts, at the first entry left out: the
+// checks judge every entry, so a hostile config adding one per line must
+// not cost the scan seconds and hundreds of MB.
 func limitEntries(s *inventory.Service) {
 	var over []inventory.Problem
 	note := func(what string, first inventory.Source) {
@@ -382,23 +384,52 @@ func limitEntries(s *inventory.Service) {
 		note("bans", s.Bans[budget.Entries].Source)
 		s.Bans = s.Bans[:budget.Entries]
 	}
-	if len(s.Legacy) > budget.Entries {
-		note("legacy settings", s.Legacy[budget.Entries].Source)
-		s.Legacy = s.Legacy[:budget.Entries]
+	if len(s.Legacy) > budget.Problems {
+		over = append(over, budget.LimitProblem(s.Legacy[budget.Problems].Source, "legacy settings", s.Label(), budget.Problems))
+		s.Legacy = s.Legacy[:budget.Problems]
 	}
-	if len(s.Dangling) > budget.Entries {
-		note("dangling references", s.Dangling[budget.Entries].Source)
-		s.Dangling = s.Dangling[:budget.Entries]
+	if len(s.Dangling) > budget.Problems {
+		over = append(over, budget.LimitProblem(s.Dangling[budget.Problems].Source, "dangling references", s.Label(), budget.Problems))
+		s.Dangling = s.Dangling[:budget.Problems]
 	}
-	if len(s.UnknownKeys) > budget.Entries {
-		note("unknown keys", s.UnknownKeys[budget.Entries].Source)
-		s.UnknownKeys = s.UnknownKeys[:budget.Entries]
+	if len(s.UnknownKeys) > budget.Problems {
+		over = append(over, budget.LimitProblem(s.UnknownKeys[budget.Problems].Source, "unknown keys", s.Label(), budget.Problems))
+		s.UnknownKeys = s.UnknownKeys[:budget.Problems]
 	}
-	if len(s.Problems) > budget.Entries {
-		note("problems", s.Problems[budget.Entries].Source)
-		s.Problems = s.Problems[:budget.Entries]
+	limitIssuers(s, &over)
+	if len(s.Problems) > budget.Problems {
+		over = append(over, budget.LimitProblem(s.Problems[budget.Problems].Source, "problems", s.Label(), budget.Problems))
+		s.Problems = s.Problems[:budget.Problems]
 	}
 	s.Problems = append(s.Problems, over...)
+}
+
+// limitIssuers keeps the trusts of the first budget.Issuers distinct
+// issuers of a service, in the reader's order, and records a problem at
+// the first trust left out: the checks' cost grows with the issuers (each
+// is classified, and may get findings and fixes of its own), and a config
+// naming a new issuer on every line must not cost the scan seconds.
+func limitIssuers(s *inventory.Service, over *[]inventory.Problem) {
+	seen := map[string]bool{}
+	kept := s.Trusts[:0]
+	var first inventory.Source
+	for _, t := range s.Trusts {
+		if !seen[t.Issuer] && len(seen) >= budget.Issuers {
+			if first.IsZero() {
+				first = t.Source
+				if first.IsZero() {
+					first = inventory.Source{File: s.Label()}
+				}
+			}
+			continue
+		}
+		seen[t.Issuer] = true
+		kept = append(kept, t)
+	}
+	if !first.IsZero() {
+		*over = append(*over, budget.LimitProblem(first, "distinct issuers", s.Label(), budget.Issuers))
+	}
+	s.Trusts = kept
 }
 
 // facts are what runs on the host and which packages are installed, read

@@ -42,7 +42,7 @@ const (
 	// becomes structures several times its size, and some cost the checks
 	// a search; real configurations hold a few hundred, an HTCondor-CE's
 	// with its packaged defaults a few thousand.
-	Statements = 20000
+	Statements = 50000
 	// Words bounds the words of all the statements of one configuration,
 	// where a statement may go on over any number of continuation lines.
 	Words = 8 * Statements
@@ -55,7 +55,17 @@ const (
 	// settings, bans, problems, …): the checks judge every entry and
 	// report many, so a config of a hundred thousand lines that each add
 	// one would cost seconds and hundreds of MB downstream.
-	Entries = 2000
+	Entries = 100000
+	// Issuers bounds the distinct issuers one service may trust: each is
+	// classified against every issuer the recipes know and may raise
+	// findings with rendered fixes of their own, while trusts of an issuer
+	// already seen cost little. Real services trust a few to a few dozen.
+	Issuers = 1000
+	// Problems bounds each list of one service whose every entry becomes
+	// a finding of its own: problems, unknown keys (each with a near-miss
+	// search), dangling references, legacy settings. Real services have
+	// none to a handful.
+	Problems = 1000
 	// Matches bounds the pattern tests one analysis of a mapfile may make
 	// (which earlier rule shadows each ban), for the patterns an index
 	// cannot narrow down.
@@ -80,7 +90,12 @@ func Problem(src inventory.Source, what string, limit int, unit, unread string) 
 // EntriesProblem is the problem of a list of a service cut at Entries:
 // what the list holds ("trusts") and the service's label.
 func EntriesProblem(first inventory.Source, what, service string) inventory.Problem {
-	return Problem(first, "the "+what+" read for "+service, Entries, what+" per service", "those from here on are not judged")
+	return LimitProblem(first, what, service, Entries)
+}
+
+// LimitProblem is EntriesProblem for a list with a budget of its own.
+func LimitProblem(first inventory.Source, what, service string, limit int) inventory.Problem {
+	return Problem(first, "the "+what+" read for "+service, limit, what+" per service", "those from here on are not judged")
 }
 
 // Counter counts the bytes the expansions of one configuration produce,

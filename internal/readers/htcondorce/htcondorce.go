@@ -433,7 +433,11 @@ func newShadowIndex(rules []condormap.Rule, compiled []*inventory.Pattern) *shad
 		case compiled[j] == nil:
 			// Never matches here: its problem says it is not judged.
 		default:
-			if p := anchoredPrefix(r.Principal); p != "" {
+			p, known := compiled[j].LiteralPrefix()
+			if !known {
+				p = anchoredPrefix(r.Principal)
+			}
+			if p != "" {
 				if _, ok := m.prefixed[p]; !ok {
 					m.lengths = append(m.lengths, len(p))
 				}
