@@ -19,7 +19,7 @@ import (
 // code; findings below it go to <system-out>; waived and not-running ones
 // make a testcase skipped when nothing fails in it.
 func JUnit(w io.Writer, r *finding.Report, _ Options) error {
-	r = sanitize(r)
+	r = sanitizeFindings(r)
 	type failure struct {
 		Message string `xml:"message,attr"`
 		Type    string `xml:"type,attr"`
@@ -170,7 +170,7 @@ func SARIF(w io.Writer, r *finding.Report, _ Options) error {
 }
 
 func buildSARIF(r *finding.Report) (*sarif.Report, error) {
-	r = sanitize(r)
+	r = sanitizeFindings(r)
 	rep := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("ttt-check", "https://github.com/ttt-wg/ttt-check")
 	run.Tool.Driver.WithVersion(r.ToolVersion)
@@ -237,7 +237,7 @@ func refList(refs []string) string {
 // perfdata per severity. NagiosCode gives the matching exit code. Every
 // write is checked: a monitoring system must not read half a status.
 func Nagios(w io.Writer, r *finding.Report, _ Options) error {
-	r = sanitize(r)
+	r = sanitizeFindings(r)
 	t := &textWriter{w: w}
 	s := finding.Summarize(r.Findings)
 	state := []string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}[NagiosCode(r)]
@@ -299,7 +299,7 @@ func NagiosCode(r *finding.Report) int {
 
 // Prometheus writes the node_exporter textfile collector format.
 func Prometheus(w io.Writer, r *finding.Report, _ Options) error {
-	r = sanitize(r)
+	r = sanitizeFindings(r)
 	esc := func(s string) string {
 		return strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`).Replace(s)
 	}
@@ -345,7 +345,7 @@ func Prometheus(w io.Writer, r *finding.Report, _ Options) error {
 
 // Markdown writes a report for tickets and wikis.
 func Markdown(w io.Writer, r *finding.Report, _ Options) error {
-	r = sanitize(r)
+	r = sanitizeFindings(r)
 	md := strings.NewReplacer("|", `\|`, "\n", " ")
 	fmt.Fprintf(w, "# ttt-check: %s\n\n", mdCell(r.Host))
 	fmt.Fprintf(w, "Scanned %s with ttt-check %s, recipes %s (`%s`).", r.ScannedAt.Format("2006-01-02 15:04 MST"), r.ToolVersion, r.Recipes.Version, shortDigest(r.Recipes.Digest))

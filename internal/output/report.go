@@ -174,6 +174,22 @@ func sanitize(r *finding.Report) *finding.Report {
 	return &c
 }
 
+// sanitizeFindings is sanitize for the writers that show the findings and
+// which services were scanned, but not what each service trusts and sets
+// (text, JUnit, SARIF, Nagios, Prometheus, Markdown): those lists are
+// left out before the copy, since scrubbing a CE's 100,000 trusts only
+// for the writer to ignore them costs seconds.
+func sanitizeFindings(r *finding.Report) *finding.Report {
+	c := *r
+	c.Inventory.Services = make([]inventory.Service, len(r.Inventory.Services))
+	for i, s := range r.Inventory.Services {
+		s.Trusts, s.Settings, s.Problems, s.Bans = nil, nil, nil, nil
+		s.Legacy, s.Dangling, s.UnknownKeys, s.Lines, s.Sections = nil, nil, nil, nil, nil
+		c.Inventory.Services[i] = s
+	}
+	return sanitize(&c)
+}
+
 // sanitizeInventory is sanitize for an inventory on its own.
 func sanitizeInventory(inv *inventory.Inventory) inventory.Inventory {
 	c := scrubCopy(inv)

@@ -45,7 +45,7 @@ func (t *textWriter) sev(s vocab.Severity, label string) string {
 // Text writes the report for people: findings grouped by service, groups
 // and findings worst first, each with file:line, and one summary line.
 func Text(w io.Writer, r *finding.Report, opt Options) error {
-	r = sanitize(r)
+	r = sanitizeFindings(r)
 	t := &textWriter{w: w, opt: opt}
 	if opt.Quiet {
 		t.printf("%s\n", summaryLine(r))
@@ -220,7 +220,7 @@ func byteSize(n int64) string {
 // Compact writes one line per finding — severity, check, service,
 // file:line, message — for grep, awk and chat messages.
 func Compact(w io.Writer, r *finding.Report, _ Options) error {
-	r = sanitize(r)
+	r = sanitizeFindings(r)
 	t := &textWriter{w: w}
 	for _, f := range r.Findings {
 		label := strings.ToUpper(f.Severity.String())
