@@ -32,7 +32,16 @@ type Host struct {
 	Checks        map[string]int `json:"checks"`
 	Stale         bool           `json:"stale"`
 	OldRecipes    bool           `json:"old_recipes"`
-	worst         vocab.Severity `json:"-"`
+	// History counts this host's older results, which the view does not
+	// judge: a results directory keeps every night's report.
+	History int            `json:"history"`
+	worst   vocab.Severity `json:"-"`
+}
+
+// FailsAt reports whether the host's latest result has a failing finding
+// at or above min: the fleet's verdict, as the scan's --fail-on.
+func (h *Host) FailsAt(min vocab.Severity) bool {
+	return h.Failed > 0 && h.worst >= min
 }
 
 // Waiver is a waiver that expires soon.
@@ -119,12 +128,14 @@ func Aggregate(files []string, opt Options) *Report {
 	}
 	wg.Wait()
 
+	latestOnly(sums)
+
 	rep := &Report{GeneratedAt: opt.Now.UTC(), RecipeVersion: opt.RecipeVersion, Issuers: map[string][]string{}, Errors: []string{}, Expiring: []Waiver{}}
 	// The lists are sized first: appending 100,000 hosts' entries would
 	// allocate them several times over.
 	hosts, expiring, issuerHosts := 0, 0, map[string]int{}
 	for _, s := range sums {
-		if s.err == nil {
+		if s.err == nil && !s.older {
 			hosts++
 			expiring += len(s.expiring)
 			for _, iss := range s.issuers {
@@ -143,6 +154,9 @@ func Aggregate(files []string, opt Options) *Report {
 	for i, s := range sums {
 		if s.err != nil {
 			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %v", files[i], s.err))
+			continue
+		}
+		if s.older {
 			continue
 		}
 		rep.Expiring = append(rep.Expiring, s.expiring...)
@@ -171,7 +185,7 @@ func Aggregate(files []string, opt Options) *Report {
 		rep.Checks = append(rep.Checks, c)
 	}
 	sort.Strings(rep.Checks)
-	// Each issuer's hosts once, sorted (two results may name one host).
+	// Each issuer's hosts once, sorted (two hosts may report one name).
 	for iss, hosts := range rep.Issuers {
 		slices.Sort(hosts)
 		rep.Issuers[iss] = slices.Clip(slices.Compact(hosts))
@@ -184,4 +198,31 @@ func Aggregate(files []string, opt Options) *Report {
 	}
 	sort.Slice(rep.Expiring, func(i, j int) bool { return rep.Expiring[i].Expires < rep.Expiring[j].Expires })
 	return rep
+}
+
+// latestOnly keeps, of the results of each host, the one scanned last
+// (the later file when two have the same time) and marks the others
+// older, counting them in its History: what a host trusts and fails is
+// what its latest result says.
+func latestOnly(sums []summary) {
+	latest := map[string]int{}
+	for i := range sums {
+		s := &sums[i]
+		if s.err != nil {
+			continue
+		}
+		j, ok := latest[s.host.Host]
+		if !ok {
+			latest[s.host.Host] = i
+			continue
+		}
+		if s.host.ScannedAt.Before(sums[j].host.ScannedAt) {
+			s.older = true
+			sums[j].host.History++
+			continue
+		}
+		sums[j].older = true
+		s.host.History += sums[j].host.History + 1
+		latest[s.host.Host] = i
+	}
 }

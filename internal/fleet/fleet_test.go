@@ -75,6 +75,60 @@ func TestAggregate(t *testing.T) {
 	}
 }
 
+// TestLatestResultPerHost: of several results of one host, the one
+// scanned last is judged (whatever the file order; the later file when
+// the times are equal), the others count as its history, and only the
+// latest one's issuers, waivers and checks reach the view.
+func TestLatestResultPerHost(t *testing.T) {
+	crit := mkFinding("issuer-dev-vo", "critical", "fail", "")
+	for _, tc := range []struct {
+		name    string
+		files   map[string]string
+		failed  int
+		history int
+		issuer  string // the issuer the view must list, the other must be gone
+		file    string // the result judged
+		failsAt vocab.Severity
+		fails   bool
+	}{
+		{"newest file last", map[string]string{
+			"1.json": mkResult("ce.example.org", "2026-11-20T06:00:00Z", "2026.11.0", crit, "https://wlcg.cloud.cnaf.infn.it/"),
+			"2.json": mkResult("ce.example.org", "2026-11-22T06:00:00Z", "2026.11.0", "", "https://atlas-auth.cern.ch/"),
+		}, 0, 1, "https://atlas-auth.cern.ch/", "2.json", vocab.Info, false},
+		{"newest file first", map[string]string{
+			"1.json": mkResult("ce.example.org", "2026-11-22T06:00:00Z", "2026.11.0", crit, "https://wlcg.cloud.cnaf.infn.it/"),
+			"2.json": mkResult("ce.example.org", "2026-11-20T06:00:00Z", "2026.11.0", "", "https://atlas-auth.cern.ch/"),
+			"3.json": mkResult("ce.example.org", "2026-11-19T06:00:00Z", "2026.11.0", "", "https://atlas-auth.cern.ch/"),
+		}, 1, 2, "https://wlcg.cloud.cnaf.infn.it/", "1.json", vocab.Critical, true},
+		{"same time, later file wins", map[string]string{
+			"1.json": mkResult("ce.example.org", "2026-11-22T06:00:00Z", "2026.11.0", "", "https://atlas-auth.cern.ch/"),
+			"2.json": mkResult("ce.example.org", "2026-11-22T06:00:00Z", "2026.11.0", crit, "https://wlcg.cloud.cnaf.infn.it/"),
+		}, 1, 1, "https://wlcg.cloud.cnaf.infn.it/", "2.json", vocab.High, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := testkit.HostTree(t, tc.files)
+			list, err := Files([]string{dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Aggregate(list, Options{Now: now})
+			if len(r.Hosts) != 1 {
+				t.Fatalf("%d hosts, want 1 (one host, several results)", len(r.Hosts))
+			}
+			h := r.Hosts[0]
+			if h.Failed != tc.failed || h.History != tc.history || filepath.Base(h.File) != tc.file {
+				t.Errorf("host = failed %d history %d file %s, want %d %d %s", h.Failed, h.History, filepath.Base(h.File), tc.failed, tc.history, tc.file)
+			}
+			if len(r.Issuers) != 1 || r.Issuers[tc.issuer] == nil {
+				t.Errorf("issuers = %v, want only %s", r.Issuers, tc.issuer)
+			}
+			if h.FailsAt(tc.failsAt) != tc.fails {
+				t.Errorf("FailsAt(%s) = %v, want %v", tc.failsAt, !tc.fails, tc.fails)
+			}
+		})
+	}
+}
+
 // TestAggregateRefusesWhatIsNoResult: a FIFO, a directory named *.json
 // and a file over MaxResultSize are listed as errors without being read
 // (a FIFO with no writer would block a plain open forever), and the

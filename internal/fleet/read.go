@@ -79,6 +79,8 @@ type summary struct {
 	issuers  []string // distinct, in the order the report lists them
 	expiring []Waiver
 	err      error
+	// older is set when a later result of the same host exists.
+	older bool
 }
 
 // worker reads results one after the other, reusing its read buffer and

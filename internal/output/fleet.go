@@ -144,7 +144,7 @@ func streamLists(j *jsonStream, m map[string][]string, depth int) {
 func FleetCSV(w io.Writer, r *fleet.Report, _ Options) error {
 	r = scrubFleet(r)
 	cw := csv.NewWriter(w)
-	header := []string{"host", "worst", "failed", "scanned_at", "recipe_version", "stale", "old_recipes"}
+	header := []string{"host", "worst", "failed", "scanned_at", "recipe_version", "stale", "old_recipes", "file", "history"}
 	for _, c := range r.Checks {
 		header = append(header, csvSafe(c))
 	}
@@ -152,7 +152,7 @@ func FleetCSV(w io.Writer, r *fleet.Report, _ Options) error {
 		return err
 	}
 	for _, h := range r.Hosts {
-		row := []string{csvSafe(h.Host), csvSafe(h.Worst), fmt.Sprint(h.Failed), h.ScannedAt.Format(time.RFC3339), csvSafe(h.RecipeVersion), fmt.Sprint(h.Stale), fmt.Sprint(h.OldRecipes)}
+		row := []string{csvSafe(h.Host), csvSafe(h.Worst), fmt.Sprint(h.Failed), h.ScannedAt.Format(time.RFC3339), csvSafe(h.RecipeVersion), fmt.Sprint(h.Stale), fmt.Sprint(h.OldRecipes), csvSafe(h.File), fmt.Sprint(h.History)}
 		for _, c := range r.Checks {
 			row = append(row, fmt.Sprint(h.Checks[c]))
 		}
@@ -184,7 +184,7 @@ func mdCell(s string) string {
 func FleetMarkdown(w io.Writer, r *fleet.Report, _ Options) error {
 	r = scrubFleet(r)
 	fmt.Fprintf(w, "# ttt-check fleet report\n\n%d hosts, generated %s, current recipes %s.\n\n", len(r.Hosts), r.GeneratedAt.Format("2006-01-02 15:04 MST"), r.RecipeVersion)
-	fmt.Fprintf(w, "| host | worst | failed | %s |\n|---|---|---|%s\n", strings.Join(r.Checks, " | "), strings.Repeat("---|", len(r.Checks)))
+	fmt.Fprintf(w, "| host | worst | failed | scanned | file | %s |\n|---|---|---|---|---|%s\n", strings.Join(r.Checks, " | "), strings.Repeat("---|", len(r.Checks)))
 	for _, h := range r.Hosts {
 		var cells []string
 		for _, c := range r.Checks {
@@ -197,7 +197,14 @@ func FleetMarkdown(w io.Writer, r *fleet.Report, _ Options) error {
 		if h.OldRecipes {
 			flags += " (recipes " + h.RecipeVersion + ")"
 		}
-		fmt.Fprintf(w, "| %s%s | %s | %d | %s |\n", mdCell(h.Host), mdCell(flags), mdCell(h.Worst), h.Failed, strings.Join(cells, " | "))
+		if h.History > 0 {
+			flags += fmt.Sprintf(" (+%d older)", h.History)
+		}
+		scanned := ""
+		if !h.ScannedAt.IsZero() {
+			scanned = h.ScannedAt.UTC().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(w, "| %s%s | %s | %d | %s | %s | %s |\n", mdCell(h.Host), mdCell(flags), mdCell(h.Worst), h.Failed, scanned, mdCell(h.File), strings.Join(cells, " | "))
 	}
 	fmt.Fprintf(w, "\n## Hosts trusting a development VO\n\n")
 	for _, iss := range sortedHostKeys(r.Development) {

@@ -18,7 +18,7 @@ func TestFleetWriters(t *testing.T) {
 	r := &fleet.Report{
 		GeneratedAt: at, RecipeVersion: "2026.11.0", Checks: []string{"audience-any", "issuer-dev-vo"},
 		Hosts: []*fleet.Host{
-			{Host: "bad.example.org", ScannedAt: at, RecipeVersion: "2026.11.0", Worst: "critical", Failed: 1, Checks: map[string]int{"issuer-dev-vo": 1}},
+			{Host: "bad.example.org", File: "/r/bad.json", ScannedAt: at, RecipeVersion: "2026.11.0", Worst: "critical", Failed: 1, Checks: map[string]int{"issuer-dev-vo": 1}},
 			{Host: "clean.example.org", ScannedAt: at, RecipeVersion: "2026.10.0", Worst: "", Checks: map[string]int{}, Stale: true, OldRecipes: true},
 		},
 		Issuers:     map[string][]string{"https://atlas-auth.cern.ch/": {"bad.example.org", "clean.example.org"}},
@@ -42,7 +42,7 @@ func TestFleetWriters(t *testing.T) {
 			switch name {
 			case "csv":
 				rows, err := csv.NewReader(&buf).ReadAll()
-				if err != nil || len(rows) != 3 || rows[1][0] != "bad.example.org" || len(rows[0]) != 7+len(r.Checks) {
+				if err != nil || len(rows) != 3 || rows[1][0] != "bad.example.org" || len(rows[0]) != 9+len(r.Checks) || rows[0][7] != "file" || rows[1][7] != "/r/bad.json" {
 					t.Errorf("csv = %v %v", rows, err)
 				}
 			case "json":
