@@ -412,8 +412,10 @@ var manPages = map[string]manPage{
 	},
 	"ttt-check report": {
 		exit: []exitCode{
-			{"0", "the fleet report was written, whatever the hosts' results say"},
-			{"2", "usage error, unreadable or invalid results, or invalid recipes"},
+			{"0", "the fleet report was written and no host's latest result has a failing finding at or above --fail-on"},
+			{"1", "some host's latest result has a failing finding at or above --fail-on (the report is written all the same)"},
+			{"2", "usage error, invalid recipes, or a report that could not be written; 2 wins over 1, 1 over 3"},
+			{"3", "nothing to judge: no result could be read (unreadable results are listed in the report)"},
 		},
 		files: func(manContext) []manItem {
 			return []manItem{{"FILE…|DIR", "JSON results written by `ttt-check scan --format json`; directories are searched for `*.json`. Nothing else is read."}}
