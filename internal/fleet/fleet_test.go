@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -166,7 +169,7 @@ func TestAggregateRefusesWhatIsNoResult(t *testing.T) {
 	want := []struct{ file, reason string }{
 		{"big.json", "too large for a ttt-check result"},
 		{"dir.json", "not a regular file (a directory)"},
-		{"empty.json", "unexpected end of JSON input"},
+		{"empty.json", "not a ttt-check JSON report: jsontext: unexpected EOF"},
 		{"fifo.json", "not a regular file (a FIFO)"},
 		{"missing.json", "no such file or directory"},
 	}
@@ -321,4 +324,49 @@ func BenchmarkAggregate100k(b *testing.B) {
 		}
 	}
 	testkit.ReportCPU(b, cpu)
+}
+
+// BenchmarkSummarize reads and decodes one whole host report, the cost
+// per host of the fleet report.
+func BenchmarkSummarize(b *testing.B) {
+	f := filepath.Join(b.TempDir(), "h.json")
+	data := fullResult("h000001.example.org", 1)
+	if err := os.WriteFile(f, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	var w worker
+	opt := Options{Now: now, StaleAfter: 7 * 24 * time.Hour, RecipeVersion: "2026.11.0"}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if s := w.summarize(f, opt); s.err != nil || s.host.Failed != 2 || len(s.issuers) != 3 {
+			b.Fatal(s.err, s.host, s.issuers)
+		}
+	}
+}
+
+// TestDecoderAgreesWithEncodingJSON: the fleet view decodes reports with
+// json/v2; on every report ttt-check writes it must read what
+// encoding/json reads.
+func TestDecoderAgreesWithEncodingJSON(t *testing.T) {
+	reports := map[string][]byte{
+		"whole report": fullResult("h000001.example.org", 1),
+		"small":        []byte(mkResult("a.example.org", "2026-11-22T06:00:00Z", "2026.11.0", mkFinding("audience-any", "low", "waived", "2026-12-01")+","+mkFinding("token-in-url", "medium", "fail", ""), "https://atlas-auth.cern.ch/")),
+		"no findings":  []byte(mkResult("b.example.org", "2026-11-22T06:00:00+01:00", "2026.11.0", "")),
+		"nulls":        []byte(`{"schema_version": "1.2.0", "host": "c", "inventory": {"services": null}, "findings": [{"check": "x", "severity": "high", "status": "fail", "waiver": null}]}`),
+	}
+	for name, data := range reports {
+		t.Run(name, func(t *testing.T) {
+			var v1, v2 result
+			if err := json.Unmarshal(data, &v1); err != nil {
+				t.Fatal(err)
+			}
+			if err := jsonv2.Unmarshal(data, &v2); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(v1, v2) {
+				t.Errorf("encoding/json %+v\njson/v2      %+v", v1, v2)
+			}
+		})
+	}
 }

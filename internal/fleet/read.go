@@ -1,7 +1,6 @@
 package fleet
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"golang.org/x/sys/unix"
 
 	"github.com/ttt-wg/ttt-check/internal/vocab"
@@ -25,12 +25,16 @@ const maxKeptBuffer = 8 << 20
 
 // result is the part of a scan report the fleet view needs. Everything
 // else (messages, remediations, the inventory's detail), most of a
-// report, encoding/json skips without building it.
+// report, the decoder skips without building it. The decoder is
+// go-json-experiment/json (the proposed encoding/json/v2): it skips and
+// checks a value in one pass where encoding/json scans it twice, 4-7
+// times faster per report (BenchmarkSummarize), and it refuses duplicate
+// names and invalid UTF-8, which no report of ours holds.
 type result struct {
 	SchemaVersion string `json:"schema_version"`
 	Host          string `json:"host"`
-	// The report writes scanned_at, which an untagged ScannedAt does not
-	// match (encoding/json folds case, not underscores).
+	// Names match exactly as the report writes them (json/v2 does not
+	// fold case).
 	ScannedAt time.Time `json:"scanned_at"`
 	Recipes   struct {
 		Version string `json:"version"`
@@ -58,8 +62,8 @@ type resultFinding struct {
 }
 
 // reset empties r for the next file but keeps the memory of its slices:
-// encoding/json decodes into what a slice already holds, and leaves a
-// field the next file lacks as it was, so every element is zeroed.
+// the decoder leaves a field the next file lacks as it was, so every
+// element is zeroed.
 func (r *result) reset() {
 	finds := r.Findings[:cap(r.Findings)]
 	clear(finds)
@@ -112,7 +116,9 @@ func (w *worker) summarize(file string, opt Options) summary {
 	w.r.reset()
 	r := &w.r
 	if err == nil {
-		err = json.Unmarshal(data, r)
+		if err = jsonv2.Unmarshal(data, r); err != nil {
+			err = fmt.Errorf("not a ttt-check JSON report: %w", err)
+		}
 	}
 	if err == nil && !strings.HasPrefix(r.SchemaVersion, "1.") {
 		err = fmt.Errorf("not a ttt-check JSON report")
