@@ -24,20 +24,21 @@
 package hostfs
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -86,15 +87,97 @@ var DefaultBudget = Budget{Files: 20000, Bytes: 512 << 20, LogFiles: 1000000}
 type FS struct {
 	root string // absolute, cleaned; "/" for the live host
 	// rootFD is the root directory (O_PATH), opened once: every walk
-	// starts from a duplicate of it instead of resolving the root's path
-	// again, and a root renamed during the scan is not followed.
+	// starts from it instead of resolving the root's path again, and a
+	// root renamed during the scan is not followed.
 	rootOnce sync.Once
 	rootFD   int
 	rootErr  error
+	// dirs is its own allocation, apart from FS, so that a cleanup can
+	// close it once the FS is unreachable.
+	dirs     *dirCache
 	budget   Budget
 	files    atomic.Int64
 	bytes    atomic.Int64
 	logFiles atomic.Int64
+}
+
+// maxCachedDirs bounds the directories an FS keeps open: a host's
+// configuration lives in a few dozen; a tree of thousands (a hostile one,
+// or a log tree) is walked without the cache past this many.
+const maxCachedDirs = 256
+
+// dirCache keeps the directories walks have gone through open (O_PATH),
+// by resolved host path, so that the next file in /etc/xrootd starts from
+// /etc/xrootd instead of the root: a scan reads a hundred files from a
+// dozen directories, and resolving each from the root was a third of a
+// scan's CPU (two syscalls per component and a close).
+//
+// A cached descriptor names the directory as it was when first walked
+// into. A directory renamed or replaced later is not looked up again:
+// walks go on in the directory first found, which was inside the root and
+// holds only what the host put there. Nothing is ever resolved through
+// ".." on the host (walks climb their own stack of descriptors), so a
+// cached directory moved out of the root does not lead to its new parent.
+type dirCache struct {
+	mu     sync.Mutex
+	fds    map[string]int
+	closed bool
+}
+
+// get returns the descriptor of directory p if it is cached.
+func (c *dirCache) get(p string) (int, bool) {
+	if c == nil {
+		return -1, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fd, ok := c.fds[p]
+	return fd, ok
+}
+
+// put offers fd, the directory p, to the cache; true when the cache took
+// it (and closes it with the FS), false when the caller keeps it.
+func (c *dirCache) put(p string, fd int) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || len(c.fds) >= maxCachedDirs {
+		return false
+	}
+	if _, ok := c.fds[p]; ok {
+		return false
+	}
+	if c.fds == nil {
+		c.fds = map[string]int{}
+	}
+	c.fds[p] = fd
+	return true
+}
+
+// close closes every cached descriptor; later walks run uncached.
+func (c *dirCache) close() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, fd := range c.fds {
+		unix.Close(fd)
+	}
+	c.fds = nil
+	c.closed = true
+}
+
+// Close releases the directories the FS keeps open. The FS still works
+// after it, without the cache. A caller scanning many hosts in one
+// process closes each host's FS when its scan is done, rather than
+// holding their descriptors until the garbage collector finds them; it
+// must not close an FS that another goroutine is still reading.
+func (f *FS) Close() error {
+	f.dirs.close()
+	return nil
 }
 
 // New returns an FS rooted at dir, with DefaultBudget.
@@ -119,7 +202,7 @@ func New(dir string) (*FS, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("root %s: not a directory", dir)
 	}
-	return &FS{root: abs, budget: DefaultBudget}, nil
+	return &FS{root: abs, budget: DefaultBudget, dirs: &dirCache{}}, nil
 }
 
 // SetBudget replaces the scan's read budget.
@@ -128,16 +211,24 @@ func (f *FS) SetBudget(b Budget) { f.budget = b }
 // Root returns the directory the host is read from.
 func (f *FS) Root() string { return f.root }
 
-// dir is one open directory of a walk, with its host path.
+// dir is one open directory of a walk, with its host path. A walk
+// closes the directories it opened itself (owned), not the root's
+// descriptor or the cache's.
 type dir struct {
-	fd   int
-	path string
+	fd    int
+	path  string
+	owned bool
 }
 
 // walker resolves host paths one component at a time.
 type walker struct {
 	f     *FS
 	stack []dir // stack[0] is the root
+	// last is what fstatat said of the last component resolve returned
+	// (after following links), when lastErr is nil: the caller's stat
+	// without another system call.
+	last    unix.Stat_t
+	lastErr error
 }
 
 func (f *FS) newWalker() (*walker, error) {
@@ -150,50 +241,67 @@ func (f *FS) newWalker() (*walker, error) {
 		f.rootFD = fd
 		// Closed with the FS: a scan of many hosts opens one per host.
 		runtime.AddCleanup(f, func(fd int) { unix.Close(fd) }, fd)
+		// The cached directories too, should a caller not Close the FS.
+		if f.dirs != nil {
+			runtime.AddCleanup(f, func(c *dirCache) { c.close() }, f.dirs)
+		}
 	})
 	if f.rootErr != nil {
 		return nil, f.rootErr
 	}
-	fd, err := unix.FcntlInt(uintptr(f.rootFD), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("open root: %w", err)
-	}
-	return &walker{f: f, stack: []dir{{fd, "/"}}}, nil
+	return &walker{f: f, stack: []dir{{fd: f.rootFD, path: "/"}}}, nil
 }
 
 func (w *walker) top() dir { return w.stack[len(w.stack)-1] }
 
 func (w *walker) close() {
 	for _, d := range w.stack {
-		unix.Close(d.fd)
+		if d.owned {
+			unix.Close(d.fd)
+		}
 	}
 	w.stack = nil
+	// The walker's owner may still use the root's and the cache's
+	// descriptors through it no more; keeping the FS reachable until here
+	// keeps its cleanups from closing them under a walk.
+	runtime.KeepAlive(w.f)
 }
 
 // toRoot drops every directory but the root (an absolute link target).
 func (w *walker) toRoot() {
-	for _, d := range w.stack[1:] {
-		unix.Close(d.fd)
+	for len(w.stack) > 1 {
+		w.up()
 	}
-	w.stack = w.stack[:1]
 }
 
 // up leaves the current directory; ".." never climbs above the root.
 func (w *walker) up() {
 	if len(w.stack) > 1 {
-		unix.Close(w.top().fd)
+		if d := w.top(); d.owned {
+			unix.Close(d.fd)
+		}
 		w.stack = w.stack[:len(w.stack)-1]
 	}
+}
+
+// child is the host path of name in directory d.
+func (d dir) child(name string) string {
+	if d.path == "/" {
+		return "/" + name
+	}
+	return d.path + "/" + name
 }
 
 // resolve walks host path p and leaves the walker in the directory that
 // holds its last component, whose name it returns ("" for the root
 // itself). With follow, a link in the last component is followed too.
-// The last component need not exist.
+// The last component need not exist: w.lastErr says why it could not be
+// looked at, and w.last what it is otherwise.
 func (w *walker) resolve(p string, follow bool) (string, error) {
 	if !path.IsAbs(p) {
 		return "", fmt.Errorf("resolve %s: not an absolute host path", p)
 	}
+	w.lastErr = nil
 	links := 0
 	rest := splitPath(p)
 	for len(rest) > 0 {
@@ -206,16 +314,24 @@ func (w *walker) resolve(p string, follow bool) (string, error) {
 			w.up()
 			continue
 		}
-		var st unix.Stat_t
-		err := unix.Fstatat(w.top().fd, part, &st, unix.AT_SYMLINK_NOFOLLOW)
+		last := len(rest) == 0
+		if !last {
+			next := w.top().child(part)
+			if fd, ok := w.f.dirs.get(next); ok {
+				w.stack = append(w.stack, dir{fd: fd, path: next})
+				continue
+			}
+		}
+		st := &w.last
+		err := unix.Fstatat(w.top().fd, part, st, unix.AT_SYMLINK_NOFOLLOW)
 		if err != nil {
-			if len(rest) == 0 {
+			if last {
 				// The caller decides what a missing last component means.
+				w.lastErr = err
 				return part, nil
 			}
 			return "", fmt.Errorf("resolve %s: %w", p, err)
 		}
-		last := len(rest) == 0
 		switch st.Mode & unix.S_IFMT {
 		case unix.S_IFLNK:
 			if last && !follow {
@@ -243,7 +359,8 @@ func (w *walker) resolve(p string, follow bool) (string, error) {
 			if err != nil {
 				return "", fmt.Errorf("resolve %s: %w", p, err)
 			}
-			w.stack = append(w.stack, dir{fd, path.Join(w.top().path, part)})
+			next := w.top().child(part)
+			w.stack = append(w.stack, dir{fd: fd, path: next, owned: !w.f.dirs.put(next, fd)})
 		default:
 			if last {
 				return part, nil
@@ -251,6 +368,8 @@ func (w *walker) resolve(p string, follow bool) (string, error) {
 			return "", fmt.Errorf("resolve %s: %w", p, syscall.ENOTDIR)
 		}
 	}
+	// p ends in the root or a directory reached by "." or "..".
+	w.lastErr = unix.Fstat(w.top().fd, &w.last)
 	return "", nil
 }
 
@@ -279,29 +398,6 @@ func readlinkat(dirfd int, name string) (string, error) {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-}
-
-// openPath resolves p (following links) and returns an O_PATH descriptor
-// of it, which names the file without opening it, and its host path.
-func (f *FS) openPath(p string) (int, string, error) {
-	w, err := f.newWalker()
-	if err != nil {
-		return -1, "", err
-	}
-	defer w.close()
-	name, err := w.resolve(p, true)
-	if err != nil {
-		return -1, "", stripRoot(err)
-	}
-	if name == "" {
-		fd, err := unix.Dup(w.top().fd)
-		return fd, w.top().path, err
-	}
-	fd, err := unix.Openat(w.top().fd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return -1, "", fmt.Errorf("open %s: %w", p, err)
-	}
-	return fd, path.Join(w.top().path, name), nil
 }
 
 // Resolve follows symbolic links in host path p inside the root and
@@ -338,17 +434,22 @@ func (f *FS) Real(p string) (string, error) {
 // Stat returns information about host path p, following links inside the
 // root.
 func (f *FS) Stat(p string) (fs.FileInfo, error) {
-	fd, _, err := f.openPath(p)
+	w, err := f.newWalker()
 	if err != nil {
 		return nil, err
 	}
-	file := os.NewFile(uintptr(fd), path.Base(p))
-	defer file.Close()
-	st, err := file.Stat()
+	defer w.close()
+	name, err := w.resolve(p, true)
 	if err != nil {
-		return nil, fmt.Errorf("stat %s: %w", p, stripRoot(err))
+		return nil, stripRoot(err)
 	}
-	return st, nil
+	if w.lastErr != nil {
+		return nil, fmt.Errorf("open %s: %w", p, w.lastErr)
+	}
+	if name == "" {
+		name = path.Base(w.top().path)
+	}
+	return newFileInfo(name, &w.last), nil
 }
 
 // Exists reports whether host path p exists (following links in the
@@ -374,44 +475,65 @@ func (f *FS) Present(p string) (bool, error) {
 	return false, err
 }
 
-// open opens host path p for reading if it is a regular file. The file is
-// named by an O_PATH descriptor first and reopened through it only after
-// fstat says it is regular, so nothing else is ever opened. charge counts
-// it against the budget.
-func (f *FS) open(p string, charge func() error) (*os.File, fs.FileInfo, error) {
-	fd, _, err := f.openPath(p)
+// openFile opens host path p for reading if it is a regular file and
+// returns its descriptor and what fstat says of it. The file is named by
+// an O_PATH descriptor first and reopened through it only after fstat
+// says it is regular, so nothing else is ever opened. charge counts it
+// against the budget.
+func (f *FS) openFile(p string, charge func() error) (int, *unix.Stat_t, error) {
+	w, err := f.newWalker()
 	if err != nil {
-		return nil, nil, err
+		return -1, nil, err
 	}
-	pathFile := os.NewFile(uintptr(fd), path.Base(p))
-	defer pathFile.Close()
-	st, err := pathFile.Stat()
+	defer w.close()
+	name, err := w.resolve(p, true)
 	if err != nil {
-		return nil, nil, fmt.Errorf("stat %s: %w", p, stripRoot(err))
+		return -1, nil, stripRoot(err)
 	}
-	if st.IsDir() {
-		return nil, nil, fmt.Errorf("read %s: is a directory", p)
+	if w.lastErr != nil {
+		return -1, nil, fmt.Errorf("open %s: %w", p, w.lastErr)
 	}
-	if !st.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("read %s: %w (%s)", p, ErrNotRegular, kind(st.Mode()))
+	if name == "" || w.last.Mode&unix.S_IFMT == unix.S_IFDIR {
+		return -1, nil, fmt.Errorf("read %s: is a directory", p)
+	}
+	pfd, err := unix.Openat(w.top().fd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, nil, fmt.Errorf("open %s: %w", p, err)
+	}
+	defer unix.Close(pfd)
+	var st unix.Stat_t
+	if err := unix.Fstat(pfd, &st); err != nil {
+		return -1, nil, fmt.Errorf("stat %s: %w", p, err)
+	}
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFREG:
+	case unix.S_IFDIR:
+		return -1, nil, fmt.Errorf("read %s: is a directory", p)
+	default:
+		return -1, nil, fmt.Errorf("read %s: %w (%s)", p, ErrNotRegular, kind(statType(st.Mode)))
 	}
 	if err := charge(); err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", p, err)
+		return -1, nil, fmt.Errorf("read %s: %w", p, err)
 	}
 	// Reopen the very inode the O_PATH descriptor names; O_NONBLOCK in
 	// case it was swapped for something else in between (it cannot be:
 	// the descriptor pins the inode, but belt and braces).
-	rfd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", fd), unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	var rfd int
+	for {
+		rfd, err = unix.Open("/proc/self/fd/"+strconv.Itoa(pfd), unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			break
+		}
+	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("open %s: %w", p, stripRoot(err))
+		return -1, nil, fmt.Errorf("open %s: %w", p, err)
 	}
-	file := os.NewFile(uintptr(rfd), path.Base(p))
-	st2, err := file.Stat()
-	if err != nil || !os.SameFile(st, st2) || !st2.Mode().IsRegular() {
-		file.Close()
-		return nil, nil, fmt.Errorf("open %s: %w (it changed while being opened)", p, ErrNotRegular)
+	var st2 unix.Stat_t
+	if err := unix.Fstat(rfd, &st2); err != nil || st2.Dev != st.Dev || st2.Ino != st.Ino || st2.Mode&unix.S_IFMT != unix.S_IFREG {
+		unix.Close(rfd)
+		return -1, nil, fmt.Errorf("open %s: %w (it changed while being opened)", p, ErrNotRegular)
 	}
-	return file, st2, nil
+	return rfd, &st2, nil
 }
 
 func kind(m fs.FileMode) string {
@@ -454,24 +576,39 @@ func (f *FS) ReadFile(p string) ([]byte, error) {
 
 // ReadFileMax is ReadFile with its own size cap.
 func (f *FS) ReadFileMax(p string, max int64) ([]byte, error) {
-	file, st, err := f.open(p, func() error { return f.charge(1, 0) })
+	fd, st, err := f.openFile(p, func() error { return f.charge(1, 0) })
 	if err != nil {
 		return nil, err
 	}
-	defer file.Close()
-	if st.Size() > max {
-		return nil, fmt.Errorf("read %s: %w (%d bytes, limit %d)", p, ErrTooLarge, st.Size(), max)
+	defer unix.Close(fd)
+	if st.Size > max {
+		return nil, fmt.Errorf("read %s: %w (%d bytes, limit %d)", p, ErrTooLarge, st.Size, max)
 	}
-	// Sized from the stat, so that a big file is not copied as the
-	// buffer grows; the limit still holds if the file grew since.
-	var buf bytes.Buffer
-	buf.Grow(int(st.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(file, max+1)); err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, stripRoot(err))
-	}
-	data := buf.Bytes()
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("read %s: %w (limit %d)", p, ErrTooLarge, max)
+	// Sized from the stat and a byte more, so that a big file is not
+	// copied as the buffer grows and a file that grew since is noticed;
+	// the limit still holds then. read(2) straight on the descriptor:
+	// os.File would register every config file with the runtime's poller
+	// for nothing.
+	limit := int(max + 1)
+	data := make([]byte, 0, st.Size+1)
+	for {
+		if len(data) == cap(data) {
+			data = slices.Grow(data, min(cap(data), limit-len(data)))
+		}
+		n, err := unix.Read(fd, data[len(data):min(cap(data), limit)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		if n == 0 {
+			break
+		}
+		data = data[:len(data)+n]
+		if int64(len(data)) > max {
+			return nil, fmt.Errorf("read %s: %w (limit %d)", p, ErrTooLarge, max)
+		}
 	}
 	if err := f.charge(0, int64(len(data))); err != nil {
 		return nil, fmt.Errorf("read %s: %w", p, err)
@@ -482,20 +619,36 @@ func (f *FS) ReadFileMax(p string, max int64) ([]byte, error) {
 // Open opens host path p for streaming (logs: no size cap), if it is a
 // regular file, and counts it against the budget of log files.
 func (f *FS) Open(p string) (*os.File, fs.FileInfo, error) {
-	return f.open(p, f.chargeLog)
+	fd, st, err := f.openFile(p, f.chargeLog)
+	if err != nil {
+		return nil, nil, err
+	}
+	return os.NewFile(uintptr(fd), path.Base(p)), newFileInfo(path.Base(p), st), nil
 }
 
 // ReadDir lists host directory p sorted by name, following links inside
 // the root.
 func (f *FS) ReadDir(p string) ([]fs.DirEntry, error) {
-	fd, _, err := f.openPath(p)
+	w, err := f.newWalker()
 	if err != nil {
 		return nil, err
 	}
-	defer unix.Close(fd)
-	dfd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", fd), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	defer w.close()
+	name, err := w.resolve(p, true)
 	if err != nil {
-		return nil, fmt.Errorf("read directory %s: %w", p, stripRoot(err))
+		return nil, stripRoot(err)
+	}
+	if w.lastErr != nil {
+		return nil, fmt.Errorf("open %s: %w", p, w.lastErr)
+	}
+	if name == "" {
+		name = "."
+	}
+	// O_DIRECTORY: anything but a directory fails without being opened;
+	// O_NOFOLLOW: one swapped for a link since the walk is not followed.
+	dfd, err := unix.Openat(w.top().fd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read directory %s: %w", p, err)
 	}
 	d := os.NewFile(uintptr(dfd), path.Base(p))
 	defer d.Close()
@@ -517,11 +670,60 @@ func (f *FS) ID(p string) (FileID, error) {
 	if err != nil {
 		return FileID{}, err
 	}
-	sys, ok := st.Sys().(*syscall.Stat_t)
+	id, ok := IDOf(st)
 	if !ok {
 		return FileID{}, fmt.Errorf("stat %s: no device and inode", p)
 	}
-	return FileID{Dev: uint64(sys.Dev), Ino: sys.Ino}, nil
+	return id, nil
+}
+
+// IDOf returns the identity of a file FS or os described.
+func IDOf(st fs.FileInfo) (FileID, bool) {
+	switch sys := st.Sys().(type) {
+	case *unix.Stat_t:
+		return FileID{Dev: uint64(sys.Dev), Ino: uint64(sys.Ino)}, true
+	case *syscall.Stat_t:
+		return FileID{Dev: uint64(sys.Dev), Ino: uint64(sys.Ino)}, true
+	}
+	return FileID{}, false
+}
+
+// fileInfo is fs.FileInfo from a stat this package made itself (fstatat
+// during the walk), where os would stat again.
+type fileInfo struct {
+	name string
+	st   unix.Stat_t
+}
+
+func newFileInfo(name string, st *unix.Stat_t) *fileInfo {
+	return &fileInfo{name: name, st: *st}
+}
+
+func (i *fileInfo) Name() string { return i.name }
+func (i *fileInfo) Size() int64  { return i.st.Size }
+func (i *fileInfo) IsDir() bool  { return i.st.Mode&unix.S_IFMT == unix.S_IFDIR }
+
+// Sys returns the *unix.Stat_t.
+func (i *fileInfo) Sys() any { return &i.st }
+
+func (i *fileInfo) ModTime() time.Time {
+	return time.Unix(int64(i.st.Mtim.Sec), int64(i.st.Mtim.Nsec))
+}
+
+// Mode maps the stat's mode as os does (os/stat_linux.go,
+// fillFileStatFromSys).
+func (i *fileInfo) Mode() fs.FileMode {
+	m := fs.FileMode(i.st.Mode&0o777) | statType(i.st.Mode)
+	if i.st.Mode&unix.S_ISUID != 0 {
+		m |= fs.ModeSetuid
+	}
+	if i.st.Mode&unix.S_ISGID != 0 {
+		m |= fs.ModeSetgid
+	}
+	if i.st.Mode&unix.S_ISVTX != 0 {
+		m |= fs.ModeSticky
+	}
+	return m
 }
 
 // Glob returns the host paths in directory dir whose base name matches

@@ -48,6 +48,7 @@ func TestConcurrentRenamerStaysInRoot(t *testing.T) {
 					t.Skipf("this filesystem cannot exchange two names atomically (renameat2 RENAME_EXCHANGE: %v)", err)
 				}
 			}
+			var fsys *FS
 			var stop atomic.Bool
 			var swaps atomic.Int64
 			var wg sync.WaitGroup
@@ -63,23 +64,27 @@ func TestConcurrentRenamerStaysInRoot(t *testing.T) {
 				}
 			})
 			inside, errs := 0, 0
-			for range 3 {
-				fsys, err := New(root)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for range 3000 {
-					data, err := fsys.ReadFile("/etc/svc/cfg")
-					switch {
-					case err != nil:
-						errs++
-					case string(data) == "inside":
-						inside++
-					default:
-						stop.Store(true)
-						wg.Wait()
-						t.Fatalf("read %q through a link swapped in during the read", data)
+			// A new FS for most reads, so that each resolves the path
+			// from the root (an FS keeps the directories it walked
+			// through open), and 1000 reads through one FS, whose cache
+			// may hold the directory or may not.
+			for i := range 9000 {
+				// Reads 0-1999 of each 3000 get a new FS; 2000-2999 share one.
+				if i%3000 < 2000 {
+					if fsys, err = New(root); err != nil {
+						t.Fatal(err)
 					}
+				}
+				data, err := fsys.ReadFile("/etc/svc/cfg")
+				switch {
+				case err != nil:
+					errs++
+				case string(data) == "inside":
+					inside++
+				default:
+					stop.Store(true)
+					wg.Wait()
+					t.Fatalf("read %q through a link swapped in during the read", data)
 				}
 			}
 			stop.Store(true)

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
-	"syscall"
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
 	"github.com/ttt-wg/ttt-check/internal/inventory"
@@ -384,9 +383,7 @@ func searchFile(fsys *hostfs.FS, j job, sc *scratch) fileResult {
 			return r
 		}
 		src = f
-		if sys, ok := st.Sys().(*syscall.Stat_t); ok {
-			r.id = hostfs.FileID{Dev: uint64(sys.Dev), Ino: uint64(sys.Ino)}
-		}
+		r.id, _ = hostfs.IDOf(st)
 	}
 	defer src.Close()
 	r.leaks, r.bytes, r.err = scanFile(src, j.path, sc)

@@ -93,6 +93,7 @@ func scanOne(cfg Config, set *recipes.Set, shared *rules.Set, root string, opt O
 	if err != nil {
 		return Result{Root: root, Err: fmt.Errorf("%s: %w", root, err)}
 	}
+	defer s.Close()
 	rep, err := s.Run(opt)
 	if err != nil {
 		return Result{Root: root, Err: fmt.Errorf("%s: %w", root, err)}

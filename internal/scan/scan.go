@@ -847,6 +847,12 @@ func readBaseline(file string) ([]finding.Finding, error) {
 	return prev.Findings, nil
 }
 
+// Close releases what the scanner keeps open of the host (the
+// directories its reads went through). A scan of many hosts closes each
+// host's scanner when it is done with it; the scanner still works after
+// Close, only without that cache.
+func (s *Scanner) Close() error { return s.fsys.Close() }
+
 // Catalog describes the tool's checks and services with the loaded
 // recipes, and the site rules with their source files.
 func (s *Scanner) Catalog() *catalog.Catalog {
