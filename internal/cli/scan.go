@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -363,6 +364,7 @@ func runMany(s streams, opt scanOptions, roots []string, targets []target, now t
 	}
 	used := map[string]int{}
 	var jsonFiles []string
+	files := newFileWriters(opt.workers)
 	err := scan.Many(cfg, roots, so, opt.workers, func(r scan.Result) error {
 		if r.Err != nil {
 			fmt.Fprintf(s.err, "ttt-check: %v\n", r.Err)
@@ -372,17 +374,21 @@ func runMany(s streams, opt scanOptions, roots []string, targets []target, now t
 		shown := scan.AtLeast(r.Report, minSev)
 		name := fileName(r.Report.Host, r.Root, used)
 		for _, t := range targets {
-			path := ""
-			if opt.outputDir != "" {
-				path = filepath.Join(opt.outputDir, name+"."+extensions[t.name])
-				if t.name == "json" {
-					jsonFiles = append(jsonFiles, path)
-				}
-			}
-			if err := emit(s, path, func(w io.Writer, o output.Options) error {
+			write := func(w io.Writer, o output.Options) error {
 				o.Quiet = opt.quiet && t.name == "text"
 				return t.write(w, shown, o)
-			}); err != nil {
+			}
+			if opt.outputDir == "" {
+				if err := emit(s, "", write); err != nil {
+					return err
+				}
+				continue
+			}
+			path := filepath.Join(opt.outputDir, name+"."+extensions[t.name])
+			if t.name == "json" {
+				jsonFiles = append(jsonFiles, path)
+			}
+			if err := files.start(func() error { return emit(s, path, write) }); err != nil {
 				return err
 			}
 		}
@@ -394,6 +400,9 @@ func runMany(s streams, opt scanOptions, roots []string, targets []target, now t
 		}
 		return nil
 	})
+	if werr := files.wait(); err == nil {
+		err = werr
+	}
 	if err != nil {
 		var ee *ExitError
 		if errors.As(err, &ee) {
@@ -410,6 +419,59 @@ func runMany(s streams, opt scanOptions, roots []string, targets []target, now t
 		return &ExitError{Code: worst}
 	}
 	return nil
+}
+
+// fileWriters writes hosts' report files beside the scan: rendering and
+// writing a report (JSON encoding, redaction, a file created and synced)
+// costs about what scanning the host does, and done one after another it
+// would leave all but one core idle. At most a few reports per worker wait
+// to be written, so memory stays that of a few hosts.
+type fileWriters struct {
+	slots chan struct{}
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	err   error
+}
+
+func newFileWriters(workers int) *fileWriters {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return &fileWriters{slots: make(chan struct{}, 2*workers)}
+}
+
+// start runs write in the background once a slot is free; it returns the
+// first error of an earlier write, so that the run stops on a full disk.
+func (f *fileWriters) start(write func() error) error {
+	f.slots <- struct{}{}
+	if err := f.failed(); err != nil {
+		<-f.slots
+		return err
+	}
+	f.wg.Add(1)
+	go func() {
+		defer func() { <-f.slots; f.wg.Done() }()
+		if err := write(); err != nil {
+			f.mu.Lock()
+			if f.err == nil {
+				f.err = err
+			}
+			f.mu.Unlock()
+		}
+	}()
+	return nil
+}
+
+func (f *fileWriters) failed() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+// wait waits for every write and returns the first error.
+func (f *fileWriters) wait() error {
+	f.wg.Wait()
+	return f.failed()
 }
 
 // fileName is the host's file name in --output-dir: its name, made safe
