@@ -1,8 +1,8 @@
 package output
 
 import (
-	"encoding/json"
 	"fmt"
+	json "github.com/go-json-experiment/json/v1"
 	"io"
 
 	"github.com/ttt-wg/ttt-check/internal/finding"

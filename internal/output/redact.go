@@ -20,15 +20,19 @@ func Redact(s string) string { return redact.Redact(s) }
 // through.
 func Scrub(s string) string { return redact.Scrub(s) }
 
-// scrubCopy returns a deep copy of *x with Scrub applied to every string
+// scrubCopy returns a copy of *x with Scrub applied to every string
 // (named string types, map keys and values too). It walks the value by
 // reflection so that a field added to the model later is covered without
 // anyone remembering to add it; results are memoised per call, since
 // reports repeat titles, fixes and paths many times. The caller's value
-// is never modified.
+// is never modified: every slice, map and pointer that holds a string is
+// copied before a string in it changes; those that cannot hold one are
+// shared with it.
 func scrubCopy[T any](x *T) T {
 	m := &stringMapper{fn: cachedScrub, memo: map[string]string{}}
-	return m.copy(reflect.ValueOf(x).Elem()).Interface().(T)
+	c := *x
+	m.scrub(reflect.ValueOf(&c).Elem())
+	return c
 }
 
 // scrubCache keeps Scrub's results across the documents of one process:
@@ -61,67 +65,134 @@ type stringMapper struct {
 	memo map[string]string
 }
 
-func (m *stringMapper) copy(v reflect.Value) reflect.Value {
+// str is fn(s), memoised.
+func (m *stringMapper) str(s string) string {
+	out, ok := m.memo[s]
+	if !ok {
+		out = m.fn(s)
+		m.memo[s] = out
+	}
+	return out
+}
+
+// scrub applies fn in place to every string reachable from v, which is
+// addressable and the caller's own copy: a slice, map or pointer it
+// shares with the original is replaced by a copy before anything under it
+// changes.
+func (m *stringMapper) scrub(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.String:
-		s := v.String()
-		out, ok := m.memo[s]
-		if !ok {
-			out = m.fn(s)
-			m.memo[s] = out
-		}
-		n := reflect.New(v.Type()).Elem()
-		n.SetString(out)
-		return n
-	case reflect.Struct:
-		n := reflect.New(v.Type()).Elem()
-		n.Set(v)
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				n.Field(i).Set(m.copy(v.Field(i)))
+		if s := v.String(); s != "" {
+			if out := m.str(s); out != s {
+				v.SetString(out)
 			}
 		}
-		return n
+	case reflect.Struct:
+		for _, i := range planOf(v.Type()).fields {
+			m.scrub(v.Field(i))
+		}
 	case reflect.Slice:
-		if v.IsNil() {
-			return v
+		if v.IsNil() || !planOf(v.Type()).strings {
+			return
 		}
 		n := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		for i := 0; i < v.Len(); i++ {
+		reflect.Copy(n, v)
+		words := v.Type().Elem().Kind() == reflect.String
+		for i := 0; i < n.Len(); i++ {
 			// A setting's words come one per element ("-password",
 			// "<value>"): the word after a secret's key is the secret.
-			if v.Type().Elem().Kind() == reflect.String && i > 0 && redact.IsSecretKey(v.Index(i-1).String()) {
-				x := reflect.New(v.Type().Elem()).Elem()
-				x.SetString(Redacted)
-				n.Index(i).Set(x)
+			if words && i > 0 && redact.IsSecretKey(v.Index(i-1).String()) {
+				n.Index(i).SetString(Redacted)
 				continue
 			}
-			n.Index(i).Set(m.copy(v.Index(i)))
+			m.scrub(n.Index(i))
 		}
-		return n
+		v.Set(n)
 	case reflect.Array:
-		n := reflect.New(v.Type()).Elem()
-		for i := 0; i < v.Len(); i++ {
-			n.Index(i).Set(m.copy(v.Index(i)))
+		// Arrays are values: v is already a copy.
+		if planOf(v.Type()).strings {
+			for i := 0; i < v.Len(); i++ {
+				m.scrub(v.Index(i))
+			}
 		}
-		return n
 	case reflect.Map:
-		if v.IsNil() {
-			return v
+		if v.IsNil() || !planOf(v.Type()).strings {
+			return
 		}
-		n := reflect.MakeMapWithSize(v.Type(), v.Len())
+		t := v.Type()
+		n := reflect.MakeMapWithSize(t, v.Len())
 		it := v.MapRange()
 		for it.Next() {
-			n.SetMapIndex(m.copy(it.Key()), m.copy(it.Value()))
+			k := reflect.New(t.Key()).Elem()
+			k.Set(it.Key())
+			m.scrub(k)
+			e := reflect.New(t.Elem()).Elem()
+			e.Set(it.Value())
+			m.scrub(e)
+			n.SetMapIndex(k, e)
 		}
-		return n
+		v.Set(n)
 	case reflect.Pointer:
-		if v.IsNil() {
-			return v
+		if v.IsNil() || !planOf(v.Type()).strings {
+			return
 		}
 		n := reflect.New(v.Type().Elem())
-		n.Elem().Set(m.copy(v.Elem()))
-		return n
+		n.Elem().Set(v.Elem())
+		m.scrub(n.Elem())
+		v.Set(n)
 	}
-	return v
+}
+
+// plan is what scrub needs to know of a type: whether a value of it can
+// hold a string (interfaces are not followed: the model has none), and
+// for a struct which exported fields can.
+type plan struct {
+	strings bool
+	fields  []int
+}
+
+// plans caches plan per type (reflect.Type → *plan): a report walks the
+// same few dozen types thousands of times.
+var plans sync.Map
+
+func planOf(t reflect.Type) *plan {
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan)
+	}
+	p := &plan{strings: holdsStrings(t, map[reflect.Type]bool{})}
+	if t.Kind() == reflect.Struct {
+		for i := 0; i < t.NumField(); i++ {
+			if f := t.Field(i); f.IsExported() && holdsStrings(f.Type, map[reflect.Type]bool{}) {
+				p.fields = append(p.fields, i)
+			}
+		}
+	}
+	actual, _ := plans.LoadOrStore(t, p)
+	return actual.(*plan)
+}
+
+// holdsStrings reports whether a value of type t can hold a string;
+// visiting breaks the cycle of a type that contains itself (which holds
+// strings if anything else in it does).
+func holdsStrings(t reflect.Type, visiting map[reflect.Type]bool) bool {
+	if visiting[t] {
+		return false
+	}
+	visiting[t] = true
+	defer delete(visiting, t)
+	switch t.Kind() {
+	case reflect.String:
+		return true
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if f := t.Field(i); f.IsExported() && holdsStrings(f.Type, visiting) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array, reflect.Pointer:
+		return holdsStrings(t.Elem(), visiting)
+	case reflect.Map:
+		return holdsStrings(t.Key(), visiting) || holdsStrings(t.Elem(), visiting)
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -251,5 +252,42 @@ func TestRedactKeepsPaths(t *testing.T) {
 		if got := Redact(tc.in); got != tc.want {
 			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestScrubLeavesTheOriginal: the writers scrub a copy of the report; the
+// caller's report (kept by a many-host run, compared with a baseline)
+// must come out as it went in, secrets and all, through every kind of
+// value the model holds (slices, pointers, nested structs).
+func TestScrubLeavesTheOriginal(t *testing.T) {
+	r := &finding.Report{SchemaVersion: finding.SchemaVersion, Host: "se01.example.org " + fakeJWT,
+		Findings: []finding.Finding{{Check: "audience-any", Severity: vocab.High, Status: vocab.StatusFail, Message: "token " + fakeJWT,
+			Waiver: &finding.Waiver{Reason: "agreed " + fakeJWT, Expires: "2027-01-01"}}},
+		Inventory: inventory.Inventory{Host: "se01.example.org", Services: []inventory.Service{{Name: "xrootd",
+			Settings: []inventory.Setting{{Key: "sec.protparm", Values: []string{"-password", "hunter2-hunter2"}}},
+			Trusts:   []inventory.Trust{{Issuer: "https://atlas-auth.cern.ch/", Account: fakeJWT, Subjects: []string{fakeJWT}}}}}}}
+	before, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sanitize(r)
+	after, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Errorf("sanitize changed the caller's report:\nbefore %s\nafter  %s", before, after)
+	}
+	scrubbed, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{fakeJWT, "hunter2-hunter2"} {
+		if bytes.Contains(scrubbed, []byte(secret)) {
+			t.Errorf("the scrubbed copy still holds %q: %s", secret, scrubbed)
+		}
+	}
+	if c.Findings[0].Waiver == r.Findings[0].Waiver || &c.Findings[0] == &r.Findings[0] || &c.Inventory.Services[0].Trusts[0] == &r.Inventory.Services[0].Trusts[0] {
+		t.Error("the scrubbed copy shares a pointer or slice holding strings with the original")
 	}
 }
