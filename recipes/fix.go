@@ -1,9 +1,15 @@
 package recipes
 
 import (
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -26,6 +32,74 @@ type Fix struct {
 	Case  string         `hcl:"case,optional"`
 	Text  hcl.Expression `hcl:"text"`
 	Range hcl.Range      `hcl:",def_range"`
+
+	// pure and uses, worked out on the first Render: a template that
+	// calls no release function is a function of the values it names
+	// alone, so its renderings are kept (renders, up to maxRenders) and
+	// a fleet of hosts that differ in other values renders it once.
+	once        sync.Once
+	pure        bool
+	uses        []string
+	renders     sync.Map // renderKey → string
+	renderCount atomic.Int64
+}
+
+// releaseFuncNames are the template functions whose results depend on
+// the host's release (releaseFuncs), which a rendering's key does not
+// hold.
+var releaseFuncNames = []string{"has", "since", "known", "release"}
+
+// maxRenders bounds the renderings a fix keeps.
+const maxRenders = 1024
+
+// analyse finds the values the template names and whether it calls a
+// release function.
+func (f *Fix) analyse() {
+	expr, ok := f.Text.(hclsyntax.Expression)
+	if !ok {
+		return
+	}
+	f.pure = true
+	hclsyntax.VisitAll(expr, func(n hclsyntax.Node) hcl.Diagnostics {
+		if call, ok := n.(*hclsyntax.FunctionCallExpr); ok && slices.Contains(releaseFuncNames, call.Name) {
+			f.pure = false
+		}
+		return nil
+	})
+	for _, tr := range expr.Variables() {
+		if name := tr.RootName(); !slices.Contains(f.uses, name) {
+			f.uses = append(f.uses, name)
+		}
+	}
+	sort.Strings(f.uses)
+}
+
+// renderKey is the values the template names, in order, each with its
+// length, so that no two sets of values share a key whatever bytes a
+// host's configuration puts in them.
+func (f *Fix) renderKey(values map[string]any) string {
+	var b []byte
+	str := func(tag byte, s string) {
+		b = append(b, tag)
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
+	}
+	for _, name := range f.uses {
+		switch x := values[name].(type) {
+		case string:
+			str('s', x)
+		case []string:
+			b = append(b, 'l')
+			b = strconv.AppendInt(b, int64(len(x)), 10)
+			for _, s := range x {
+				str('s', s)
+			}
+		default:
+			b = append(b, '-')
+		}
+	}
+	return string(b)
 }
 
 // FixVars are the values a fix may use. The checks fill what they know;
@@ -74,6 +148,25 @@ func (c *Check) FixFor(service, fixCase string) *Fix {
 // strings for audiences) for the installed release rel. The result has no
 // trailing newline.
 func (f *Fix) Render(values map[string]any, rel Release) (string, error) {
+	f.once.Do(f.analyse)
+	if !f.pure {
+		return f.render(values, rel)
+	}
+	key := f.renderKey(values)
+	if s, ok := f.renders.Load(key); ok {
+		return s.(string), nil
+	}
+	s, err := f.render(values, rel)
+	if err == nil && f.renderCount.Load() < maxRenders {
+		if _, loaded := f.renders.LoadOrStore(key, s); !loaded {
+			f.renderCount.Add(1)
+		}
+	}
+	return s, err
+}
+
+// render evaluates the template.
+func (f *Fix) render(values map[string]any, rel Release) (string, error) {
 	vars := make(map[string]cty.Value, len(FixVars))
 	for _, name := range FixVars {
 		vars[name] = cty.StringVal("")
