@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -355,6 +356,13 @@ func runMany(s streams, opt scanOptions, roots []string, targets []target, now t
 	}
 	cfg := scan.Config{ProfileFile: opt.site, RecipesDir: opt.recipes, RulesDir: opt.rules, SkipRules: opt.onlyLogs}
 	so := scanOptionsOf(opt, now, failOn)
+	// A many-host run keeps a few hosts' reports live (about 10 MB) and
+	// allocates hundreds of MB over the run; collecting at every doubling
+	// of so small a heap is a tenth of its CPU. At 400 % the peak stays
+	// near 50 MB. GOGC, when set, is the operator's choice.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	worst := 0 // exit codes ranked: 2 over 1 over 3 over 0
 	rank := map[int]int{0: 0, 3: 1, 1: 2, 2: 3}
 	raise := func(code int) {
