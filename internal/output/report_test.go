@@ -291,3 +291,43 @@ func TestScrubLeavesTheOriginal(t *testing.T) {
 		t.Error("the scrubbed copy shares a pointer or slice holding strings with the original")
 	}
 }
+
+// TestJSONIsEncodingJSON: the JSON writers stream through json/v2 with
+// v1's options; their bytes must be encoding/json's indented output of
+// the same scrubbed value, the format tools have parsed since schema 1.0
+// (HTML-escaped <, > and &, empty and null lists, maps in key order).
+// Scrubbing has already turned invalid UTF-8 and U+2028 into visible
+// escapes, where the two encoders would differ (a raw U+FFFD against
+// "\ufffd").
+func TestJSONIsEncodingJSON(t *testing.T) {
+	odd := "a <b> & c\u2028d\xffe \"q\" \\ \t"
+	r := &finding.Report{SchemaVersion: finding.SchemaVersion, Host: odd, Findings: []finding.Finding{{Check: "x", Message: odd, References: []string{}}},
+		Summary:   finding.Summary{BySeverity: map[string]int{"high": 1, "critical": 2}},
+		Inventory: inventory.Inventory{Host: odd, Services: []inventory.Service{{Name: "xrootd", Settings: []inventory.Setting{{Key: odd, Values: []string{odd, ""}}}}}}}
+	inv := sanitizeInventory(&r.Inventory)
+	tests := []struct {
+		name     string
+		write    func(w *bytes.Buffer) error
+		scrubbed any
+	}{
+		{"report", func(w *bytes.Buffer) error { return JSON(w, r, Options{}) }, sanitize(r)},
+		{"inventory", func(w *bytes.Buffer) error { return InventoryJSON(w, &r.Inventory, Options{}) }, &inv},
+		{"empty report", func(w *bytes.Buffer) error { return JSON(w, &finding.Report{}, Options{}) }, sanitize(&finding.Report{})},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got, want bytes.Buffer
+			if err := tc.write(&got); err != nil {
+				t.Fatal(err)
+			}
+			enc := json.NewEncoder(&want)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(tc.scrubbed); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("JSON differs from encoding/json:\ngot  %s\nwant %s", got.String(), want.String())
+			}
+		})
+	}
+}
