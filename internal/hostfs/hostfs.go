@@ -626,6 +626,51 @@ func (f *FS) Open(p string) (*os.File, fs.FileInfo, error) {
 	return os.NewFile(uintptr(fd), path.Base(p)), newFileInfo(path.Base(p), st), nil
 }
 
+// OpenFile opens host path p, a regular file of any size, for a reader
+// that cannot take its bytes from ReadFile: a database that a driver
+// opens by name gets ProcPath of the file, which names the very inode
+// opened here, never a path that could be swapped after the check. It
+// counts as one file of the scan's budget.
+func (f *FS) OpenFile(p string) (*os.File, fs.FileInfo, error) {
+	fd, st, err := f.openFile(p, func() error { return f.charge(1, 0) })
+	if err != nil {
+		return nil, nil, err
+	}
+	return os.NewFile(uintptr(fd), path.Base(p)), newFileInfo(path.Base(p), st), nil
+}
+
+// ProcPath is a name of open file file that opens the same inode
+// (/proc/self/fd/N), for a library that takes a file name.
+func ProcPath(file *os.File) string {
+	return "/proc/self/fd/" + strconv.Itoa(int(file.Fd()))
+}
+
+// Readlink returns the target of host path p if p itself is a symbolic
+// link (the links on the way to it are followed inside the root, the last
+// is not): what systemd's unit masks and aliases are made of.
+func (f *FS) Readlink(p string) (string, error) {
+	w, err := f.newWalker()
+	if err != nil {
+		return "", err
+	}
+	defer w.close()
+	name, err := w.resolve(p, false)
+	if err != nil {
+		return "", stripRoot(err)
+	}
+	if w.lastErr != nil {
+		return "", fmt.Errorf("readlink %s: %w", p, w.lastErr)
+	}
+	if name == "" || w.last.Mode&unix.S_IFMT != unix.S_IFLNK {
+		return "", fmt.Errorf("readlink %s: %w", p, syscall.EINVAL)
+	}
+	t, err := readlinkat(w.top().fd, name)
+	if err != nil {
+		return "", fmt.Errorf("readlink %s: %w", p, err)
+	}
+	return t, nil
+}
+
 // ReadDir lists host directory p sorted by name, following links inside
 // the root.
 func (f *FS) ReadDir(p string) ([]fs.DirEntry, error) {

@@ -137,3 +137,65 @@ func TestNewRejectsNonDirectories(t *testing.T) {
 		t.Error("hostfs.New(missing) succeeded")
 	}
 }
+
+// TestReadlinkAndOpenFile: Readlink reads the last link of a path whose
+// directories resolve inside the root (a systemd mask in a directory
+// reached through a link), and OpenFile gives a driver a name for the
+// inode it opened.
+func TestReadlinkAndOpenFile(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(outside, "system"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/outside-target", filepath.Join(outside, "system", "x.service")); err != nil {
+		t.Fatal(err)
+	}
+	root := testkit.HostTree(t, map[string]string{
+		"etc/systemd/system/x.service": "->/dev/null",
+		"etc/systemd/system/y.service": "[Unit]\n",
+		"etc/via":                      "->systemd",
+		"etc/escape":                   "->" + outside,
+		"var/lib/rpm/rpmdb.sqlite":     "db",
+	})
+	fsys, err := hostfs.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path, want, wantErr string
+	}{
+		{"/etc/systemd/system/x.service", "/dev/null", ""},
+		{"/etc/via/system/x.service", "/dev/null", ""},
+		{"/etc/systemd/system/y.service", "", "invalid argument"},
+		{"/etc/systemd/system/missing.service", "", "no such file"},
+		// /etc/escape leads to <outside> as an absolute path inside the
+		// root, where nothing is: the link outside is never read.
+		{"/etc/escape/system/x.service", "", "no such file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			got, err := fsys.Readlink(tc.path)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Readlink = %q, %v; want error %q", got, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("Readlink = %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+	f, st, err := fsys.OpenFile("/var/lib/rpm/rpmdb.sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	data, err := os.ReadFile(hostfs.ProcPath(f))
+	if err != nil || string(data) != "db" || st.Size() != 2 {
+		t.Fatalf("through ProcPath: %q, %v (size %d)", data, err, st.Size())
+	}
+	if _, _, err := fsys.OpenFile("/etc/systemd/system/x.service"); err == nil {
+		t.Error("OpenFile opened a link to /dev/null")
+	}
+}

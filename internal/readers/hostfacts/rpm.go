@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path"
@@ -45,22 +44,22 @@ func RPMPackages(fsys *hostfs.FS) ([]inventory.Package, []inventory.Problem) {
 
 // rpmPackages reads the header blobs of database p with read and decodes
 // them; a blob that does not decode is a problem, the others are kept.
-func rpmPackages(fsys *hostfs.FS, p string, read func(real string) ([][]byte, error)) ([]inventory.Package, []inventory.Problem) {
+func rpmPackages(fsys *hostfs.FS, p string, read func(db *os.File, size int64) ([][]byte, error)) ([]inventory.Package, []inventory.Problem) {
 	src := inventory.Source{File: p}
-	st, err := fsys.Stat(p)
-	if err != nil {
-		return nil, []inventory.Problem{{Source: src, Reason: "cannot read RPM database: " + err.Error()}}
-	}
-	if !st.Mode().IsRegular() {
+	// The database is too big for hostfs.ReadFile and the SQLite driver
+	// wants a file name: hostfs opens the file inside --root (a regular
+	// file only), and the driver gets the name of that open file.
+	if st, err := fsys.Stat(p); err == nil && !st.Mode().IsRegular() {
 		return nil, []inventory.Problem{{Source: src, Reason: "RPM database is not a regular file"}}
 	}
-	// The database is too big for hostfs.ReadFile and the SQLite driver
-	// wants a file name: hostfs resolves the path inside --root, and
-	// only that resolved file is opened.
-	real, err := fsys.Real(p)
+	db, st, err := fsys.OpenFile(p)
 	if err != nil {
+		if errors.Is(err, hostfs.ErrNotRegular) {
+			return nil, []inventory.Problem{{Source: src, Reason: "RPM database is not a regular file"}}
+		}
 		return nil, []inventory.Problem{{Source: src, Reason: "cannot read RPM database: " + err.Error()}}
 	}
+	defer db.Close()
 	var problems []inventory.Problem
 	if strings.HasSuffix(p, ".sqlite") {
 		if st, err := fsys.Stat(p + "-wal"); err == nil && st.Size() > 0 {
@@ -68,7 +67,7 @@ func rpmPackages(fsys *hostfs.FS, p string, read func(real string) ([][]byte, er
 				Reason: "the RPM database has changes not yet written back (write-ahead log); they are not read, so the latest installs or removals may be missing"})
 		}
 	}
-	blobs, err := read(real)
+	blobs, err := read(db, st.Size())
 	if err != nil {
 		problems = append(problems, inventory.Problem{Source: src, Reason: "corrupt or unreadable RPM database: " + err.Error()})
 	}
@@ -96,8 +95,8 @@ func rpmPackages(fsys *hostfs.FS, p string, read func(real string) ([][]byte, er
 // BLOB)). It opens the file read-only and immutable, so that SQLite
 // creates no -shm or -wal file beside it and takes no lock on the host:
 // the scan must not change the host.
-func readSQLite(real string) ([][]byte, error) {
-	u := url.URL{Scheme: "file", Path: real, RawQuery: "mode=ro&immutable=1"}
+func readSQLite(file *os.File, _ int64) ([][]byte, error) {
+	u := url.URL{Scheme: "file", Path: hostfs.ProcPath(file), RawQuery: "mode=ro&immutable=1"}
 	db, err := sql.Open("sqlite", u.String())
 	if err != nil {
 		return nil, err
@@ -120,19 +119,6 @@ func readSQLite(real string) ([][]byte, error) {
 }
 
 // readBDB returns the header blobs of a Berkeley DB Packages file.
-func readBDB(real string) ([][]byte, error) {
-	f, err := os.Open(real)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, pe.Err
-		}
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	return readBDBHash(f, st.Size())
+func readBDB(file *os.File, size int64) ([][]byte, error) {
+	return readBDBHash(file, size)
 }

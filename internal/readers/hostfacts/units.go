@@ -9,8 +9,6 @@
 package hostfacts
 
 import (
-	"io/fs"
-	"os"
 	"path"
 	"sort"
 	"strings"
@@ -90,20 +88,8 @@ func dirs(fsys *hostfs.FS, list []string) []string {
 // linkTarget returns the target of host path p when p itself is a
 // symbolic link (without following it), reading the link inside --root.
 func linkTarget(fsys *hostfs.FS, p string) (string, bool) {
-	dir, err := fsys.Real(path.Dir(p))
-	if err != nil {
-		return "", false
-	}
-	real := dir + "/" + path.Base(p)
-	st, err := os.Lstat(real)
-	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
-		return "", false
-	}
-	t, err := os.Readlink(real)
-	if err != nil {
-		return "", false
-	}
-	return t, true
+	t, err := fsys.Readlink(p)
+	return t, err == nil
 }
 
 // maskedEntry reports whether p masks what it names: a link to /dev/null

@@ -33,7 +33,8 @@ type command struct {
 	ok   func(code int) bool
 }
 
-func zero(code int) bool    { return code == 0 }
+func zero(code int) bool { return code == 0 }
+
 // nothingToJudge is an empty root's outcome: exit 3, no service found.
 func nothingToJudge(code int) bool { return code == 3 }
 
