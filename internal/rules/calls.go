@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"reflect"
 	"regexp"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -471,24 +472,26 @@ func (c *compiler) length(e *hclsyntax.FunctionCallExpr) evalFn {
 	}
 }
 
-// smallInts are the numbers length() returns most, made once: a go-cty
-// number is a big.Float, two allocations each.
-var smallInts = func() []cty.Value {
+// smallInts are the numbers length() returns most, made once, on first
+// use (not at start-up, which every command pays): a go-cty number is a
+// big.Float, two allocations each.
+var smallInts = sync.OnceValue(func() []cty.Value {
 	out := make([]cty.Value, 256)
 	for i := range out {
 		out[i] = cty.NumberIntVal(int64(i))
 	}
 	return out
-}()
+})
 
 // smallIndex finds the integer a value of smallInts stands for.
-var smallIndex = func() map[cty.Value]int {
-	m := make(map[cty.Value]int, len(smallInts))
-	for i, v := range smallInts {
+var smallIndex = sync.OnceValue(func() map[cty.Value]int {
+	ints := smallInts()
+	m := make(map[cty.Value]int, len(ints))
+	for i, v := range ints {
 		m[v] = i
 	}
 	return m
-}()
+})
 
 // smallInt is the integer v stands for when v is one of smallInts.
 func smallInt(v cty.Value) (int, bool) {
@@ -496,7 +499,7 @@ func smallInt(v cty.Value) (int, bool) {
 		// Map keys must hash: a structural or marked value does not.
 		return 0, false
 	}
-	i, ok := smallIndex[v]
+	i, ok := smallIndex()[v]
 	return i, ok
 }
 
@@ -505,15 +508,15 @@ func canonical(v cty.Value) cty.Value {
 	if v.Type() != cty.Number || v.IsNull() || !v.IsKnown() {
 		return v
 	}
-	if i, acc := v.AsBigFloat().Int64(); acc == big.Exact && i >= 0 && i < int64(len(smallInts)) {
-		return smallInts[i]
+	if i, acc := v.AsBigFloat().Int64(); acc == big.Exact && i >= 0 && i < int64(len(smallInts())) {
+		return smallInts()[i]
 	}
 	return v
 }
 
 func intVal(n int) cty.Value {
-	if n >= 0 && n < len(smallInts) {
-		return smallInts[n]
+	if n >= 0 && n < len(smallInts()) {
+		return smallInts()[n]
 	}
 	return cty.NumberIntVal(int64(n))
 }
