@@ -240,6 +240,11 @@ func Host[C ~string | ~[]byte](t testing.TB, name string, files map[string]C) re
 // interesting input (thousands of runs) stalls it for minutes.
 type FuzzTree struct {
 	root string
+	// last is the previous input's filesystem, closed when the next is
+	// opened: each keeps the directories it walked open, and thousands of
+	// inputs a second would hold thousands of descriptors until the
+	// garbage collector ran.
+	last *hostfs.FS
 }
 
 // NewFuzzTree makes the tree's directory.
@@ -262,10 +267,14 @@ func (ft *FuzzTree) Write(t testing.TB, files map[string][]byte) *hostfs.FS {
 			t.Fatal(err)
 		}
 	}
+	if ft.last != nil {
+		ft.last.Close()
+	}
 	fsys, err := hostfs.New(ft.root)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ft.last = fsys
 	return fsys
 }
 
