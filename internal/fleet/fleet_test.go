@@ -370,3 +370,23 @@ func TestDecoderAgreesWithEncodingJSON(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSummarize: whatever a result file holds, the fleet view reads it
+// or says why not; it never panics, and a result it reads has a host.
+func FuzzSummarize(f *testing.F) {
+	f.Add([]byte(mkResult("a.example.org", "2026-11-22T06:00:00Z", "2026.11.0", mkFinding("audience-any", "low", "waived", "2026-12-01"), "https://atlas-auth.cern.ch/")))
+	f.Add(fullResult("h.example.org", 1))
+	f.Add([]byte(`{"schema_version": "1.2.0", "findings": [{"waiver": {"expires": "2026-02-30"}}], "inventory": {"services": [{"trusts": [{}]}]}}`))
+	f.Add([]byte(`{"schema_version": "1.2.0", "schema_version": "2"}`))
+	file := filepath.Join(f.TempDir(), "r.json")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var w worker
+		s := w.summarize(file, Options{Now: now, StaleAfter: 7 * 24 * time.Hour})
+		if s.err == nil && s.host == nil {
+			t.Fatal("a result read without a host")
+		}
+	})
+}
