@@ -263,9 +263,8 @@ func (w *walker) close() {
 		}
 	}
 	w.stack = nil
-	// The walker's owner may still use the root's and the cache's
-	// descriptors through it no more; keeping the FS reachable until here
-	// keeps its cleanups from closing them under a walk.
+	// The walk borrows the root's and the cache's descriptors, which the
+	// FS's cleanups close: the FS stays reachable until the walk is over.
 	runtime.KeepAlive(w.f)
 }
 
