@@ -278,7 +278,7 @@ func (c *compiler) strs(e hclsyntax.Expression) strsFn {
 	}
 	sch, isService := c.rule.over.schema(), root == "service"
 	if isService {
-		sch = serviceSchema
+		sch = serviceSchema()
 	}
 	i, ok := sch.byName[step.Name]
 	if !ok || sch.attrs[i].kind != kindStrings {

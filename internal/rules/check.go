@@ -37,7 +37,7 @@ func (o over) itemVar() string {
 func (o over) plural() string { return overNames()[o] }
 
 func (o over) schema() *schema {
-	return [...]*schema{serviceSchema, trustSchema, banSchema, settingSchema}[o]
+	return [...]*schema{serviceSchema(), trustSchema(), banSchema(), settingSchema()}[o]
 }
 
 // needs records what of host.services the expressions of the set read:
@@ -90,13 +90,13 @@ func (s *Set) scopes(o over) map[string]scope {
 func (s *Set) rootType(o over, name string) cty.Type {
 	switch name {
 	case "site":
-		return siteType
+		return siteType()
 	case "host":
-		return hostType
+		return hostType()
 	case "local":
 		return s.locals.Type()
 	case "service":
-		return serviceSchema.typ
+		return serviceSchema().typ
 	}
 	return o.schema().typ
 }

@@ -291,7 +291,7 @@ func (c *compiler) traversal(e *hclsyntax.ScopeTraversalExpr) evalFn {
 	}
 	sch, isService := c.rule.over.schema(), root == "service"
 	if isService {
-		sch = serviceSchema
+		sch = serviceSchema()
 	}
 	steps := e.Traversal[1:]
 	var path []*attr

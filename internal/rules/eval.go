@@ -209,7 +209,7 @@ func siteValue(s Site, max int) (cty.Value, error) {
 	if err != nil {
 		return cty.NilVal, err
 	}
-	issuers := cty.ListValEmpty(issuerType)
+	issuers := cty.ListValEmpty(issuerType())
 	if len(s.Issuers) > 0 {
 		var out []cty.Value
 		for _, i := range s.Issuers {
@@ -235,7 +235,7 @@ func siteValue(s Site, max int) (cty.Value, error) {
 // hostValue is the host object. Its services are built only when some
 // expression reads host.services: they are every trust of the host.
 func (h *hostEnv) hostValue() (cty.Value, error) {
-	m := map[string]cty.Value{"services": cty.ListValEmpty(serviceSchema.typ), "packages": cty.ListValEmpty(packageSchema.typ), "units": cty.ListValEmpty(unitSchema.typ)}
+	m := map[string]cty.Value{"services": cty.ListValEmpty(serviceSchema().typ), "packages": cty.ListValEmpty(packageSchema().typ), "units": cty.ListValEmpty(unitSchema().typ)}
 	var err error
 	if m["name"], err = str("host.name", h.inv.Host, h.budget.String); err != nil {
 		return cty.NilVal, err
@@ -257,10 +257,10 @@ func (h *hostEnv) hostValue() (cty.Value, error) {
 		m["services"] = cty.ListVal(svcs)
 	}
 	if hf := h.inv.HostFacts; hf != nil {
-		if m["packages"], err = objectList(packageSchema, reflect.ValueOf(hf.Packages), h.budget.String); err != nil {
+		if m["packages"], err = objectList(packageSchema(), reflect.ValueOf(hf.Packages), h.budget.String); err != nil {
 			return cty.NilVal, fmt.Errorf("host.packages: %w", err)
 		}
-		if m["units"], err = objectList(unitSchema, reflect.ValueOf(hf.Units), h.budget.String); err != nil {
+		if m["units"], err = objectList(unitSchema(), reflect.ValueOf(hf.Units), h.budget.String); err != nil {
 			return cty.NilVal, fmt.Errorf("host.units: %w", err)
 		}
 	}

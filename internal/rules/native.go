@@ -56,7 +56,7 @@ func (c *compiler) itemAttr(e hclsyntax.Expression) (a *attr, isService, ok bool
 	}
 	sch := c.rule.over.schema()
 	if isService = root == "service"; isService {
-		sch = serviceSchema
+		sch = serviceSchema()
 	}
 	i, found := sch.byName[step.Name]
 	if !found {

@@ -253,34 +253,42 @@ func (s *schema) partial(v reflect.Value, names []string, maxString int) (cty.Va
 	return cty.ObjectVal(m), nil
 }
 
-// The schemas of what rules iterate and see.
+// The schemas of what rules iterate and see, made on first use by
+// reflection over the inventory's types: at start-up, which every command
+// pays, they were half of the package's initialisation.
 var (
-	serviceSchema = schemaFor(reflect.TypeFor[inventory.Service]())
-	trustSchema   = schemaFor(reflect.TypeFor[inventory.Trust]())
-	banSchema     = schemaFor(reflect.TypeFor[inventory.Ban]())
-	settingSchema = schemaFor(reflect.TypeFor[inventory.Setting]())
-	packageSchema = schemaFor(reflect.TypeFor[inventory.Package]())
-	unitSchema    = schemaFor(reflect.TypeFor[inventory.Unit]())
+	serviceSchema = sync.OnceValue(func() *schema { return schemaFor(reflect.TypeFor[inventory.Service]()) })
+	trustSchema   = sync.OnceValue(func() *schema { return schemaFor(reflect.TypeFor[inventory.Trust]()) })
+	banSchema     = sync.OnceValue(func() *schema { return schemaFor(reflect.TypeFor[inventory.Ban]()) })
+	settingSchema = sync.OnceValue(func() *schema { return schemaFor(reflect.TypeFor[inventory.Setting]()) })
+	packageSchema = sync.OnceValue(func() *schema { return schemaFor(reflect.TypeFor[inventory.Package]()) })
+	unitSchema    = sync.OnceValue(func() *schema { return schemaFor(reflect.TypeFor[inventory.Unit]()) })
 )
 
 // siteType is the site profile as rules see it (resolved for the host).
-var siteType = cty.Object(map[string]cty.Type{
-	"name":        cty.String,
-	"environment": cty.String,
-	"assumed":     cty.Bool,
-	"vos":         cty.List(cty.String),
-	"vos_stated":  cty.Bool,
-	"issuers":     cty.List(issuerType),
+var siteType = sync.OnceValue(func() cty.Type {
+	return cty.Object(map[string]cty.Type{
+		"name":        cty.String,
+		"environment": cty.String,
+		"assumed":     cty.Bool,
+		"vos":         cty.List(cty.String),
+		"vos_stated":  cty.Bool,
+		"issuers":     cty.List(issuerType()),
+	})
 })
 
-var issuerType = cty.Object(map[string]cty.Type{"issuer": cty.String, "name": cty.String, "contact": cty.String})
+var issuerType = sync.OnceValue(func() cty.Type {
+	return cty.Object(map[string]cty.Type{"issuer": cty.String, "name": cty.String, "contact": cty.String})
+})
 
 // hostType is the host as rules see it: its name, every service, and
 // the packages and systemd units the services use.
-var hostType = cty.Object(map[string]cty.Type{
-	"name":          cty.String,
-	"hostname_from": cty.String,
-	"services":      cty.List(serviceSchema.typ),
-	"packages":      cty.List(packageSchema.typ),
-	"units":         cty.List(unitSchema.typ),
+var hostType = sync.OnceValue(func() cty.Type {
+	return cty.Object(map[string]cty.Type{
+		"name":          cty.String,
+		"hostname_from": cty.String,
+		"services":      cty.List(serviceSchema().typ),
+		"packages":      cty.List(packageSchema().typ),
+		"units":         cty.List(unitSchema().typ),
+	})
 })

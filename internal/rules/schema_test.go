@@ -40,12 +40,12 @@ func TestAttributesAreTheJSONNames(t *testing.T) {
 		schema  *schema
 		derived []string
 	}{
-		{"trust", inventory.Trust{}, trustSchema, nil},
-		{"service", inventory.Service{}, serviceSchema, []string{"label"}},
-		{"ban", inventory.Ban{}, banSchema, nil},
-		{"setting", inventory.Setting{}, settingSchema, nil},
-		{"package", inventory.Package{}, packageSchema, nil},
-		{"unit", inventory.Unit{}, unitSchema, nil},
+		{"trust", inventory.Trust{}, trustSchema(), nil},
+		{"service", inventory.Service{}, serviceSchema(), []string{"label"}},
+		{"ban", inventory.Ban{}, banSchema(), nil},
+		{"setting", inventory.Setting{}, settingSchema(), nil},
+		{"package", inventory.Package{}, packageSchema(), nil},
+		{"unit", inventory.Unit{}, unitSchema(), nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
