@@ -26,6 +26,7 @@
 package hostfs
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -97,6 +98,7 @@ type FS struct {
 	// dirs is its own allocation, apart from FS, so that a cleanup can
 	// close it once the FS is unreachable.
 	dirs     *dirCache
+	reads    readCache
 	budget   Budget
 	files    atomic.Int64
 	bytes    atomic.Int64
@@ -170,6 +172,71 @@ func (c *dirCache) close() {
 	}
 	c.fds = nil
 	c.closed = true
+}
+
+// readCache keeps what a scan has read of small files and directories:
+// the readers of one host read many of the same files and list the same
+// directories (a demo host: 44 file reads of 20 files, 38 listings of 15
+// directories), each time a walk, an open, an fstat and a reopen. A
+// second read returns what the first did, so one scan also sees one
+// version of a file that changes under it. Bounded: files up to
+// maxCachedFile bytes, maxCachedBytes in all, listings up to
+// maxCachedEntries names; callers get copies, never the cache's own.
+type readCache struct {
+	mu    sync.Mutex
+	files map[string][]byte
+	bytes int
+	lists map[string][]fs.DirEntry
+}
+
+const (
+	maxCachedFile    = 64 << 10
+	maxCachedBytes   = 4 << 20
+	maxCachedEntries = 4096
+)
+
+func (c *readCache) file(p string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	data, ok := c.files[p]
+	return data, ok
+}
+
+func (c *readCache) keepFile(p string, data []byte) {
+	if len(data) > maxCachedFile {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.files[p]; ok || c.bytes+len(data) > maxCachedBytes {
+		return
+	}
+	if c.files == nil {
+		c.files = map[string][]byte{}
+	}
+	c.files[p] = bytes.Clone(data)
+	c.bytes += len(data)
+}
+
+func (c *readCache) list(p string) ([]fs.DirEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	entries, ok := c.lists[p]
+	return entries, ok
+}
+
+func (c *readCache) keepList(p string, entries []fs.DirEntry) {
+	if len(entries) > maxCachedEntries {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lists == nil {
+		c.lists = map[string][]fs.DirEntry{}
+	}
+	if len(c.lists) < maxCachedDirs {
+		c.lists[p] = slices.Clone(entries)
+	}
 }
 
 // Close releases the directories the FS keeps open. The FS still works
@@ -577,6 +644,22 @@ func (f *FS) ReadFile(p string) ([]byte, error) {
 
 // ReadFileMax is ReadFile with its own size cap.
 func (f *FS) ReadFileMax(p string, max int64) ([]byte, error) {
+	if data, ok := f.reads.file(p); ok && int64(len(data)) <= max {
+		// Counted as a read, as it would have been.
+		if err := f.charge(1, int64(len(data))); err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		return bytes.Clone(data), nil
+	}
+	data, err := f.readFile(p, max)
+	if err == nil {
+		f.reads.keepFile(p, data)
+	}
+	return data, err
+}
+
+// readFile reads host path p from the host.
+func (f *FS) readFile(p string, max int64) ([]byte, error) {
 	fd, st, err := f.openFile(p, func() error { return f.charge(1, 0) })
 	if err != nil {
 		return nil, err
@@ -675,6 +758,18 @@ func (f *FS) Readlink(p string) (string, error) {
 // ReadDir lists host directory p sorted by name, following links inside
 // the root.
 func (f *FS) ReadDir(p string) ([]fs.DirEntry, error) {
+	if entries, ok := f.reads.list(p); ok {
+		return slices.Clone(entries), nil
+	}
+	entries, err := f.readDir(p)
+	if err == nil {
+		f.reads.keepList(p, entries)
+	}
+	return entries, err
+}
+
+// readDir lists host directory p from the host.
+func (f *FS) readDir(p string) ([]fs.DirEntry, error) {
 	w, err := f.newWalker()
 	if err != nil {
 		return nil, err
