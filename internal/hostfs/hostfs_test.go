@@ -199,3 +199,48 @@ func TestReadlinkAndOpenFile(t *testing.T) {
 		t.Error("OpenFile opened a link to /dev/null")
 	}
 }
+
+// TestOneScanOneVersion: a scan reads a small file and lists a directory
+// from the host once; later reads get what the first did, as copies the
+// caller may change, and still count against the budget.
+func TestOneScanOneVersion(t *testing.T) {
+	root := testkit.HostTree(t, map[string]string{"etc/xrootd/a.cfg": "first", "etc/xrootd/b.cfg": "b"})
+	fsys, err := hostfs.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys.SetBudget(hostfs.Budget{Files: 3})
+	data, err := fsys.ReadFile("/etc/xrootd/a.cfg")
+	if err != nil || string(data) != "first" {
+		t.Fatalf("ReadFile = %q, %v", data, err)
+	}
+	data[0] = 'X'
+	entries, err := fsys.ReadDir("/etc/xrootd")
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("ReadDir = %v, %v", entries, err)
+	}
+	entries[0] = nil
+	if err := os.WriteFile(filepath.Join(root, "etc/xrootd/a.cfg"), []byte("second"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "etc/xrootd/c.cfg"), []byte("c"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := fsys.ReadFile("/etc/xrootd/a.cfg"); err != nil || string(data) != "first" {
+		t.Errorf("second ReadFile = %q, %v; want what the first read", data, err)
+	}
+	if entries, err := fsys.ReadDir("/etc/xrootd"); err != nil || len(entries) != 2 || entries[0] == nil || entries[0].Name() != "a.cfg" {
+		t.Errorf("second ReadDir = %v, %v; want the first listing", entries, err)
+	}
+	if _, err := fsys.ReadFile("/etc/xrootd/b.cfg"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fsys.ReadFile("/etc/xrootd/a.cfg"); !errors.Is(err, hostfs.ErrBudget) {
+		t.Errorf("fourth read = %v, want the budget of 3 files spent", err)
+	}
+	if next, err := hostfs.New(root); err != nil {
+		t.Fatal(err)
+	} else if got, err := next.ReadFile("/etc/xrootd/a.cfg"); err != nil || string(got) != "second" {
+		t.Errorf("a new scan reads %q, %v; want the file as it is now", got, err)
+	}
+}
