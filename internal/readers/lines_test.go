@@ -49,7 +49,9 @@ func TestINISections(t *testing.T) {
 			{File: "/etc/s.cfg", Name: "authgroup: atlas", Start: 5, Lines: []string{" [authgroup: atlas] ", "x = 1"}},
 		}},
 		{"no final newline", "[a]\nk = v", []inventory.Section{{File: "/etc/s.cfg", Name: "a", Start: 1, Lines: []string{"[a]", "k = v"}}}},
+		{"blank line at the end", "[a]\nk = v\n\n", []inventory.Section{{File: "/etc/s.cfg", Name: "a", Start: 1, Lines: []string{"[a]", "k = v", ""}}}},
 		{"no section", "k = v\n", nil},
+		{"empty", "", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

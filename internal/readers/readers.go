@@ -217,21 +217,27 @@ func INISections(h Host, file string) []inventory.Section {
 	if err != nil {
 		return nil
 	}
+	lines := strings.Split(string(data), "\n")
+	// A file ending in a newline has an empty last element: not a line.
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
 	var out []inventory.Section
-	for i, l := range strings.Split(string(data), "\n") {
+	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
 			out = append(out, inventory.Section{File: file, Name: strings.TrimSpace(t[1 : len(t)-1]), Start: i + 1})
 		}
-		if len(out) > 0 {
-			last := &out[len(out)-1]
-			last.Lines = append(last.Lines, l)
-		}
 	}
-	// A file ending in a newline has an empty last element: not a line.
-	if n := len(out); n > 0 && strings.HasSuffix(string(data), "\n") {
-		last := &out[n-1]
-		last.Lines = last.Lines[:len(last.Lines)-1]
+	// Each section's lines are a window on the file's, not a copy: a
+	// hostile file of a million keys in one section would otherwise be
+	// copied as the list grows.
+	for k := range out {
+		end := len(lines)
+		if k+1 < len(out) {
+			end = out[k+1].Start - 1
+		}
+		out[k].Lines = lines[out[k].Start-1 : end : end]
 	}
 	return out
 }
