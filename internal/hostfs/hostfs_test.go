@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
@@ -242,5 +243,43 @@ func TestOneScanOneVersion(t *testing.T) {
 		t.Fatal(err)
 	} else if got, err := next.ReadFile("/etc/xrootd/a.cfg"); err != nil || string(got) != "second" {
 		t.Errorf("a new scan reads %q, %v; want the file as it is now", got, err)
+	}
+}
+
+// TestStatIsOsStat: Stat builds its FileInfo from the walk's own fstatat;
+// what it says must be what os.Stat says of the same file.
+func TestStatIsOsStat(t *testing.T) {
+	root := testkit.HostTree(t, map[string]string{"etc/suid": "x", "etc/link": "->suid", "tmp/placeholder": ""})
+	if err := os.Chmod(filepath.Join(root, "etc/suid"), 0o4755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(root, "tmp"), 0o1777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(root, "etc/fifo"), 0o640); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	fsys, err := hostfs.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/etc/suid", "/etc/link", "/tmp", "/etc/fifo", "/"} {
+		t.Run(p, func(t *testing.T) {
+			got, err := fsys.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.Stat(filepath.Join(root, p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Mode() != want.Mode() || got.Size() != want.Size() || got.IsDir() != want.IsDir() || !got.ModTime().Equal(want.ModTime()) {
+				t.Errorf("Stat = %v %d %v %v, os.Stat = %v %d %v %v", got.Mode(), got.Size(), got.IsDir(), got.ModTime(), want.Mode(), want.Size(), want.IsDir(), want.ModTime())
+			}
+			sys := want.Sys().(*syscall.Stat_t)
+			if id, ok := hostfs.IDOf(got); !ok || id != (hostfs.FileID{Dev: uint64(sys.Dev), Ino: sys.Ino}) {
+				t.Errorf("IDOf = %v, %v; os.Stat says device %d inode %d", id, ok, sys.Dev, sys.Ino)
+			}
+		})
 	}
 }
