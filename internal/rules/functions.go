@@ -172,7 +172,7 @@ func checkSize(v cty.Value) error {
 	return walk(v)
 }
 
-var formatWidth = regexp.MustCompile(`%[-+# 0]*([0-9]+)?(?:\.([0-9]+))?`)
+var formatWidth = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`%[-+# 0]*([0-9]+)?(?:\.([0-9]+))?`) })
 
 // checkFormat refuses a width or precision that would pad past the limit
 // ("%999999999d").
@@ -180,7 +180,7 @@ func checkFormat(args []cty.Value) error {
 	if len(args) == 0 || args[0].IsNull() || args[0].Type() != cty.String {
 		return nil
 	}
-	for _, m := range formatWidth.FindAllStringSubmatch(args[0].AsString(), -1) {
+	for _, m := range formatWidth().FindAllStringSubmatch(args[0].AsString(), -1) {
 		for _, n := range m[1:] {
 			if n == "" {
 				continue

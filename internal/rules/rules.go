@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -35,7 +36,7 @@ const maxForDepth = 2
 
 // idPattern is what a rule id may be: the WG's id alphabet, so that
 // "site/<id>" reads like every other check id.
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`) })
 
 // File is one rule file: the name diagnostics and findings show, the
 // directory its test roots are relative to (on this machine; "" for the
@@ -255,7 +256,7 @@ func Load(files []File) (_ *Set, err error) {
 				}
 			case "rule":
 				id := b.Labels[0]
-				if !idPattern.MatchString(id) {
+				if !idPattern().MatchString(id) {
 					errAt(b.LabelRanges[0], "invalid rule id "+fmt.Sprintf("%q", id), "ids are lower-case letters, digits and dashes, starting with a letter or digit, at most 64 characters")
 					continue
 				}

@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ttt-wg/ttt-check/internal/hostfs"
@@ -158,7 +159,9 @@ func (p *Parser) problem(src inventory.Source, format string, a ...any) {
 
 // excluded are the files HTCondor skips in a config directory: its
 // default LOCAL_CONFIG_DIR_EXCLUDE_REGEXP (param_info.in).
-var excluded = regexp.MustCompile(`^((\..*)|(.*~)|(#.*)|(.*\.rpmsave)|(.*\.rpmnew))$`)
+var excluded = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^((\..*)|(.*~)|(#.*)|(.*\.rpmsave)|(.*\.rpmnew))$`)
+})
 
 // Dir reads the files of a config directory in lexical order, as
 // HTCondor reads LOCAL_CONFIG_DIR (at depth 1).
@@ -174,7 +177,7 @@ func (p *Parser) dir(dir string, from inventory.Source, level int) {
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
-		if !excluded.MatchString(e.Name()) {
+		if !excluded().MatchString(e.Name()) {
 			names = append(names, e.Name())
 		}
 	}
@@ -274,8 +277,8 @@ type cond struct {
 }
 
 var (
-	assignRE = regexp.MustCompile(`^([A-Za-z0-9_.]+)\s*(=|@=)\s*(.*)$`)
-	colonRE  = regexp.MustCompile(`^(?i)(include|use)\b\s*([^:]*):\s*(.*)$`)
+	assignRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9_.]+)\s*(=|@=)\s*(.*)$`) })
+	colonRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i)(include|use)\b\s*([^:]*):\s*(.*)$`) })
 )
 
 // lines processes config lines; args are a metaknob's arguments.
@@ -355,7 +358,7 @@ func (p *Parser) lines(file string, lines []string, args []string) {
 			continue
 		}
 		// Multi-line values are consumed whether or not the branch is on.
-		if m := assignRE.FindStringSubmatch(line); m != nil && m[2] == "@=" {
+		if m := assignRE().FindStringSubmatch(line); m != nil && m[2] == "@=" {
 			tag := strings.TrimSpace(m[3])
 			var body []string
 			closed := false
@@ -378,11 +381,11 @@ func (p *Parser) lines(file string, lines []string, args []string) {
 		if !on() {
 			continue
 		}
-		if m := colonRE.FindStringSubmatch(line); m != nil {
+		if m := colonRE().FindStringSubmatch(line); m != nil {
 			p.directive(strings.ToLower(m[1]), strings.TrimSpace(m[2]), strings.TrimSpace(m[3]), src)
 			continue
 		}
-		if m := assignRE.FindStringSubmatch(line); m != nil {
+		if m := assignRE().FindStringSubmatch(line); m != nil {
 			p.assign(m[1], m[3], src)
 			continue
 		}
@@ -562,11 +565,11 @@ func (p *Parser) use(category, name string, args []string, src inventory.Source)
 }
 
 // substArgs replaces a metaknob's $(N), $(N:default), $(N+) and $(0).
-var argRE = regexp.MustCompile(`\$\((\d+)([+?]?)(?::([^)]*))?\)`)
+var argRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\((\d+)([+?]?)(?::([^)]*))?\)`) })
 
 func substArgs(line string, args []string) string {
-	return argRE.ReplaceAllStringFunc(line, func(m string) string {
-		sm := argRE.FindStringSubmatch(m)
+	return argRE().ReplaceAllStringFunc(line, func(m string) string {
+		sm := argRE().FindStringSubmatch(m)
 		n, _ := strconv.Atoi(sm[1])
 		if n == 0 {
 			return strings.Join(args, ",")
@@ -704,7 +707,7 @@ func (c *Config) Names() []string {
 	return out
 }
 
-var macroRE = regexp.MustCompile(`\$\(([A-Za-z0-9_.]+)(?::([^()]*))?\)`)
+var macroRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\(([A-Za-z0-9_.]+)(?::([^()]*))?\)`) })
 
 // Expand replaces $(NAME) and $(NAME:default) with effective values,
 // recursively (bounded), as HTCondor does at lookup. Unknown names are
@@ -718,13 +721,13 @@ func (c *Config) Expand(s string) string { return c.expand(s, inventory.Source{}
 // recorded.
 func (c *Config) expand(s string, src inventory.Source) string {
 	for i := 0; i < 20 && strings.Contains(s, "$("); i++ {
-		if macroRE.FindStringIndex(s) == nil {
+		if macroRE().FindStringIndex(s) == nil {
 			break
 		}
 		b := budget.NewBuilder(&c.expanded)
 		rest := s
 		for rest != "" {
-			m := macroRE.FindStringSubmatchIndex(rest)
+			m := macroRE().FindStringSubmatchIndex(rest)
 			if m == nil {
 				b.WriteString(rest)
 				break
