@@ -6,6 +6,7 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -255,11 +256,22 @@ func emit(s streams, file string, write func(io.Writer, output.Options) error) e
 	if err != nil {
 		return fail(err)
 	}
-	defer os.Remove(tmp.Name()) // gone after the rename; cleans up on failure
-	sw := &stickyWriter{w: tmp}
+	renamed := false
+	defer func() {
+		if !renamed {
+			os.Remove(tmp.Name())
+		}
+	}()
+	// Buffered: the writers write a report in pieces of a few hundred
+	// bytes to a few KB, a system call each on a bare file.
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	sw := &stickyWriter{w: bw}
 	err = write(sw, output.Options{})
 	if err == nil {
 		err = sw.err
+	}
+	if err == nil {
+		err = bw.Flush()
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -274,6 +286,7 @@ func emit(s streams, file string, write func(io.Writer, output.Options) error) e
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), file)
+		renamed = err == nil
 	}
 	if err != nil {
 		return fail(err)
