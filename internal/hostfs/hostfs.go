@@ -12,7 +12,9 @@
 // directory descriptor (openat with O_NOFOLLOW), and follows symbolic
 // links itself, like the kernel's RESOLVE_IN_ROOT. The directories a walk
 // went through stay open for the rest of the scan (see dirCache), so the
-// next file in the same directory starts there. A file is opened only
+// next file in the same directory starts there, and a small file or a
+// directory listing is read from the host once per scan (readCache). A
+// file is opened only
 // after its descriptor says it is a regular file (O_PATH, fstat), so a
 // FIFO, a device or a socket is never opened for reading and cannot block
 // or trigger anything. What the scan reads is bounded by a per-file cap and
