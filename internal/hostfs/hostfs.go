@@ -3,8 +3,9 @@
 // and never outside it. With root "/" it reads the live host.
 //
 // Every path this package takes and returns is a host path (absolute, as
-// the services on the host see it); only Real converts to the path on the
-// machine running the scan.
+// the services on the host see it); none is ever turned into a path on the
+// machine running the scan for anything to open by name (a library that
+// wants a name gets ProcPath of a file opened here).
 //
 // The host may be hostile (a snapshot fetched from a compromised machine)
 // or changing while it is read, so resolution never trusts a path twice:
@@ -484,21 +485,6 @@ func (f *FS) Resolve(p string) (string, error) {
 		return "", stripRoot(err)
 	}
 	return path.Join(w.top().path, name), nil
-}
-
-// real maps an already resolved host path to the path on this machine.
-func (f *FS) real(hostPath string) string {
-	return filepath.Join(f.root, filepath.FromSlash(hostPath))
-}
-
-// Real resolves host path p and returns the path on this machine, for
-// callers that must hand a file to another program (tests, oracles).
-func (f *FS) Real(p string) (string, error) {
-	r, err := f.Resolve(p)
-	if err != nil {
-		return "", err
-	}
-	return f.real(r), nil
 }
 
 // Stat returns information about host path p, following links inside the
