@@ -212,10 +212,17 @@ func (s *stickyWriter) Write(p []byte) (int, error) {
 // error is an output error (exit 2).
 func emit(s streams, file string, write func(io.Writer, output.Options) error) error {
 	if file == "" {
-		sw := &stickyWriter{w: s.out}
+		// Buffered, like the files below: the HTML of a CE with 100,000
+		// mapping rules is written in a million pieces, a system call
+		// each on a bare descriptor.
+		bw := bufio.NewWriterSize(s.out, 64<<10)
+		sw := &stickyWriter{w: bw}
 		err := write(sw, output.Options{Color: colorFor(s, s.out)})
 		if err == nil {
 			err = sw.err
+		}
+		if err == nil {
+			err = bw.Flush()
 		}
 		if err != nil {
 			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("write standard output: %w", err)}
@@ -235,10 +242,14 @@ func emit(s streams, file string, write func(io.Writer, output.Options) error) e
 		if err != nil {
 			return fail(err)
 		}
-		sw := &stickyWriter{w: f}
+		bw := bufio.NewWriterSize(f, 64<<10)
+		sw := &stickyWriter{w: bw}
 		err = write(sw, output.Options{})
 		if err == nil {
 			err = sw.err
+		}
+		if err == nil {
+			err = bw.Flush()
 		}
 		if cerr := f.Close(); err == nil {
 			err = cerr
@@ -262,8 +273,8 @@ func emit(s streams, file string, write func(io.Writer, output.Options) error) e
 			os.Remove(tmp.Name())
 		}
 	}()
-	// Buffered: the writers write a report in pieces of a few hundred
-	// bytes to a few KB, a system call each on a bare file.
+	// Buffered: the writers write a report in pieces of a few bytes to a
+	// few KB, a system call each on a bare file.
 	bw := bufio.NewWriterSize(tmp, 64<<10)
 	sw := &stickyWriter{w: bw}
 	err = write(sw, output.Options{})
