@@ -41,7 +41,7 @@ type Input struct {
 	// memo holds what checks work out from recipes and profile alone.
 	memo *memo
 	// refs caches each service's reference values on this host (what
-	// fixes and edits write), filled on first use.
+	// fixes and edits write), filled on first use, for one Evaluate.
 	refs map[string]*reference.Host
 }
 
@@ -209,6 +209,13 @@ func Validate(set *recipes.Set) error {
 // Evaluate runs every check on every service of the inventory. The recipe
 // set must have passed Validate (the scan does so once, when it loads it).
 func Evaluate(in *Input) ([]finding.Finding, error) {
+	// The memo is shared by every Evaluate of this Input (it is guarded);
+	// the reference values are not: a reference.Host collects notes and
+	// VO values as fixes use it, so each call works on its own.
+	in.cache()
+	run := *in
+	run.refs = nil
+	in = &run
 	var out []finding.Finding
 	fixes := newFixer(in)
 	for _, svc := range in.Inventory.Services {
