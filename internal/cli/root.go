@@ -206,25 +206,31 @@ func (s *stickyWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// writeAll runs write on w through a 64 KiB buffer and returns the first
+// error of the writer, a write or the flush. Buffered: the writers write
+// in pieces of a few bytes to a few KB (the HTML of a CE with 100,000
+// mapping rules in about a million), a system call each on a bare
+// descriptor.
+func writeAll(w io.Writer, o output.Options, write func(io.Writer, output.Options) error) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	sw := &stickyWriter{w: bw}
+	err := write(sw, o)
+	if err == nil {
+		err = sw.err
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	return err
+}
+
 // emit writes to standard output, or to a file atomically: into a
 // temporary file beside it, synced, then renamed over it, so a failed
 // write (full disk) leaves the previous report in place. Every write
 // error is an output error (exit 2).
 func emit(s streams, file string, write func(io.Writer, output.Options) error) error {
 	if file == "" {
-		// Buffered, like the files below: the HTML of a CE with 100,000
-		// mapping rules is written in a million pieces, a system call
-		// each on a bare descriptor.
-		bw := bufio.NewWriterSize(s.out, 64<<10)
-		sw := &stickyWriter{w: bw}
-		err := write(sw, output.Options{Color: colorFor(s, s.out)})
-		if err == nil {
-			err = sw.err
-		}
-		if err == nil {
-			err = bw.Flush()
-		}
-		if err != nil {
+		if err := writeAll(s.out, output.Options{Color: colorFor(s, s.out)}, write); err != nil {
 			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("write standard output: %w", err)}
 		}
 		return nil
@@ -242,15 +248,7 @@ func emit(s streams, file string, write func(io.Writer, output.Options) error) e
 		if err != nil {
 			return fail(err)
 		}
-		bw := bufio.NewWriterSize(f, 64<<10)
-		sw := &stickyWriter{w: bw}
-		err = write(sw, output.Options{})
-		if err == nil {
-			err = sw.err
-		}
-		if err == nil {
-			err = bw.Flush()
-		}
+		err = writeAll(f, output.Options{}, write)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -273,17 +271,7 @@ func emit(s streams, file string, write func(io.Writer, output.Options) error) e
 			os.Remove(tmp.Name())
 		}
 	}()
-	// Buffered: the writers write a report in pieces of a few bytes to a
-	// few KB, a system call each on a bare file.
-	bw := bufio.NewWriterSize(tmp, 64<<10)
-	sw := &stickyWriter{w: bw}
-	err = write(sw, output.Options{})
-	if err == nil {
-		err = sw.err
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
+	err = writeAll(tmp, output.Options{}, write)
 	if err == nil {
 		err = tmp.Sync()
 	}
