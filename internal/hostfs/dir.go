@@ -301,7 +301,7 @@ func (d *Dir) Open(name string) (*File, error) {
 		if t == fs.ModeDir {
 			return nil, fmt.Errorf("read %s: is a directory", d.join(name))
 		}
-		return nil, fmt.Errorf("read %s: %w (%s)", d.join(name), ErrNotRegular, kind(t))
+		return nil, fmt.Errorf("read %s: %w (%s)", d.join(name), ErrNotRegular, Kind(t))
 	}
 	if err := d.fsys.chargeLog(); err != nil {
 		unix.Close(fd)

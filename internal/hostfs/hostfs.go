@@ -566,7 +566,7 @@ func (f *FS) openFile(p string, charge func() error) (int, *unix.Stat_t, error) 
 	case unix.S_IFDIR:
 		return -1, nil, fmt.Errorf("read %s: is a directory", p)
 	default:
-		return -1, nil, fmt.Errorf("read %s: %w (%s)", p, ErrNotRegular, kind(statType(st.Mode)))
+		return -1, nil, fmt.Errorf("read %s: %w (%s)", p, ErrNotRegular, Kind(statType(st.Mode)))
 	}
 	if err := charge(); err != nil {
 		return -1, nil, fmt.Errorf("read %s: %w", p, err)
@@ -592,8 +592,12 @@ func (f *FS) openFile(p string, charge func() error) (int, *unix.Stat_t, error) 
 	return rfd, &st2, nil
 }
 
-func kind(m fs.FileMode) string {
+// Kind names what a file that is not a regular file is, for the reasons
+// readers and the log search give when they refuse one.
+func Kind(m fs.FileMode) string {
 	switch {
+	case m.IsDir():
+		return "a directory"
 	case m&fs.ModeNamedPipe != 0:
 		return "a FIFO"
 	case m&fs.ModeSocket != 0:

@@ -295,23 +295,9 @@ func (w *walker) dir(d *hostfs.Dir, depth int) {
 			// never relative to where this machine has the tree.
 			w.resolved(p, depth+1, false)
 		default:
-			w.problem(p, kindOf(e.Type)+", not a regular file")
+			w.problem(p, hostfs.Kind(e.Type)+", not a regular file")
 		}
 	}
-}
-
-func kindOf(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	}
-	return "a special file"
 }
 
 // sizeOf is the total size of the files under paths, for the progress

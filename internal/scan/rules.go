@@ -3,7 +3,6 @@ package scan
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -87,7 +86,7 @@ func readRegular(p string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("read %s: not a regular file (%s)", p, modeKind(st.Mode()))
+		return nil, fmt.Errorf("read %s: not a regular file (%s)", p, hostfs.Kind(st.Mode()))
 	}
 	if st.Size() > max {
 		return nil, fmt.Errorf("read %s: %d bytes, more than the %d a rule file may have", p, st.Size(), max)
@@ -108,21 +107,6 @@ func readRegular(p string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: more than the %d bytes a rule file may have", p, max)
 	}
 	return data, nil
-}
-
-// modeKind names what a non-regular file is, for the error.
-func modeKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
 }
 
 // RulesTestConfig says which site rules `ttt-check rules test` runs.
