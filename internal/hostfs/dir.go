@@ -42,15 +42,11 @@ type Entry struct {
 // OpenDir resolves host path p inside the root (following links like every
 // other lookup here) and opens the directory for a walk.
 func (f *FS) OpenDir(p string) (*Dir, error) {
-	w, err := f.newWalker()
+	w, name, err := f.walk(p, true)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
-	name, err := w.resolve(p, true)
-	if err != nil {
-		return nil, stripRoot(err)
-	}
 	if name == "" {
 		name = "."
 	}

@@ -444,6 +444,22 @@ func (w *walker) resolve(p string, follow bool) (string, error) {
 	return "", nil
 }
 
+// walk resolves host path p from the root (see resolve) and returns the
+// walker, which the caller closes, in the directory holding p's last
+// component, and that component's name.
+func (f *FS) walk(p string, follow bool) (*walker, string, error) {
+	w, err := f.newWalker()
+	if err != nil {
+		return nil, "", err
+	}
+	name, err := w.resolve(p, follow)
+	if err != nil {
+		w.close()
+		return nil, "", stripRoot(err)
+	}
+	return w, name, nil
+}
+
 func splitPath(p string) []string {
 	var out []string
 	for _, s := range strings.Split(p, "/") {
@@ -475,30 +491,22 @@ func readlinkat(dirfd int, name string) (string, error) {
 // returns the resolved host path. A link to an absolute path restarts at
 // the root; ".." never climbs above it. The final component need not exist.
 func (f *FS) Resolve(p string) (string, error) {
-	w, err := f.newWalker()
+	w, name, err := f.walk(p, true)
 	if err != nil {
 		return "", err
 	}
 	defer w.close()
-	name, err := w.resolve(p, true)
-	if err != nil {
-		return "", stripRoot(err)
-	}
 	return path.Join(w.top().path, name), nil
 }
 
 // Stat returns information about host path p, following links inside the
 // root.
 func (f *FS) Stat(p string) (fs.FileInfo, error) {
-	w, err := f.newWalker()
+	w, name, err := f.walk(p, true)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
-	name, err := w.resolve(p, true)
-	if err != nil {
-		return nil, stripRoot(err)
-	}
 	if w.lastErr != nil {
 		return nil, fmt.Errorf("open %s: %w", p, w.lastErr)
 	}
@@ -537,15 +545,11 @@ func (f *FS) Present(p string) (bool, error) {
 // says it is regular, so nothing else is ever opened. charge counts it
 // against the budget.
 func (f *FS) openFile(p string, charge func() error) (int, *unix.Stat_t, error) {
-	w, err := f.newWalker()
+	w, name, err := f.walk(p, true)
 	if err != nil {
 		return -1, nil, err
 	}
 	defer w.close()
-	name, err := w.resolve(p, true)
-	if err != nil {
-		return -1, nil, stripRoot(err)
-	}
 	if w.lastErr != nil {
 		return -1, nil, fmt.Errorf("open %s: %w", p, w.lastErr)
 	}
@@ -725,15 +729,11 @@ func ProcPath(file *os.File) string {
 // link (the links on the way to it are followed inside the root, the last
 // is not): what systemd's unit masks and aliases are made of.
 func (f *FS) Readlink(p string) (string, error) {
-	w, err := f.newWalker()
+	w, name, err := f.walk(p, false)
 	if err != nil {
 		return "", err
 	}
 	defer w.close()
-	name, err := w.resolve(p, false)
-	if err != nil {
-		return "", stripRoot(err)
-	}
 	if w.lastErr != nil {
 		return "", fmt.Errorf("readlink %s: %w", p, w.lastErr)
 	}
@@ -762,15 +762,11 @@ func (f *FS) ReadDir(p string) ([]fs.DirEntry, error) {
 
 // readDir lists host directory p from the host.
 func (f *FS) readDir(p string) ([]fs.DirEntry, error) {
-	w, err := f.newWalker()
+	w, name, err := f.walk(p, true)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
-	name, err := w.resolve(p, true)
-	if err != nil {
-		return nil, stripRoot(err)
-	}
 	if w.lastErr != nil {
 		return nil, fmt.Errorf("open %s: %w", p, w.lastErr)
 	}
