@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -81,14 +80,7 @@ func (j *jsonStream) field(name string, v any) {
 // Each value is scrubbed on its own, so that no scrubbed copy of the
 // whole fleet is ever held.
 func (j *jsonStream) value(v any, depth int) {
-	if v != nil {
-		m := &stringMapper{fn: cachedScrub, memo: map[string]string{}}
-		c := reflect.New(reflect.TypeOf(v)).Elem()
-		c.Set(reflect.ValueOf(v))
-		m.scrub(c)
-		v = c.Interface()
-	}
-	b, err := json.MarshalIndent(v, strings.Repeat("  ", depth), "  ")
+	b, err := json.MarshalIndent(scrubAny(v), strings.Repeat("  ", depth), "  ")
 	if err != nil && j.err == nil {
 		j.err = err
 	}

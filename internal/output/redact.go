@@ -35,6 +35,18 @@ func scrubCopy[T any](x *T) T {
 	return c
 }
 
+// scrubAny is scrubCopy for a value of any type.
+func scrubAny(v any) any {
+	if v == nil {
+		return nil
+	}
+	m := &stringMapper{fn: cachedScrub, memo: map[string]string{}}
+	c := reflect.New(reflect.TypeOf(v)).Elem()
+	c.Set(reflect.ValueOf(v))
+	m.scrub(c)
+	return c.Interface()
+}
+
 // scrubCache keeps Scrub's results across the documents of one process:
 // a scan of many hosts repeats the recipes' titles, fixes and most
 // messages in every report. It stops growing at scrubCacheMax entries.
